@@ -1,0 +1,3 @@
+module github.com/authgo/authgo
+
+go 1.26
