@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"reflect"
 	"time"
 )
 
@@ -164,7 +165,7 @@ func (c *composed) DeleteUser(ctx context.Context, id string) error {
 	if err := c.BaseStore.DeleteUser(ctx, id); err != nil {
 		return err
 	}
-	if d, ok := c.sessions.(UserSessionsDeleter); ok && any(c.sessions) != any(c.BaseStore) {
+	if d, ok := c.sessions.(UserSessionsDeleter); ok && !same(c.sessions, c.BaseStore) {
 		if _, err := d.DeleteUserSessions(ctx, id); err != nil {
 			return Wrap("DeleteUser", err)
 		}
@@ -174,12 +175,11 @@ func (c *composed) DeleteUser(ctx context.Context, id string) error {
 
 func (c *composed) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	seen := make(map[any]bool, 3)
-	for _, part := range []any{c.BaseStore, c.sessions, c.tokens} {
-		if seen[part] {
-			continue
+	parts := []any{c.BaseStore, c.sessions, c.tokens}
+	for i, part := range parts {
+		if i > 0 && same(part, parts[0]) || i > 1 && same(part, parts[1]) {
+			continue // one store doing two jobs is asked once
 		}
-		seen[part] = true
 		if d, ok := part.(ExpiredDeleter); ok {
 			n, err := d.DeleteExpired(ctx, now)
 			total += n
@@ -189,4 +189,14 @@ func (c *composed) DeleteExpired(ctx context.Context, now time.Time) (int64, err
 		}
 	}
 	return total, nil
+}
+
+// same reports whether a and b are the same store value, without the panic
+// that == gives for incomparable dynamic types.
+func same(a, b any) bool {
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	if ta != tb || ta == nil || !ta.Comparable() {
+		return false
+	}
+	return a == b
 }
