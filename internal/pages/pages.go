@@ -1,0 +1,343 @@
+// Package pages renders authgo's built-in HTML pages: sign in, sign out,
+// error and verify request, the pages Auth.js serves from /api/auth/signin,
+// /signout, /error and /verify-request.
+//
+// The pages need no JavaScript: every action is a plain HTML form. They carry
+// one small embedded stylesheet, follow the browser's light or dark
+// preference unless the Theme fixes one, and are built to be read by screen
+// readers (landmarks, labels bound to inputs, an error banner with
+// role="alert") and used on a phone.
+//
+// Every value is escaped by html/template. Each Render function sets headers
+// that keep the page out of caches and frames and forbid scripts.
+package pages
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Provider types the sign-in page knows. Any other type is drawn like an
+// OAuth provider: a button that posts to SigninURL.
+const (
+	TypeOAuth       = "oauth"
+	TypeOIDC        = "oidc"
+	TypeCredentials = "credentials"
+	TypeEmail       = "email"
+	TypeWebAuthn    = "webauthn"
+)
+
+// Field is one input of a credentials or email sign-in form, declared like a
+// key of Auth.js's credentials option.
+//
+// Name is the form field name posted to the server. Label is the visible
+// label; when empty, Name is used. Type is the input type ("text" when
+// empty). Autocomplete is the autocomplete attribute; when empty it is chosen
+// from Type and Name ("email" for email inputs, "current-password" for
+// password inputs, "username" for a field named username). Value pre-fills
+// the input (after a failed attempt, say); it is never rendered for password
+// inputs.
+type Field struct {
+	Name         string
+	Label        string
+	Type         string
+	Placeholder  string
+	Autocomplete string
+	Required     bool
+	Value        string
+}
+
+// Provider is one way to sign in, as the sign-in page draws it.
+//
+// ID and Name are the provider's id and display name; Type is one of the
+// Type constants. SigninURL is where OAuth, OIDC, email and WebAuthn forms
+// post (…/signin/<id>); CallbackURL is where the credentials form posts
+// (…/callback/<id>). Fields are the inputs of a credentials form, or replace
+// the single email input of an email form.
+//
+// WebAuthn providers are drawn as a button that posts to SigninURL: passkey
+// ceremonies need a script, which these pages do not ship.
+type Provider struct {
+	ID          string
+	Name        string
+	Type        string
+	SigninURL   string
+	CallbackURL string
+	Fields      []Field
+}
+
+// SignIn is the data of the sign-in page.
+//
+// CSRFToken and CallbackURL are posted back by every form as csrfToken and
+// callbackUrl. Error is an Auth.js error code (the ?error= parameter, e.g.
+// CredentialsSignin); the banner shows SignInMessage(Error), never the code.
+// Notice is a further plain sentence for the banner, such as a rate-limit
+// message. FieldErrors maps a field name to a sentence shown under that
+// input of every form that has it.
+type SignIn struct {
+	Theme       Theme
+	Providers   []Provider
+	CSRFToken   string
+	CallbackURL string
+	Error       string
+	Notice      string
+	FieldErrors map[string]string
+}
+
+// SignOut is the data of the sign-out confirmation page. Action is the URL
+// its form posts to (the sign-out endpoint) with the csrfToken.
+type SignOut struct {
+	Theme     Theme
+	Action    string
+	CSRFToken string
+}
+
+// Error is the data of the error page. Code is the Auth.js error code;
+// SignInURL and HomeURL, when set, are offered as links.
+type Error struct {
+	Theme     Theme
+	Code      string
+	SignInURL string
+	HomeURL   string
+}
+
+// VerifyRequest is the data of the "check your email" page shown after a
+// magic link was sent. Host is the site's host name, shown as a link to
+// HomeURL when that is set.
+type VerifyRequest struct {
+	Theme   Theme
+	Host    string
+	HomeURL string
+}
+
+// ContentSecurityPolicy is the policy every page is served with: no scripts,
+// no plugins, no framing, no <base>; inline styles (the embedded stylesheet)
+// and images from this site, https and data: URLs (the logo). form-action is
+// left open on purpose: a sign-in form posts to this site, which then
+// redirects to the OAuth provider, and browsers apply form-action to that
+// redirect as well.
+const ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'"
+
+//go:embed templates/*.html templates/style.css
+var files embed.FS
+
+// set holds one parsed template per page. The templates are parsed once,
+// when the package is loaded, and only read afterwards.
+var set = mustParse()
+
+func mustParse() map[string]*template.Template {
+	css, err := files.ReadFile("templates/style.css")
+	if err != nil {
+		panic("pages: " + err.Error())
+	}
+	funcs := template.FuncMap{
+		// The stylesheet is a file of this package, not input.
+		"stylesheet": func() template.CSS { return template.CSS(css) },
+	}
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
+	out := make(map[string]*template.Template)
+	for _, name := range []string{"signin", "signout", "error", "verify"} {
+		t := template.Must(base.Clone())
+		template.Must(t.ParseFS(files, "templates/"+name+".html"))
+		out[name] = t
+	}
+	return out
+}
+
+// page is what the layout template receives.
+type page struct {
+	Title string
+	Theme themeView
+	Body  any
+}
+
+// SetHeaders sets the headers every built-in page is served with. The
+// Render functions call it; it is exported for handlers that redirect
+// instead of rendering and want the same cache rules.
+func SetHeaders(h http.Header) {
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "private, no-cache, no-store")
+	h.Set("Pragma", "no-cache")
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+}
+
+// render executes the named page into a buffer first, so a template error
+// never leaves half a page and a 200 on the wire.
+func render(w http.ResponseWriter, status int, name string, p page) error {
+	var buf bytes.Buffer
+	if err := set[name].ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		return fmt.Errorf("pages: render %s: %w", name, err)
+	}
+	SetHeaders(w.Header())
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// RenderSignIn writes the sign-in page with the given status: one form per
+// provider, in order, and an error banner when d.Error or d.Notice is set.
+func RenderSignIn(w http.ResponseWriter, status int, d SignIn) error {
+	return render(w, status, "signin", page{Title: "Sign In", Theme: d.Theme.view(), Body: signInView(d)})
+}
+
+// RenderSignOut writes the sign-out confirmation page with the given status.
+func RenderSignOut(w http.ResponseWriter, status int, d SignOut) error {
+	return render(w, status, "signout", page{Title: "Sign Out", Theme: d.Theme.view(), Body: d})
+}
+
+// RenderError writes the error page for d.Code with the status
+// ErrorStatus(d.Code).
+func RenderError(w http.ResponseWriter, d Error) error {
+	title, msg := ErrorMessage(d.Code)
+	v := errorView{Heading: title, Message: msg, HomeURL: d.HomeURL}
+	if d.Code == "AccessDenied" || d.Code == "Verification" {
+		v.SignInURL = d.SignInURL
+	}
+	return render(w, ErrorStatus(d.Code), "error", page{Title: "Error", Theme: d.Theme.view(), Body: v})
+}
+
+// RenderVerifyRequest writes the "check your email" page with the given
+// status.
+func RenderVerifyRequest(w http.ResponseWriter, status int, d VerifyRequest) error {
+	return render(w, status, "verify", page{Title: "Verify Request", Theme: d.Theme.view(), Body: d})
+}
+
+type errorView struct {
+	Heading, Message   string
+	SignInURL, HomeURL string
+}
+
+type signInPage struct {
+	Message     string // banner sentence from the error code, "" for none
+	Notice      string
+	CSRFToken   string
+	CallbackURL string
+	Providers   []providerView
+}
+
+type providerView struct {
+	Name      string
+	Kind      string // "button", "email" or "credentials": which form to draw
+	Action    string
+	Fields    []fieldView
+	Separator bool // draw "or" before this provider
+}
+
+type fieldView struct {
+	ID, ErrorID  string
+	Name, Label  string
+	Type         string
+	Placeholder  string
+	Autocomplete string
+	Required     bool
+	Value        string
+	Error        string
+}
+
+func signInView(d SignIn) signInPage {
+	v := signInPage{Notice: d.Notice, CSRFToken: d.CSRFToken, CallbackURL: d.CallbackURL}
+	if d.Error != "" {
+		v.Message = SignInMessage(d.Error)
+	}
+	prevForm := false
+	seen := make(map[string]bool) // ids already used on the page
+	for i, p := range d.Providers {
+		pv := providerView{Name: p.Name, Kind: "button", Action: p.SigninURL}
+		if pv.Name == "" {
+			pv.Name = p.ID
+		}
+		fields := p.Fields
+		switch p.Type {
+		case TypeCredentials:
+			pv.Kind = "credentials"
+			pv.Action = p.CallbackURL
+		case TypeEmail:
+			pv.Kind = "email"
+			if len(fields) == 0 {
+				fields = []Field{{Name: "email", Label: "Email", Type: "email", Placeholder: "email@example.com", Required: true}}
+			}
+		default:
+			fields = nil
+		}
+		isForm := pv.Kind != "button"
+		// A form with inputs stands apart from its neighbours; a run of
+		// provider buttons stays together.
+		pv.Separator = i > 0 && (isForm || prevForm)
+		prevForm = isForm
+		for _, f := range fields {
+			fv := fieldViewOf(p.ID, f, d.FieldErrors[f.Name])
+			// Two names can map to one id token ("a b", "a-b"); ids must
+			// stay unique for each label to name its own input.
+			if id := fv.ID; seen[id] {
+				for n := 2; seen[fv.ID]; n++ {
+					fv.ID = id + "-" + strconv.Itoa(n)
+				}
+				if fv.ErrorID != "" {
+					fv.ErrorID = fv.ID + "-error"
+				}
+			}
+			seen[fv.ID] = true
+			pv.Fields = append(pv.Fields, fv)
+		}
+		v.Providers = append(v.Providers, pv)
+	}
+	return v
+}
+
+func fieldViewOf(providerID string, f Field, errMsg string) fieldView {
+	fv := fieldView{
+		Name: f.Name, Label: f.Label, Type: strings.ToLower(f.Type), Placeholder: f.Placeholder,
+		Autocomplete: f.Autocomplete, Required: f.Required, Value: f.Value, Error: errMsg,
+	}
+	if fv.Label == "" {
+		fv.Label = f.Name
+	}
+	if fv.Type == "" {
+		fv.Type = "text"
+	}
+	if fv.Autocomplete == "" {
+		switch {
+		case fv.Type == "password":
+			fv.Autocomplete = "current-password"
+		case fv.Type == "email" || strings.EqualFold(f.Name, "email"):
+			fv.Autocomplete = "email"
+		case strings.EqualFold(f.Name, "username"):
+			fv.Autocomplete = "username"
+		}
+	}
+	if fv.Type == "password" {
+		fv.Value = ""
+	}
+	// The id ties the label (and the error) to the input, so it must be one
+	// token whatever the provider id and field name hold.
+	fv.ID = "input-" + idToken(f.Name) + "-for-" + idToken(providerID) + "-provider"
+	if errMsg != "" {
+		fv.ErrorID = fv.ID + "-error"
+	}
+	return fv
+}
+
+// idToken maps s to the characters that are safe in an id attribute and a
+// CSS selector: ASCII letters and digits, '-' and '_'; anything else becomes
+// '-'.
+func idToken(s string) string {
+	if s == "" {
+		return "x"
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
