@@ -125,7 +125,9 @@ type AccountStore interface {
 
 // SessionStore keeps database sessions.
 type SessionStore interface {
-	// CreateSession stores s and returns it as stored.
+	// CreateSession stores s and returns it as stored. A zero CreatedAt is
+	// set to the current time and a zero LastSeenAt to CreatedAt. A session
+	// token already stored is an error wrapping ErrDuplicate.
 	CreateSession(ctx context.Context, s Session) (*Session, error)
 	// GetSession returns the session with the token, expired or not; the
 	// caller decides what an expired session means.

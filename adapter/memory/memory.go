@@ -1,0 +1,550 @@
+// Package memory is an authgo adapter that keeps everything in maps guarded
+// by one mutex: for tests, examples and small single-instance apps whose
+// users may be forgotten on restart.
+//
+// It implements adapter.Adapter and every optional interface:
+// UserAccountCreator, SessionLister, UserSessionsDeleter, ExpiredDeleter and
+// RevocationStore. Expired rows are kept until DeleteExpired runs or the
+// caller deletes them, as with the SQL adapter.
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/authgo/authgo/adapter"
+)
+
+// Adapter is an in-memory adapter. Create it with New; it is safe for
+// concurrent use.
+type Adapter struct {
+	mu             sync.Mutex
+	users          map[string]adapter.User
+	byEmail        map[string]string // email -> user id
+	accounts       map[accountKey]adapter.Account
+	sessions       map[string]adapter.Session
+	tokens         map[tokenKey]adapter.VerificationToken
+	authenticators map[string]adapter.Authenticator
+	revocations    map[string]time.Time
+	now            func() time.Time
+}
+
+type accountKey struct{ provider, id string }
+type tokenKey struct{ identifier, token string }
+
+// New returns an empty adapter.
+func New() *Adapter {
+	return &Adapter{
+		users:          map[string]adapter.User{},
+		byEmail:        map[string]string{},
+		accounts:       map[accountKey]adapter.Account{},
+		sessions:       map[string]adapter.Session{},
+		tokens:         map[tokenKey]adapter.VerificationToken{},
+		authenticators: map[string]adapter.Authenticator{},
+		revocations:    map[string]time.Time{},
+		now:            time.Now,
+	}
+}
+
+var (
+	_ adapter.Adapter             = (*Adapter)(nil)
+	_ adapter.UserAccountCreator  = (*Adapter)(nil)
+	_ adapter.SessionLister       = (*Adapter)(nil)
+	_ adapter.UserSessionsDeleter = (*Adapter)(nil)
+	_ adapter.ExpiredDeleter      = (*Adapter)(nil)
+	_ adapter.RevocationStore     = (*Adapter)(nil)
+)
+
+// errNoUser is the cause when a row would refer to a user that does not
+// exist, as a foreign key refuses it in SQL.
+var errNoUser = fmt.Errorf("no such user")
+
+// begin checks ctx and takes the lock; the caller defers m.mu.Unlock.
+func (m *Adapter) begin(ctx context.Context, method string) error {
+	if err := ctx.Err(); err != nil {
+		if err == context.DeadlineExceeded {
+			err = fmt.Errorf("%w: %w", adapter.ErrUnavailable, err)
+		}
+		return &adapter.Error{Method: method, Err: err}
+	}
+	m.mu.Lock()
+	return nil
+}
+
+func fail(method string, err error) error { return &adapter.Error{Method: method, Err: err} }
+
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func cleanUser(u adapter.User) adapter.User {
+	if u.EmailVerified != nil {
+		v := utc(*u.EmailVerified)
+		u.EmailVerified = &v
+	}
+	return u
+}
+
+// copyUser returns a copy the caller may change.
+func copyUser(u adapter.User) *adapter.User {
+	u = cleanUser(u)
+	return &u
+}
+
+// CreateUser stores u; an empty ID is replaced by a new UUID.
+func (m *Adapter) CreateUser(ctx context.Context, u adapter.User) (*adapter.User, error) {
+	if err := m.begin(ctx, "CreateUser"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	return m.createUser(u, "CreateUser")
+}
+
+func (m *Adapter) createUser(u adapter.User, method string) (*adapter.User, error) {
+	if u.ID == "" {
+		u.ID = uuid.NewString()
+	}
+	if _, ok := m.users[u.ID]; ok {
+		return nil, fail(method, adapter.ErrDuplicate)
+	}
+	if _, ok := m.byEmail[u.Email]; ok && u.Email != "" {
+		return nil, fail(method, adapter.ErrDuplicate)
+	}
+	u = cleanUser(u)
+	m.users[u.ID] = u
+	if u.Email != "" {
+		m.byEmail[u.Email] = u.ID
+	}
+	return copyUser(u), nil
+}
+
+// GetUser returns the user with the id, or nil.
+func (m *Adapter) GetUser(ctx context.Context, id string) (*adapter.User, error) {
+	if err := m.begin(ctx, "GetUser"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if u, ok := m.users[id]; ok {
+		return copyUser(u), nil
+	}
+	return nil, nil
+}
+
+// GetUserByEmail returns the user with exactly this email, or nil.
+func (m *Adapter) GetUserByEmail(ctx context.Context, email string) (*adapter.User, error) {
+	if err := m.begin(ctx, "GetUserByEmail"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if id, ok := m.byEmail[email]; ok && email != "" {
+		return copyUser(m.users[id]), nil
+	}
+	return nil, nil
+}
+
+// GetUserByAccount returns the user linked to the account, or nil.
+func (m *Adapter) GetUserByAccount(ctx context.Context, provider, providerAccountID string) (*adapter.User, error) {
+	if err := m.begin(ctx, "GetUserByAccount"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	a, ok := m.accounts[accountKey{provider, providerAccountID}]
+	if !ok {
+		return nil, nil
+	}
+	if u, ok := m.users[a.UserID]; ok {
+		return copyUser(u), nil
+	}
+	return nil, nil
+}
+
+// UpdateUser replaces the stored fields of u.ID.
+func (m *Adapter) UpdateUser(ctx context.Context, u adapter.User) (*adapter.User, error) {
+	if err := m.begin(ctx, "UpdateUser"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	old, ok := m.users[u.ID]
+	if !ok {
+		return nil, nil
+	}
+	if id, taken := m.byEmail[u.Email]; taken && u.Email != "" && id != u.ID {
+		return nil, fail("UpdateUser", adapter.ErrDuplicate)
+	}
+	delete(m.byEmail, old.Email)
+	u = cleanUser(u)
+	m.users[u.ID] = u
+	if u.Email != "" {
+		m.byEmail[u.Email] = u.ID
+	}
+	return copyUser(u), nil
+}
+
+// DeleteUser deletes the user with its accounts, sessions and
+// authenticators.
+func (m *Adapter) DeleteUser(ctx context.Context, id string) error {
+	if err := m.begin(ctx, "DeleteUser"); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	u, ok := m.users[id]
+	if !ok {
+		return nil
+	}
+	delete(m.users, id)
+	if m.byEmail[u.Email] == id {
+		delete(m.byEmail, u.Email)
+	}
+	for k, a := range m.accounts {
+		if a.UserID == id {
+			delete(m.accounts, k)
+		}
+	}
+	for k, s := range m.sessions {
+		if s.UserID == id {
+			delete(m.sessions, k)
+		}
+	}
+	for k, a := range m.authenticators {
+		if a.UserID == id {
+			delete(m.authenticators, k)
+		}
+	}
+	return nil
+}
+
+// LinkAccount stores a for an existing user.
+func (m *Adapter) LinkAccount(ctx context.Context, a adapter.Account) error {
+	if err := m.begin(ctx, "LinkAccount"); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	return m.linkAccount(a, "LinkAccount")
+}
+
+func (m *Adapter) linkAccount(a adapter.Account, method string) error {
+	if _, ok := m.users[a.UserID]; !ok {
+		return fail(method, errNoUser)
+	}
+	k := accountKey{a.Provider, a.ProviderAccountID}
+	if _, ok := m.accounts[k]; ok {
+		return fail(method, adapter.ErrDuplicate)
+	}
+	m.accounts[k] = a
+	return nil
+}
+
+// UnlinkAccount deletes the account.
+func (m *Adapter) UnlinkAccount(ctx context.Context, provider, providerAccountID string) error {
+	if err := m.begin(ctx, "UnlinkAccount"); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	delete(m.accounts, accountKey{provider, providerAccountID})
+	return nil
+}
+
+// GetAccount returns the account, or nil.
+func (m *Adapter) GetAccount(ctx context.Context, provider, providerAccountID string) (*adapter.Account, error) {
+	if err := m.begin(ctx, "GetAccount"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if a, ok := m.accounts[accountKey{provider, providerAccountID}]; ok {
+		return &a, nil
+	}
+	return nil, nil
+}
+
+// CreateUserAndLinkAccount creates u and links a to it, or does neither.
+func (m *Adapter) CreateUserAndLinkAccount(ctx context.Context, u adapter.User, a adapter.Account) (*adapter.User, error) {
+	const method = "CreateUserAndLinkAccount"
+	if err := m.begin(ctx, method); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	// Check the account first so that a failure leaves nothing behind.
+	if _, ok := m.accounts[accountKey{a.Provider, a.ProviderAccountID}]; ok {
+		return nil, fail(method, adapter.ErrDuplicate)
+	}
+	got, err := m.createUser(u, method)
+	if err != nil {
+		return nil, err
+	}
+	a.UserID = got.ID
+	if err := m.linkAccount(a, method); err != nil {
+		return nil, err // unreachable: the user exists and the key is free
+	}
+	return got, nil
+}
+
+func cleanSession(s adapter.Session) adapter.Session {
+	s.Expires, s.CreatedAt, s.LastSeenAt = utc(s.Expires), utc(s.CreatedAt), utc(s.LastSeenAt)
+	return s
+}
+
+// CreateSession stores s for an existing user.
+func (m *Adapter) CreateSession(ctx context.Context, s adapter.Session) (*adapter.Session, error) {
+	if err := m.begin(ctx, "CreateSession"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if _, ok := m.users[s.UserID]; !ok {
+		return nil, fail("CreateSession", errNoUser)
+	}
+	if _, ok := m.sessions[s.SessionToken]; ok {
+		return nil, fail("CreateSession", adapter.ErrDuplicate)
+	}
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = m.now()
+	}
+	if s.LastSeenAt.IsZero() {
+		s.LastSeenAt = s.CreatedAt
+	}
+	s = cleanSession(s)
+	m.sessions[s.SessionToken] = s
+	return &s, nil
+}
+
+// GetSession returns the session, expired or not, or nil.
+func (m *Adapter) GetSession(ctx context.Context, sessionToken string) (*adapter.Session, error) {
+	if err := m.begin(ctx, "GetSession"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if s, ok := m.sessions[sessionToken]; ok {
+		return &s, nil
+	}
+	return nil, nil
+}
+
+// GetSessionAndUser returns the session and its user, or nils.
+func (m *Adapter) GetSessionAndUser(ctx context.Context, sessionToken string) (*adapter.Session, *adapter.User, error) {
+	if err := m.begin(ctx, "GetSessionAndUser"); err != nil {
+		return nil, nil, err
+	}
+	defer m.mu.Unlock()
+	s, ok := m.sessions[sessionToken]
+	if !ok {
+		return nil, nil, nil
+	}
+	u, ok := m.users[s.UserID]
+	if !ok {
+		return nil, nil, nil
+	}
+	return &s, copyUser(u), nil
+}
+
+// UpdateSession sets Expires and LastSeenAt of s.SessionToken.
+func (m *Adapter) UpdateSession(ctx context.Context, s adapter.Session) (*adapter.Session, error) {
+	if err := m.begin(ctx, "UpdateSession"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	old, ok := m.sessions[s.SessionToken]
+	if !ok {
+		return nil, nil
+	}
+	old.Expires = utc(s.Expires)
+	if !s.LastSeenAt.IsZero() {
+		old.LastSeenAt = utc(s.LastSeenAt)
+	}
+	m.sessions[s.SessionToken] = old
+	return &old, nil
+}
+
+// DeleteSession deletes the session and returns it, or nil.
+func (m *Adapter) DeleteSession(ctx context.Context, sessionToken string) (*adapter.Session, error) {
+	if err := m.begin(ctx, "DeleteSession"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	s, ok := m.sessions[sessionToken]
+	if !ok {
+		return nil, nil
+	}
+	delete(m.sessions, sessionToken)
+	return &s, nil
+}
+
+// ListUserSessions returns the user's unexpired sessions, newest first.
+func (m *Adapter) ListUserSessions(ctx context.Context, userID string) ([]adapter.Session, error) {
+	if err := m.begin(ctx, "ListUserSessions"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	now := m.now()
+	var out []adapter.Session
+	for _, s := range m.sessions {
+		if s.UserID == userID && s.Expires.After(now) {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b adapter.Session) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, nil
+}
+
+// DeleteUserSessions deletes all sessions of the user.
+func (m *Adapter) DeleteUserSessions(ctx context.Context, userID string) (int64, error) {
+	if err := m.begin(ctx, "DeleteUserSessions"); err != nil {
+		return 0, err
+	}
+	defer m.mu.Unlock()
+	var n int64
+	for k, s := range m.sessions {
+		if s.UserID == userID {
+			delete(m.sessions, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// DeleteExpired deletes sessions and verification tokens that expired at or
+// before now.
+func (m *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	if err := m.begin(ctx, "DeleteExpired"); err != nil {
+		return 0, err
+	}
+	defer m.mu.Unlock()
+	var n int64
+	for k, s := range m.sessions {
+		if !s.Expires.After(now) {
+			delete(m.sessions, k)
+			n++
+		}
+	}
+	for k, vt := range m.tokens {
+		if !vt.Expires.After(now) {
+			delete(m.tokens, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// CreateVerificationToken stores vt.
+func (m *Adapter) CreateVerificationToken(ctx context.Context, vt adapter.VerificationToken) error {
+	if err := m.begin(ctx, "CreateVerificationToken"); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	k := tokenKey{vt.Identifier, vt.Token}
+	if _, ok := m.tokens[k]; ok {
+		return fail("CreateVerificationToken", adapter.ErrDuplicate)
+	}
+	vt.Expires = utc(vt.Expires)
+	m.tokens[k] = vt
+	return nil
+}
+
+// UseVerificationToken deletes the token and returns it, or nil; the mutex
+// makes exactly one of several concurrent callers receive it.
+func (m *Adapter) UseVerificationToken(ctx context.Context, identifier, token string) (*adapter.VerificationToken, error) {
+	if err := m.begin(ctx, "UseVerificationToken"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	k := tokenKey{identifier, token}
+	vt, ok := m.tokens[k]
+	if !ok {
+		return nil, nil
+	}
+	delete(m.tokens, k)
+	return &vt, nil
+}
+
+// GetAuthenticator returns the authenticator, or nil.
+func (m *Adapter) GetAuthenticator(ctx context.Context, credentialID string) (*adapter.Authenticator, error) {
+	if err := m.begin(ctx, "GetAuthenticator"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if a, ok := m.authenticators[credentialID]; ok {
+		return &a, nil
+	}
+	return nil, nil
+}
+
+// CreateAuthenticator stores a for an existing user.
+func (m *Adapter) CreateAuthenticator(ctx context.Context, a adapter.Authenticator) (*adapter.Authenticator, error) {
+	if err := m.begin(ctx, "CreateAuthenticator"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	if _, ok := m.users[a.UserID]; !ok {
+		return nil, fail("CreateAuthenticator", errNoUser)
+	}
+	if _, ok := m.authenticators[a.CredentialID]; ok {
+		return nil, fail("CreateAuthenticator", adapter.ErrDuplicate)
+	}
+	m.authenticators[a.CredentialID] = a
+	return &a, nil
+}
+
+// ListAuthenticatorsByUserID returns the user's authenticators ordered by
+// credential id.
+func (m *Adapter) ListAuthenticatorsByUserID(ctx context.Context, userID string) ([]adapter.Authenticator, error) {
+	if err := m.begin(ctx, "ListAuthenticatorsByUserID"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	out := []adapter.Authenticator{}
+	for _, a := range m.authenticators {
+		if a.UserID == userID {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b adapter.Authenticator) int {
+		if a.CredentialID < b.CredentialID {
+			return -1
+		}
+		return 1
+	})
+	return out, nil
+}
+
+// UpdateAuthenticatorCounter sets the counter and returns the
+// authenticator, or nil.
+func (m *Adapter) UpdateAuthenticatorCounter(ctx context.Context, credentialID string, counter int64) (*adapter.Authenticator, error) {
+	if err := m.begin(ctx, "UpdateAuthenticatorCounter"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	a, ok := m.authenticators[credentialID]
+	if !ok {
+		return nil, nil
+	}
+	a.Counter = counter
+	m.authenticators[credentialID] = a
+	return &a, nil
+}
+
+// RevokeUserTokens moves the user's revocation epoch forward to before.
+func (m *Adapter) RevokeUserTokens(ctx context.Context, userID string, before time.Time) error {
+	if err := m.begin(ctx, "RevokeUserTokens"); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	if before.After(m.revocations[userID]) {
+		m.revocations[userID] = before.UTC()
+	}
+	return nil
+}
+
+// TokensRevokedBefore returns the user's revocation epoch, zero if none.
+func (m *Adapter) TokensRevokedBefore(ctx context.Context, userID string) (time.Time, error) {
+	if err := m.begin(ctx, "TokensRevokedBefore"); err != nil {
+		return time.Time{}, err
+	}
+	defer m.mu.Unlock()
+	return m.revocations[userID], nil
+}
