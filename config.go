@@ -1,0 +1,354 @@
+package authgo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/authgo/authgo/adapter"
+)
+
+// Config configures an Auth. The zero value of every field is a documented
+// default; only a secret (or AUTH_SECRET) and at least one provider are
+// required.
+type Config struct {
+	// Secret encrypts session tokens and binds CSRF tokens. Secret[0]
+	// encrypts; every element decrypts, so a new secret can be put first
+	// while tokens made with the old one stay valid. Each must be at least
+	// 32 bytes (`authgo secret` makes one) unless AllowShortSecret is set.
+	// Default: AUTH_SECRET (a comma-separated list is split), preceded by
+	// AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1 when set, as Auth.js
+	// orders them; NEXTAUTH_SECRET as a last resort.
+	Secret []string
+	// AllowShortSecret accepts secrets under 32 bytes, e.g. to share the
+	// existing, shorter secret of a Next.js app. Prefer a long secret.
+	AllowShortSecret bool
+	// Development allows running without a secret: a random one is made at
+	// New (sessions then end when the process does) and a warning logged.
+	// Never set it in production.
+	Development bool
+
+	// URL is the public URL of the auth endpoints, e.g.
+	// https://example.com/api/auth; its origin is used for redirects and
+	// provider callback URLs, its path as BasePath. Default: AUTH_URL,
+	// NEXTAUTH_URL; when unset, the origin comes from each request (Host
+	// header and TLS, or the X-Forwarded-* headers when TrustHost is set).
+	URL string
+	// BasePath is where Handler is mounted. Default "/api/auth", or the
+	// path of URL.
+	BasePath string
+	// TrustHost trusts X-Forwarded-Host and X-Forwarded-Proto from the
+	// proxy in front of the app. Default: AUTH_TRUST_HOST.
+	TrustHost bool
+
+	// Providers are the ways to sign in, in the order the sign-in page
+	// shows them. Their ids must be unique.
+	Providers []Provider
+	// Adapter stores users, accounts and sessions. Optional for JWT
+	// sessions with credentials only.
+	Adapter adapter.Adapter
+
+	// Session configures sessions.
+	Session SessionConfig
+	// Cookies overrides cookie names and attributes.
+	Cookies CookiesConfig
+	// UseSecureCookies forces the __Secure-/__Host- cookie names and the
+	// Secure attribute on (true) or off (false). Default: on when the
+	// request (or URL) is https.
+	UseSecureCookies *bool
+
+	// Callbacks shape sign-in, tokens and sessions.
+	Callbacks Callbacks
+	// Events are told of sign-ins, sign-outs and changes.
+	Events Events
+	// Pages replace the built-in pages with the app's own.
+	Pages Pages
+	// Theme styles the built-in pages.
+	Theme Theme
+
+	// RateLimit configures login rate limiting, on by default.
+	RateLimit RateLimitConfig
+
+	// Logger receives authgo's log lines. Default: slog.Default(). No
+	// secret, token or password is ever logged.
+	Logger *slog.Logger
+	// LookupEnv reads the environment. Default: os.LookupEnv.
+	LookupEnv func(key string) (string, bool)
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+}
+
+// SessionStrategy is where sessions live.
+type SessionStrategy string
+
+// The session strategies.
+const (
+	// StrategyJWT keeps the session in an encrypted cookie (Auth.js's "jwt").
+	StrategyJWT SessionStrategy = "jwt"
+	// StrategyDatabase keeps sessions in the adapter; the cookie holds a
+	// random session token.
+	StrategyDatabase SessionStrategy = "database"
+)
+
+// SessionConfig configures sessions.
+type SessionConfig struct {
+	// Strategy is StrategyJWT (default without an Adapter) or
+	// StrategyDatabase (default with one, as Auth.js).
+	Strategy SessionStrategy
+	// MaxAge is how long an idle session lives. Default 30 days. Each read
+	// slides it forward.
+	MaxAge time.Duration
+	// UpdateAge is how often a database session's expiry is written back.
+	// Default 24 hours. Unused by JWT sessions, which are re-encoded on
+	// every read.
+	UpdateAge time.Duration
+	// GenerateToken makes database session tokens. Default: 32 random
+	// bytes, hex.
+	GenerateToken func() string
+	// RecordClientIP stores the client IP on database sessions (shown in
+	// session lists). Off by default: an IP address is personal data.
+	RecordClientIP bool
+}
+
+// Cookie overrides one cookie. Empty fields keep the default.
+type Cookie struct {
+	Name     string
+	Domain   string
+	Path     string
+	SameSite http.SameSite
+}
+
+// CookiesConfig overrides cookies.
+type CookiesConfig struct {
+	// Domain is set on every cookie that may carry one (all but the
+	// __Host- CSRF cookie), e.g. "example.com" to share the session with
+	// every subdomain. Default: none (host-only cookies).
+	Domain       string
+	SessionToken Cookie
+	CallbackURL  Cookie
+	CSRFToken    Cookie
+	PKCE         Cookie
+	State        Cookie
+	Nonce        Cookie
+	Challenge    Cookie
+}
+
+// Pages are the app's own pages that replace the built-in ones. Each is a
+// path (or URL) on the app; empty keeps the built-in page.
+type Pages struct {
+	SignIn        string
+	SignOut       string
+	Error         string
+	VerifyRequest string
+	// NewUser is where a user goes after the sign-in that created them.
+	NewUser string
+}
+
+// Theme styles the built-in pages.
+type Theme struct {
+	// ColorScheme is "auto" (default, follows the browser), "light" or "dark".
+	ColorScheme string
+	// BrandColor is a CSS colour for buttons and accents, e.g. "#346df1".
+	BrandColor string
+	// Logo is the URL of an image shown above the forms.
+	Logo string
+	// ButtonText is the CSS colour of text on brand-coloured buttons.
+	ButtonText string
+}
+
+const (
+	defaultBasePath  = "/api/auth"
+	defaultMaxAge    = 30 * 24 * time.Hour
+	defaultUpdateAge = 24 * time.Hour
+	minSecretLen     = 32
+)
+
+var providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// ConfigError is a mistake in Config, reported by New.
+type ConfigError struct{ msg string }
+
+func (e *ConfigError) Error() string { return "authgo: " + e.msg }
+
+func configErr(format string, args ...any) error {
+	return &ConfigError{msg: fmt.Sprintf(format, args...)}
+}
+
+// normalize fills the defaults of c from the environment and checks it. It
+// returns a copy; c is not changed.
+func (c Config) normalize() (Config, error) {
+	if c.LookupEnv == nil {
+		c.LookupEnv = os.LookupEnv
+	}
+	env := func(k string) string { v, _ := c.LookupEnv(k); return strings.TrimSpace(v) }
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+
+	// Secrets, in Auth.js's order: AUTH_SECRET_3, _2, _1, then AUTH_SECRET.
+	if len(c.Secret) == 0 {
+		for _, k := range []string{"AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1"} {
+			if v := env(k); v != "" {
+				c.Secret = append(c.Secret, v)
+			}
+		}
+		main := env("AUTH_SECRET")
+		if main == "" {
+			main = env("NEXTAUTH_SECRET")
+		}
+		for s := range strings.SplitSeq(main, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				c.Secret = append(c.Secret, s)
+			}
+		}
+	}
+	if len(c.Secret) == 0 {
+		if !c.Development {
+			return c, configErr("no secret: set Config.Secret or the AUTH_SECRET environment variable to 32 or more random bytes (run `authgo secret` to make one)")
+		}
+		c.Secret = []string{randomToken()}
+		c.Logger.Warn("authgo: development mode without a secret; using a random one, so sessions end when the process does")
+	}
+	for i, s := range c.Secret {
+		if s == "" {
+			return c, configErr("secret %d is empty: remove it or set it", i+1)
+		}
+		if len(s) < minSecretLen && !c.AllowShortSecret {
+			return c, configErr("secret %d is %d bytes; use at least %d random bytes (run `authgo secret`), or set Config.AllowShortSecret to share an existing app's shorter secret", i+1, len(s), minSecretLen)
+		}
+	}
+
+	// URL and base path.
+	if c.URL == "" {
+		c.URL = env("AUTH_URL")
+		if c.URL == "" {
+			c.URL = env("NEXTAUTH_URL")
+		}
+	}
+	if c.URL != "" {
+		u, err := url.Parse(c.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return c, configErr("URL %q is not an http(s) URL like https://example.com/api/auth: set Config.URL or AUTH_URL to the public URL of the auth endpoints", c.URL)
+		}
+		if p := strings.TrimRight(u.Path, "/"); p != "" && c.BasePath == "" {
+			c.BasePath = p
+		}
+	}
+	if !c.TrustHost {
+		switch strings.ToLower(env("AUTH_TRUST_HOST")) {
+		case "1", "true", "yes":
+			c.TrustHost = true
+		}
+	}
+	if c.BasePath == "" {
+		c.BasePath = defaultBasePath
+	}
+	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
+	if c.BasePath == "/" || strings.ContainsAny(c.BasePath, "?#%\\ ") {
+		return c, configErr("BasePath %q is not a path like /api/auth", c.BasePath)
+	}
+
+	// Providers.
+	seen := map[string]bool{}
+	for i, p := range c.Providers {
+		if p == nil {
+			return c, configErr("provider %d is nil", i+1)
+		}
+		id := p.ID()
+		if !providerIDPattern.MatchString(id) {
+			return c, configErr("provider %d has the id %q; use lower-case letters, digits, - and _ (e.g. \"github\")", i+1, id)
+		}
+		if seen[id] {
+			return c, configErr("two providers have the id %q; give one of them another id", id)
+		}
+		seen[id] = true
+		if v, ok := p.(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				return c, configErr("provider %q: %v", id, err)
+			}
+		}
+		switch p.Type() {
+		case TypeCredentials:
+			if _, ok := p.(CredentialsProvider); !ok {
+				return c, configErr("provider %q has type credentials but does not implement CredentialsProvider", id)
+			}
+		case TypeOAuth, TypeOIDC:
+			if _, ok := p.(OAuthProvider); !ok {
+				return c, configErr("provider %q has type %s but does not implement OAuthProvider", id, p.Type())
+			}
+		default:
+			return c, configErr("provider %q has the unknown type %q; use one of oauth, oidc, credentials", id, p.Type())
+		}
+	}
+
+	// Sessions.
+	s := &c.Session
+	if s.Strategy == "" {
+		s.Strategy = StrategyJWT
+		if c.Adapter != nil {
+			s.Strategy = StrategyDatabase
+		}
+	}
+	switch s.Strategy {
+	case StrategyJWT:
+	case StrategyDatabase:
+		if c.Adapter == nil {
+			return c, configErr("Session.Strategy is database but there is no Adapter to keep sessions in: set Config.Adapter, or use StrategyJWT")
+		}
+	default:
+		return c, configErr("Session.Strategy %q is unknown; use %q or %q", s.Strategy, StrategyJWT, StrategyDatabase)
+	}
+	if s.MaxAge < 0 || s.UpdateAge < 0 {
+		return c, configErr("Session.MaxAge and Session.UpdateAge must not be negative")
+	}
+	if s.MaxAge == 0 {
+		s.MaxAge = defaultMaxAge
+	}
+	if s.UpdateAge == 0 {
+		s.UpdateAge = defaultUpdateAge
+	}
+	if s.GenerateToken == nil {
+		s.GenerateToken = randomToken
+	}
+
+	for _, p := range []struct{ name, v string }{{"SignIn", c.Pages.SignIn}, {"SignOut", c.Pages.SignOut}, {"Error", c.Pages.Error}, {"VerifyRequest", c.Pages.VerifyRequest}, {"NewUser", c.Pages.NewUser}} {
+		if p.v != "" && !strings.HasPrefix(p.v, "/") {
+			if u, err := url.Parse(p.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+				return c, configErr("Pages.%s %q is neither a path (/login) nor an http(s) URL", p.name, p.v)
+			}
+		}
+	}
+	switch c.Theme.ColorScheme {
+	case "", "auto", "light", "dark":
+	default:
+		return c, configErr("Theme.ColorScheme %q is not auto, light or dark", c.Theme.ColorScheme)
+	}
+	if err := c.RateLimit.normalize(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// logEvent runs an event handler, logging (never returning) its error.
+func logEvent(ctx context.Context, log *slog.Logger, name string, f func() error) {
+	defer func() {
+		if v := recover(); v != nil {
+			log.ErrorContext(ctx, "authgo: event panicked", "event", name, "type", "EventError", "panic", fmt.Sprint(v))
+		}
+	}()
+	if err := f(); err != nil {
+		log.ErrorContext(ctx, "authgo: event failed", "event", name, "type", "EventError", "err", err)
+	}
+}
+
+var errNoSession = errors.New("no session")

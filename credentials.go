@@ -1,0 +1,160 @@
+package authgo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+)
+
+// maxCredentialLen bounds every submitted credential; a longer value (a
+// 1 MB "password") is refused before Authorize runs.
+const maxCredentialLen = 1024
+
+// credentialsSignIn runs a credentials sign-in and issues the session. It
+// returns where to send the user. Rate limiting wraps it: a limited attempt
+// never reaches Authorize (so no password hash is computed for it), a
+// failed one is counted, a successful one resets the identifier's count.
+func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p CredentialsProvider, values map[string]string) (string, error) {
+	ctx := rq.r.Context()
+	creds := Credentials(maps.Clone(values))
+	if creds == nil {
+		creds = Credentials{}
+	}
+	guard := a.guardLogin(rq.r, "signin", identifierOf(p, creds))
+	if err := guard.check(ctx); err != nil {
+		return "", err
+	}
+	user, err := a.authorize(ctx, rq.r, p, creds)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Type == CredentialsSignin {
+			guard.fail(ctx)
+		}
+		return "", err
+	}
+	guard.succeed(ctx)
+	account := &Account{Type: TypeCredentials, Provider: p.ID(), ProviderAccountID: user.ID}
+	if to, err := a.runSignIn(ctx, rq, SignInParams{User: user, Account: account, Credentials: creds, Request: rq.r}); err != nil || to != "" {
+		return to, err
+	}
+	if a.cfg.Session.Strategy == StrategyDatabase {
+		if user, err = a.ensureStoredUser(ctx, user); err != nil {
+			return "", err
+		}
+		account.ProviderAccountID = user.ID
+	}
+	if err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account}); err != nil {
+		return "", err
+	}
+	logEvent(ctx, a.log, "signIn", func() error {
+		if a.cfg.Events.SignIn == nil {
+			return nil
+		}
+		return a.cfg.Events.SignIn(ctx, SignInEvent{User: user, Account: account})
+	})
+	return a.callbackURL(rq), nil
+}
+
+// authorize calls the provider's Authorize and turns its outcomes into
+// Auth.js's: nil user or a credentials error → CredentialsSignin, any other
+// error → CallbackRouteError (shown as Configuration). A user without an id
+// gets a random one, as Auth.js gives it.
+func (a *Auth) authorize(ctx context.Context, r *http.Request, p CredentialsProvider, creds Credentials) (u *User, err error) {
+	for k, v := range creds {
+		if len(v) > maxCredentialLen {
+			return nil, &Error{Type: CredentialsSignin, Code: "credentials", Err: fmt.Errorf("field %q longer than %d bytes", truncate(k, 32), maxCredentialLen)}
+		}
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			u, err = nil, errorf(CallbackRouteError, "Authorize of provider %q panicked: %v", p.ID(), v)
+		}
+	}()
+	u, err = p.Authorize(ctx, creds, r)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			if e.Type == CredentialsSignin && e.Code == "" {
+				e = &Error{Type: CredentialsSignin, Code: "credentials", Err: e.Err}
+			}
+			return nil, e
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, &Error{Type: Unavailable, Err: err}
+		}
+		return nil, &Error{Type: CallbackRouteError, Err: fmt.Errorf("Authorize of provider %q: %w", p.ID(), err)}
+	}
+	if u == nil {
+		return nil, &Error{Type: CredentialsSignin, Code: "credentials"}
+	}
+	c := *u
+	if c.ID == "" {
+		c.ID = newUUID()
+	}
+	return &c, nil
+}
+
+// identifierOf returns the submitted identifier of a credentials sign-in.
+func identifierOf(p CredentialsProvider, creds Credentials) string {
+	if f, ok := p.(IdentifierField); ok {
+		return creds[f.IdentifierField()]
+	}
+	if v := creds["email"]; v != "" {
+		return v
+	}
+	return creds["username"]
+}
+
+// runSignIn runs the SignIn callback: "" and nil allow; a URL redirects
+// (checked by the redirect rule); an error denies with AccessDenied.
+func (a *Auth) runSignIn(ctx context.Context, rq *request, p SignInParams) (string, error) {
+	if a.cfg.Callbacks.SignIn == nil {
+		return "", nil
+	}
+	to, err := a.cfg.Callbacks.SignIn(ctx, p)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return "", e
+		}
+		return "", &Error{Type: AccessDenied, Err: err}
+	}
+	if to != "" {
+		return a.redirectTarget(ctx, rq, to), nil
+	}
+	return "", nil
+}
+
+// ensureStoredUser returns the adapter's record of a credentials user, so
+// a database session can point at it: by id, else by email; a user the
+// adapter does not know yet is created (Events.CreateUser is told). This is
+// what lets credentials sign-in use database sessions, which Auth.js does
+// not allow (its issue #3729).
+func (a *Auth) ensureStoredUser(ctx context.Context, u *User) (*User, error) {
+	ad := a.cfg.Adapter
+	found, err := ad.GetUser(ctx, u.ID)
+	if err != nil {
+		return nil, &Error{Type: AdapterErrorType, Err: err}
+	}
+	if found == nil && u.Email != "" {
+		if found, err = ad.GetUserByEmail(ctx, u.Email); err != nil {
+			return nil, &Error{Type: AdapterErrorType, Err: err}
+		}
+	}
+	if found != nil {
+		return found, nil
+	}
+	created, err := ad.CreateUser(ctx, *u)
+	if err != nil {
+		return nil, &Error{Type: AdapterErrorType, Err: err}
+	}
+	logEvent(ctx, a.log, "createUser", func() error {
+		if a.cfg.Events.CreateUser == nil {
+			return nil
+		}
+		return a.cfg.Events.CreateUser(ctx, created)
+	})
+	return created, nil
+}

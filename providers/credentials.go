@@ -1,0 +1,79 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/authgo/authgo"
+)
+
+// CredentialsConfig configures a credentials provider.
+type CredentialsConfig struct {
+	// ID is the provider id in /callback/{id}. Default "credentials".
+	ID string
+	// Name is shown on the sign-in page. Default "Credentials".
+	Name string
+	// Fields are the form inputs, in order. Default: an email and a
+	// password field.
+	Fields []authgo.Field
+	// Authorize checks the submitted fields and returns the user, or nil
+	// (or authgo.CredentialsError(code)) to refuse. It must take the same
+	// time for an unknown account as for a wrong password; EmailPassword
+	// does that for you.
+	Authorize func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error)
+	// IdentifierField names the field that identifies the account, for
+	// rate limiting. Default "email" if there is such a field, else the
+	// first field.
+	IdentifierField string
+}
+
+// DefaultCredentialFields are the fields of a credentials provider that
+// declares none: an email and a password.
+var DefaultCredentialFields = []authgo.Field{
+	{Name: "email", Label: "Email", Type: "email", Placeholder: "you@example.com", Autocomplete: "username", Required: true},
+	{Name: "password", Label: "Password", Type: "password", Autocomplete: "current-password", Required: true},
+}
+
+// Credentials returns a credentials provider: sign-in with fields the app
+// checks in Authorize, as Auth.js's Credentials provider.
+func Credentials(cfg CredentialsConfig) authgo.CredentialsProvider {
+	if cfg.ID == "" {
+		cfg.ID = "credentials"
+	}
+	if cfg.Name == "" {
+		cfg.Name = "Credentials"
+	}
+	if len(cfg.Fields) == 0 {
+		cfg.Fields = DefaultCredentialFields
+	}
+	if cfg.IdentifierField == "" {
+		cfg.IdentifierField = cfg.Fields[0].Name
+		for _, f := range cfg.Fields {
+			if f.Name == "email" {
+				cfg.IdentifierField = "email"
+			}
+		}
+	}
+	return &credentials{cfg: cfg}
+}
+
+type credentials struct{ cfg CredentialsConfig }
+
+func (c *credentials) ID() string              { return c.cfg.ID }
+func (c *credentials) Name() string            { return c.cfg.Name }
+func (c *credentials) Type() string            { return authgo.TypeCredentials }
+func (c *credentials) Fields() []authgo.Field  { return c.cfg.Fields }
+func (c *credentials) IdentifierField() string { return c.cfg.IdentifierField }
+
+// Validate reports a provider that cannot work; authgo.New calls it.
+func (c *credentials) Validate() error {
+	if c.cfg.Authorize == nil {
+		return errors.New("credentials provider " + c.cfg.ID + " has no Authorize function (MissingAuthorize): set CredentialsConfig.Authorize")
+	}
+	return nil
+}
+
+func (c *credentials) Authorize(ctx context.Context, cr authgo.Credentials, r *http.Request) (*authgo.User, error) {
+	return c.cfg.Authorize(ctx, cr, r)
+}

@@ -1,0 +1,399 @@
+package authgo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/cookie"
+)
+
+// maxBodyBytes bounds a request body. Sign-in forms and session updates are
+// small; a larger body is refused before it is read.
+const maxBodyBytes = 64 << 10
+
+// body is a parsed POST body: form-urlencoded or JSON. Values holds every
+// member that is a string (or a number or boolean, formatted); raw holds
+// every JSON member as sent, for members that carry objects (the data of a
+// session update).
+type body struct {
+	values map[string]string
+	raw    map[string]json.RawMessage
+}
+
+func (b *body) get(k string) string {
+	if b == nil {
+		return ""
+	}
+	return b.values[k]
+}
+
+// errUnsupportedBody is returned for a body that is neither JSON nor a form.
+var errUnsupportedBody = errors.New("body must be application/json or application/x-www-form-urlencoded")
+
+// parseBody reads r's body as Auth.js's getBody does: JSON or a
+// form-urlencoded form, at most maxBodyBytes. An empty body is an empty
+// form.
+func parseBody(w http.ResponseWriter, r *http.Request) (*body, error) {
+	b := &body{values: map[string]string{}}
+	if r.Body == nil || r.Body == http.NoBody {
+		return b, nil
+	}
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct != "" && err != nil {
+		return nil, errUnsupportedBody
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, fmt.Errorf("body larger than %d bytes", maxBodyBytes)
+		}
+		return nil, err
+	}
+	if len(data) == 0 {
+		return b, nil
+	}
+	switch mt {
+	case "application/json":
+		if err := json.Unmarshal(data, &b.raw); err != nil {
+			return nil, errors.New("body is not a JSON object")
+		}
+		for k, v := range b.raw {
+			var s string
+			if json.Unmarshal(v, &s) == nil {
+				b.values[k] = s
+				continue
+			}
+			var n json.Number
+			if json.Unmarshal(v, &n) == nil {
+				b.values[k] = n.String()
+				continue
+			}
+			var t bool
+			if json.Unmarshal(v, &t) == nil {
+				b.values[k] = strconv.FormatBool(t)
+			}
+		}
+	case "application/x-www-form-urlencoded", "":
+		q, err := url.ParseQuery(string(data))
+		if err != nil {
+			return nil, errors.New("body is not a valid form")
+		}
+		for k, v := range q {
+			if len(v) > 0 {
+				b.values[k] = v[0]
+			}
+		}
+	default:
+		return nil, errUnsupportedBody
+	}
+	return b, nil
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte("null")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// noStore marks a response as private and never cached, as Auth.js marks
+// /session and /csrf.
+func noStore(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Cache-Control", "private, no-cache, no-store")
+	h.Set("Expires", "0")
+	h.Set("Pragma", "no-cache")
+}
+
+// redirect sends the client to location: a 302, or with the
+// X-Auth-Return-Redirect header (as next-auth/react sends) a 200 JSON
+// {"url": location}; the Location header is set in both cases.
+func redirect(w http.ResponseWriter, r *http.Request, location string) {
+	w.Header().Set("Location", location)
+	if r.Header.Get("X-Auth-Return-Redirect") != "" {
+		writeJSON(w, http.StatusOK, map[string]string{"url": location})
+		return
+	}
+	w.WriteHeader(http.StatusFound)
+}
+
+// withQuery appends k=v pairs to u, with ? or & as u needs.
+func withQuery(u string, kv ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	if len(q) == 0 {
+		return u
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + encodeOrdered(kv)
+}
+
+// encodeOrdered encodes the pairs in the order given (url.Values sorts).
+func encodeOrdered(kv []string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(kv[i]))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(kv[i+1]))
+	}
+	return b.String()
+}
+
+// pageURL returns the absolute URL of a configured page (a path on the
+// app, or a URL) or of the built-in page action.
+func (a *Auth) pageURL(rq *request, configured, action string) string {
+	switch {
+	case configured == "":
+		return rq.actionURL(a, action)
+	case strings.HasPrefix(configured, "/"):
+		return rq.origin + configured
+	}
+	return configured
+}
+
+// fail answers a failed action as Auth.js's catch block does: log the error,
+// then redirect to the sign-in page (sign-in errors) or the error page with
+// ?error=<type>[&code=<code>]. POST /session answers 400 null instead; an
+// unavailable store 503; a rate-limited request 429.
+func (a *Auth) fail(w http.ResponseWriter, rq *request, err error) {
+	e := asError(err, Configuration)
+	ctx := rq.r.Context()
+	if errors.Is(e, adapter.ErrUnavailable) || e.Type == Unavailable {
+		e = &Error{Type: Unavailable, Err: e.Err}
+	}
+	a.logError(ctx, rq, e)
+	switch {
+	case rq.action == "session" && rq.r.Method == http.MethodPost:
+		writeJSON(w, http.StatusBadRequest, nil)
+		return
+	case e.Type == RateLimited:
+		a.tooManyRequests(w, rq, e)
+		return
+	case e.Type == Unavailable:
+		w.Header().Set("Retry-After", "5")
+		if wantsJSON(rq.r) {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": string(Unavailable)})
+			return
+		}
+		a.renderError(w, rq, http.StatusServiceUnavailable, string(Unavailable))
+		return
+	}
+	ct := e.ClientType()
+	code := ""
+	if ct == CredentialsSignin {
+		code = e.Code
+		if code == "" {
+			code = "credentials"
+		}
+	}
+	var page string
+	if e.SignInKind() && clientSafe[e.Type] {
+		page = a.pageURL(rq, a.cfg.Pages.SignIn, "signin")
+	} else {
+		page = a.pageURL(rq, a.cfg.Pages.Error, "error")
+	}
+	redirect(w, rq.r, withQuery(page, "error", string(ct), "code", code))
+}
+
+// logError logs e at a level that fits it: client mistakes at info or warn,
+// server failures at error. The cause is logged; it never holds a secret or
+// a token (callers make sure of that).
+func (a *Auth) logError(ctx context.Context, rq *request, e *Error) {
+	attrs := []any{"type", string(e.Type), "action", rq.action}
+	if rq.provider != "" {
+		attrs = append(attrs, "provider", rq.provider)
+	}
+	if e.Code != "" {
+		attrs = append(attrs, "code", e.Code)
+	}
+	if e.Err != nil {
+		attrs = append(attrs, "err", e.Err.Error())
+	}
+	switch e.Type {
+	case CredentialsSignin, MissingCSRF, RateLimited, InvalidCallbackURL, UnknownAction, InvalidProvider, AccessDenied, Verification:
+		a.log.WarnContext(ctx, "authgo: request refused", attrs...)
+	default:
+		a.log.ErrorContext(ctx, "authgo: request failed", attrs...)
+	}
+}
+
+// wantsJSON reports whether a client expects JSON rather than a page.
+func wantsJSON(r *http.Request) bool {
+	if r.Header.Get("X-Auth-Return-Redirect") != "" {
+		return true
+	}
+	acc := r.Header.Get("Accept")
+	return strings.Contains(acc, "application/json") && !strings.Contains(acc, "text/html")
+}
+
+// tooManyRequests answers a rate-limited attempt: 429 with Retry-After, as
+// JSON for API clients or as the sign-in page with a plain message.
+func (a *Auth) tooManyRequests(w http.ResponseWriter, rq *request, e *Error) {
+	secs := max(e.RetryAfter, 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if wantsJSON(rq.r) {
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": string(RateLimited), "retryAfter": secs})
+		return
+	}
+	a.renderSignInPage(w, rq, http.StatusTooManyRequests, signInPageState{notice: retryMessage(secs)})
+}
+
+func retryMessage(secs int) string {
+	d := time.Duration(secs) * time.Second
+	switch {
+	case d <= time.Minute:
+		return "Too many sign-in attempts. Try again in a minute."
+	default:
+		return fmt.Sprintf("Too many sign-in attempts. Try again in %d minutes.", int((d+time.Minute-1)/time.Minute))
+	}
+}
+
+// callbackURLParam returns the callbackUrl of rq: the body's, else the
+// query's.
+func callbackURLParam(rq *request) string {
+	if v := rq.form.get("callbackUrl"); v != "" {
+		return v
+	}
+	return rq.r.URL.Query().Get("callbackUrl")
+}
+
+// checkCallbackURLParam refuses, as Auth.js's assertConfig does, a
+// callbackUrl in the query or the cookie that is not a path or an http(s)
+// URL (javascript:, data:, …).
+func (a *Auth) checkCallbackURLParam(rq *request) error {
+	for _, v := range []string{rq.r.URL.Query().Get("callbackUrl"), cookie.Value(rq.r, rq.cookies.CallbackURL.Name)} {
+		if v != "" && !isHTTPURL(v, rq.origin) {
+			return errorf(InvalidCallbackURL, "callbackUrl is not an http(s) URL")
+		}
+	}
+	return nil
+}
+
+// isHTTPURL reports whether v resolves, against origin, to an http(s) URL.
+func isHTTPURL(v, origin string) bool {
+	base, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	u, err := base.Parse(v)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https")
+}
+
+// safeRedirect is the default Redirect callback (Auth.js's rule, made
+// stricter): a path on the app becomes baseURL+path, a URL of the same
+// origin is kept, anything else becomes baseURL. Protocol-relative
+// (//evil), backslash (/\evil) and control-character forms never leave the
+// origin.
+func safeRedirect(target, baseURL string) string {
+	if target == "" || len(target) > 4096 {
+		return baseURL
+	}
+	for i := 0; i < len(target); i++ {
+		if target[i] < 0x20 || target[i] == 0x7f {
+			return baseURL
+		}
+	}
+	if strings.HasPrefix(target, "/") {
+		if strings.HasPrefix(target, "//") || strings.HasPrefix(target, "/\\") {
+			return baseURL
+		}
+		u, err := url.Parse(baseURL + target)
+		if err != nil || u.Host != hostOf(baseURL) {
+			return baseURL
+		}
+		return baseURL + target
+	}
+	u, err := url.Parse(target)
+	if err != nil || strings.Contains(target, "\\") {
+		return baseURL
+	}
+	b, err := url.Parse(baseURL)
+	if err != nil {
+		return baseURL
+	}
+	if u.User != nil || !strings.EqualFold(u.Scheme, b.Scheme) || !strings.EqualFold(u.Host, b.Host) || u.Opaque != "" {
+		return baseURL
+	}
+	return target
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Host
+}
+
+// redirectTarget passes target through the Redirect callback (or the
+// default rule) and checks the result once more: a callback that returns a
+// foreign URL cannot open a redirect by mistake unless it returns one on
+// purpose as an absolute URL.
+func (a *Auth) redirectTarget(ctx context.Context, rq *request, target string) string {
+	if a.cfg.Callbacks.Redirect != nil {
+		out := a.cfg.Callbacks.Redirect(ctx, target, rq.origin)
+		if out == "" {
+			return rq.origin
+		}
+		if strings.HasPrefix(out, "/") {
+			return safeRedirect(out, rq.origin)
+		}
+		return out
+	}
+	return safeRedirect(target, rq.origin)
+}
+
+// callbackURL returns where to send the user after this action: the
+// callbackUrl parameter, else the callback-url cookie, else the origin,
+// passed through the redirect check.
+func (a *Auth) callbackURL(rq *request) string {
+	v := callbackURLParam(rq)
+	if v == "" {
+		v = cookie.Value(rq.r, rq.cookies.CallbackURL.Name)
+	}
+	if v == "" {
+		return rq.origin
+	}
+	return a.redirectTarget(rq.r.Context(), rq, v)
+}
+
+// rememberCallbackURL stores the checked callbackUrl parameter in the
+// callback-url cookie when it changed, as Auth.js does on each request that
+// carries one.
+func (a *Auth) rememberCallbackURL(w http.ResponseWriter, rq *request) string {
+	param := callbackURLParam(rq)
+	target := a.callbackURL(rq)
+	if param != "" && cookie.Value(rq.r, rq.cookies.CallbackURL.Name) != target {
+		http.SetCookie(w, rq.cookies.CallbackURL.Cookie(target, time.Time{}))
+	}
+	return target
+}

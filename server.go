@@ -1,0 +1,158 @@
+package authgo
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// Session returns the session of r — the auth() of Auth.js — or nil when
+// the request has none (no cookie, an expired, forged or revoked one). It
+// runs the JWT and Session callbacks as GET /session does. When w is not
+// nil the refreshed cookie is written to it (sliding expiry), and a dead
+// cookie is cleared; pass nil where headers can no longer be written.
+//
+// Inside Middleware the session was read once already; Session then returns
+// that read without doing it again.
+//
+// Only a failing store (database sessions) is an error; errors.Is(err,
+// ErrUnavailable)-style checks work on it.
+func (a *Auth) Session(w http.ResponseWriter, r *http.Request) (*Session, error) {
+	if s, ok := sessionFromContext(r.Context(), a); ok {
+		return s, nil
+	}
+	rq := a.newRequest(r)
+	res, err := a.readSession(r.Context(), rq, TriggerRead, nil)
+	if err != nil {
+		return nil, err
+	}
+	if w != nil && res.write != nil {
+		res.write(w)
+	}
+	return res.session, nil
+}
+
+// SignInOptions are the options of Auth.SignIn.
+type SignInOptions struct {
+	// Credentials are the submitted fields of a credentials sign-in.
+	Credentials map[string]string
+	// RedirectTo is where to go after signing in: a path or a URL of the
+	// app's origin (anything else is replaced by the origin). Default: the
+	// callbackUrl of the request, else the origin.
+	RedirectTo string
+}
+
+// SignIn signs a user in from the app's own form handler (the server
+// action of Auth.js): for a credentials provider it runs Authorize with
+// opts.Credentials, applies rate limiting, sets the session cookie on w
+// and returns the URL to redirect to. Failures are *Error values the
+// handler can show: errors.Is(err, ErrCredentialsSignin) (wrong email or
+// password, same error for both), ErrRateLimited (its RetryAfter says how
+// long), ErrAccessDenied (the SignIn callback refused).
+//
+// The CSRF token of the auth endpoints is not required here (the form is
+// the app's), but r must pass the cross-origin check: a POST from another
+// site is refused. Protect the app's form with VerifyCSRF as well when it
+// can be posted by browsers that send neither Origin nor Sec-Fetch-Site.
+func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, providerID string, opts SignInOptions) (string, error) {
+	if err := a.cop.Check(r); err != nil {
+		return "", &Error{Type: MissingCSRF, Err: err}
+	}
+	rq := a.newRequest(r)
+	rq.provider = providerID
+	rq.form = &body{values: map[string]string{}}
+	if opts.RedirectTo != "" {
+		rq.form.values["callbackUrl"] = opts.RedirectTo
+	}
+	p, err := a.provider(rq)
+	if err != nil {
+		return "", err
+	}
+	cp, ok := p.(CredentialsProvider)
+	if !ok {
+		return "", errorf(InvalidProvider, "SignIn supports credentials providers; send the browser to %s/signin/%s for %q", a.cfg.BasePath, url.PathEscape(providerID), providerID)
+	}
+	return a.credentialsSignIn(w, rq, cp, opts.Credentials)
+}
+
+// SignOut ends the session of r from the app's own handler: it deletes a
+// database session, clears the cookies on w and tells Events.SignOut. It
+// returns where to go next: redirectTo if it passes the redirect check,
+// else the origin. Like SignIn it refuses cross-origin requests.
+func (a *Auth) SignOut(w http.ResponseWriter, r *http.Request, redirectTo string) (string, error) {
+	if err := a.cop.Check(r); err != nil {
+		return "", &Error{Type: MissingCSRF, Err: err}
+	}
+	rq := a.newRequest(r)
+	if err := a.endSession(w, rq); err != nil {
+		return "", err
+	}
+	if redirectTo == "" {
+		return rq.origin, nil
+	}
+	return a.redirectTarget(r.Context(), rq, redirectTo), nil
+}
+
+// Update runs a session update from the server (unstable_update of
+// Auth.js): the JWT callback gets Trigger update and data as Session (the
+// Session callback gets it as NewSession for database sessions), and the
+// new cookie is written to w.
+func (a *Auth) Update(w http.ResponseWriter, r *http.Request, data any) (*Session, error) {
+	rq := a.newRequest(r)
+	res, err := a.readSession(r.Context(), rq, TriggerUpdate, data)
+	if err != nil {
+		return nil, err
+	}
+	if res.write != nil {
+		res.write(w)
+	}
+	return res.session, nil
+}
+
+// CSRFToken returns the CSRF token to put in a form of the app's own (as a
+// hidden csrfToken field), setting the CSRF cookie on w when needed. It is
+// the same token the auth endpoints check.
+func (a *Auth) CSRFToken(w http.ResponseWriter, r *http.Request) string {
+	return a.csrfToken(w, a.newRequest(r))
+}
+
+// VerifyCSRF reports whether r — a POST of one of the app's own forms —
+// is same-origin (Origin / Sec-Fetch-Site) and carries, in token, the
+// token of its CSRF cookie. Read token from the form field csrfToken.
+func (a *Auth) VerifyCSRF(r *http.Request, token string) bool {
+	if a.cop.Check(r) != nil {
+		return false
+	}
+	rq := a.newRequest(r)
+	rq.form = &body{values: map[string]string{"csrfToken": token}}
+	return a.csrfValid(rq)
+}
+
+// sessionResult is a session read stored in a request context by
+// Middleware.
+type sessionResult struct {
+	auth    *Auth
+	session *Session
+}
+
+type ctxKey struct{}
+
+// sessionFromContext returns the session Middleware of a read for this
+// request.
+func sessionFromContext(ctx context.Context, a *Auth) (*Session, bool) {
+	s, ok := ctx.Value(ctxKey{}).(*sessionResult)
+	if !ok || s.auth != a {
+		return nil, false
+	}
+	return s.session, true
+}
+
+// SessionFrom returns the session that Middleware read for the request of
+// ctx, or nil when there is none or no Middleware ran.
+func SessionFrom(ctx context.Context) *Session {
+	s, ok := ctx.Value(ctxKey{}).(*sessionResult)
+	if !ok {
+		return nil
+	}
+	return s.session
+}

@@ -1,0 +1,305 @@
+package authgo
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/cookie"
+	"github.com/authgo/authgo/jwt"
+)
+
+// SessionRecord is a database session row.
+type SessionRecord = adapter.Session
+
+// sessionRead is one read of the session of a request: what a handler gets,
+// and the cookies to write back.
+type sessionRead struct {
+	session *Session
+	// write sets the refreshed cookie (or clears a dead one) on w; nil
+	// when there is nothing to write.
+	write func(w http.ResponseWriter)
+}
+
+// readSession reads, checks and refreshes the session of rq, as GET
+// /session does. It returns a nil session when there is none or it is
+// invalid (then write clears the cookies). Only a failing store is an
+// error.
+func (a *Auth) readSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+	if a.cfg.Session.Strategy == StrategyDatabase {
+		return a.readDatabaseSession(ctx, rq, trigger, data)
+	}
+	return a.readJWTSession(ctx, rq, trigger, data)
+}
+
+func (a *Auth) clearSessionCookies(rq *request) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) { cookie.ClearChunked(w, rq.r, rq.cookies.SessionToken) }
+}
+
+func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+	name := rq.cookies.SessionToken.Name
+	raw := cookie.ReadChunked(rq.r, name)
+	if raw == "" {
+		return &sessionRead{}, nil
+	}
+	var tok Token
+	if err := a.codec.DecodeInto(raw, name, &tok); err != nil {
+		lvl := a.log.InfoContext
+		if !errors.Is(err, jwt.ErrExpired) {
+			lvl = a.log.WarnContext
+		}
+		lvl(ctx, "authgo: session token refused", "type", string(JWTSessionError), "err", err)
+		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+	}
+	if revoked, err := a.tokenRevoked(ctx, &tok); err != nil {
+		return nil, err
+	} else if revoked {
+		a.log.InfoContext(ctx, "authgo: revoked session token refused", "type", string(JWTSessionError))
+		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+	}
+	next, err := a.runJWT(ctx, JWTParams{Token: &tok, Trigger: trigger, Session: data})
+	if err != nil {
+		return nil, err
+	}
+	if next == nil {
+		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+	}
+	expires := a.now().Add(a.cfg.Session.MaxAge)
+	s, err := a.runSession(ctx, SessionParams{Session: defaultSession(next, expires), Token: next, Trigger: trigger, NewSession: data})
+	if err != nil {
+		return nil, err
+	}
+	value, err := a.codec.Encode(next, name, a.cfg.Session.MaxAge)
+	if err != nil {
+		return nil, errorf(JWTSessionError, "encode session token: %w", err)
+	}
+	if s != nil {
+		s.Token = next
+	}
+	logEvent(ctx, a.log, "session", func() error {
+		if a.cfg.Events.Session == nil {
+			return nil
+		}
+		return a.cfg.Events.Session(ctx, SessionEvent{Session: s, Token: next})
+	})
+	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
+		cookie.WriteChunked(w, rq.r, rq.cookies.SessionToken, value, expires)
+	}}, nil
+}
+
+// defaultSession is Auth.js's default session of a token, plus the user id
+// and role: typed claims flow to the client without a callback.
+func defaultSession(t *Token, expires time.Time) *Session {
+	return &Session{
+		User:    &SessionUser{ID: t.Subject, Name: t.Name, Email: t.Email, Image: t.Picture, Role: t.Role},
+		Expires: expires,
+	}
+}
+
+func (a *Auth) runJWT(ctx context.Context, p JWTParams) (*Token, error) {
+	if a.cfg.Callbacks.JWT == nil {
+		return p.Token, nil
+	}
+	t, err := a.cfg.Callbacks.JWT(ctx, p)
+	if err != nil {
+		return nil, asError(err, JWTSessionError)
+	}
+	return t, nil
+}
+
+func (a *Auth) runSession(ctx context.Context, p SessionParams) (*Session, error) {
+	if a.cfg.Callbacks.Session == nil {
+		return p.Session, nil
+	}
+	s, err := a.cfg.Callbacks.Session(ctx, p)
+	if err != nil {
+		return nil, asError(err, JWTSessionError)
+	}
+	return s, nil
+}
+
+func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+	o := rq.cookies.SessionToken
+	token := cookie.Value(rq.r, o.Name)
+	if token == "" {
+		return &sessionRead{}, nil
+	}
+	if len(token) > 512 {
+		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+	}
+	ad := a.cfg.Adapter
+	row, user, err := ad.GetSessionAndUser(ctx, token)
+	if err != nil {
+		return nil, &Error{Type: SessionTokenError, Err: err}
+	}
+	if row == nil || user == nil {
+		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+	}
+	now := a.now()
+	if !row.Expires.After(now) {
+		if _, err := ad.DeleteSession(ctx, token); err != nil {
+			return nil, &Error{Type: SessionTokenError, Err: err}
+		}
+		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+	}
+	maxAge, updateAge := a.cfg.Session.MaxAge, a.cfg.Session.UpdateAge
+	if !row.Expires.Add(-maxAge).Add(updateAge).After(now) {
+		row.Expires = now.Add(maxAge)
+		row.LastSeenAt = now
+		if _, err := ad.UpdateSession(ctx, *row); err != nil {
+			return nil, &Error{Type: SessionTokenError, Err: err}
+		}
+	}
+	def := &Session{
+		User:       &SessionUser{ID: user.ID, Name: user.Name, Email: user.Email, Image: user.Image, Role: user.Role},
+		Expires:    row.Expires,
+		UserRecord: user,
+	}
+	s, err := a.runSession(ctx, SessionParams{Session: def, User: user, Trigger: trigger, NewSession: data})
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		s.UserRecord = user
+	}
+	logEvent(ctx, a.log, "session", func() error {
+		if a.cfg.Events.Session == nil {
+			return nil
+		}
+		return a.cfg.Events.Session(ctx, SessionEvent{Session: s})
+	})
+	expires := now.Add(maxAge)
+	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
+		http.SetCookie(w, o.Cookie(token, expires))
+	}}, nil
+}
+
+// handleGetSession is GET /session.
+func (a *Auth) handleGetSession(w http.ResponseWriter, rq *request) {
+	noStore(w)
+	res, err := a.readSession(rq.r.Context(), rq, TriggerRead, nil)
+	if err != nil {
+		a.sessionFailed(w, rq, err)
+		return
+	}
+	if res.write != nil {
+		res.write(w)
+	}
+	if res.session == nil {
+		writeJSON(w, http.StatusOK, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, res.session)
+}
+
+// sessionFailed answers a session read whose store failed: 503 when the
+// store is unavailable, else 500, with an Auth.js-style code.
+func (a *Auth) sessionFailed(w http.ResponseWriter, rq *request, err error) {
+	e := asError(err, SessionTokenError)
+	a.logError(rq.r.Context(), rq, e)
+	if errors.Is(err, adapter.ErrUnavailable) {
+		w.Header().Set("Retry-After", "5")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": string(Unavailable)})
+		return
+	}
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": string(e.ClientType())})
+}
+
+// handleUpdateSession is POST /session: the update of useSession().update
+// and unstable_update. A missing or wrong CSRF token answers 400 null.
+func (a *Auth) handleUpdateSession(w http.ResponseWriter, rq *request) {
+	if !a.csrfValid(rq) {
+		a.log.WarnContext(rq.r.Context(), "authgo: session update without a valid CSRF token", "type", string(MissingCSRF))
+		writeJSON(w, http.StatusBadRequest, nil)
+		return
+	}
+	var data any
+	if raw, ok := rq.form.raw["data"]; ok {
+		data = raw
+	} else if v, ok := rq.form.values["data"]; ok {
+		data = v
+	}
+	noStore(w)
+	res, err := a.readSession(rq.r.Context(), rq, TriggerUpdate, data)
+	if err != nil {
+		a.sessionFailed(w, rq, err)
+		return
+	}
+	if res.write != nil {
+		res.write(w)
+	}
+	if res.session == nil {
+		writeJSON(w, http.StatusOK, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, res.session)
+}
+
+// issueSession starts the session of a user who just signed in: a JWT
+// cookie (after the JWT callback with trigger signIn or signUp) or a
+// database session row and its cookie.
+func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *request, in signedIn) error {
+	if a.cfg.Session.Strategy == StrategyDatabase {
+		now := a.now()
+		row := SessionRecord{
+			SessionToken: a.cfg.Session.GenerateToken(),
+			UserID:       in.user.ID,
+			Expires:      now.Add(a.cfg.Session.MaxAge),
+			CreatedAt:    now,
+			LastSeenAt:   now,
+			UserAgent:    truncate(rq.r.UserAgent(), 512),
+		}
+		if a.cfg.Session.RecordClientIP {
+			if ip := a.cfg.RateLimit.Proxies.ClientIP(rq.r); ip.IsValid() {
+				row.IP = ip.String()
+			}
+		}
+		created, err := a.cfg.Adapter.CreateSession(ctx, row)
+		if err != nil {
+			return &Error{Type: AdapterErrorType, Err: err}
+		}
+		if created != nil {
+			row = *created
+		}
+		o := rq.cookies.SessionToken
+		cookie.ClearChunked(w, rq.r, o) // a JWT left over from the other strategy
+		http.SetCookie(w, o.Cookie(row.SessionToken, row.Expires))
+		return nil
+	}
+	trigger := TriggerSignIn
+	if in.isNewUser {
+		trigger = TriggerSignUp
+	}
+	def := &Token{Subject: in.user.ID, Name: in.user.Name, Email: in.user.Email, Picture: in.user.Image, Role: in.user.Role}
+	tok, err := a.runJWT(ctx, JWTParams{Token: def, Trigger: trigger, User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
+	if err != nil {
+		return err
+	}
+	o := rq.cookies.SessionToken
+	if tok == nil {
+		cookie.ClearChunked(w, rq.r, o)
+		return nil
+	}
+	value, err := a.codec.Encode(tok, o.Name, a.cfg.Session.MaxAge)
+	if err != nil {
+		return errorf(JWTSessionError, "encode session token: %w", err)
+	}
+	cookie.WriteChunked(w, rq.r, o, value, a.now().Add(a.cfg.Session.MaxAge))
+	return nil
+}
+
+// signedIn is a completed sign-in, before its session is issued.
+type signedIn struct {
+	user      *User
+	account   *Account
+	profile   map[string]any
+	isNewUser bool
+}
+
+// tokenRevoked reports whether a JWT was issued before its user's
+// revocation epoch. See revocation.go.
+func (a *Auth) tokenRevoked(ctx context.Context, t *Token) (bool, error) {
+	return false, nil
+}

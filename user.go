@@ -1,0 +1,234 @@
+package authgo
+
+import (
+	"encoding/json"
+	"maps"
+	"time"
+
+	"github.com/authgo/authgo/adapter"
+)
+
+// User is a person who signs in: what a provider's Authorize or profile
+// mapping returns, and what an adapter stores. Role is authgo's addition for
+// role-based access; it flows into the token and the session by default.
+type User = adapter.User
+
+// Account links a User to a provider: an OAuth account, the credentials
+// provider, an email address. It carries the provider's tokens for OAuth.
+type Account = adapter.Account
+
+// Token is the payload of the session JWT: Auth.js's default claims (name,
+// email, picture, sub), authgo's role, the registered claims that the codec
+// sets (iat, exp, jti), and any further claims in Extra. It marshals to one
+// flat JSON object, so a Next.js app with the same secret reads the same
+// token, and Extra claims set there arrive here.
+type Token struct {
+	Subject   string // "sub": the user's id
+	Name      string
+	Email     string
+	Picture   string
+	Role      string
+	IssuedAt  int64  // "iat", seconds
+	ExpiresAt int64  // "exp", seconds
+	ID        string // "jti"
+	// Extra holds every other claim. Keys of the fields above are ignored
+	// here when marshalling.
+	Extra map[string]any
+}
+
+// tokenFields is the typed part of Token, as it appears on the wire.
+type tokenFields struct {
+	Name      string `json:"name,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Picture   string `json:"picture,omitempty"`
+	Subject   string `json:"sub,omitempty"`
+	Role      string `json:"role,omitempty"`
+	IssuedAt  int64  `json:"iat,omitempty"`
+	ExpiresAt int64  `json:"exp,omitempty"`
+	ID        string `json:"jti,omitempty"`
+}
+
+var tokenKeys = map[string]bool{"name": true, "email": true, "picture": true, "sub": true, "role": true, "iat": true, "exp": true, "jti": true}
+
+// MarshalJSON writes the token as one flat JSON object.
+func (t Token) MarshalJSON() ([]byte, error) {
+	f := tokenFields{t.Name, t.Email, t.Picture, t.Subject, t.Role, t.IssuedAt, t.ExpiresAt, t.ID}
+	if len(t.Extra) == 0 {
+		return json.Marshal(f)
+	}
+	return mergeJSON(f, t.Extra, tokenKeys)
+}
+
+// UnmarshalJSON reads a flat JSON object; claims other than the typed ones
+// land in Extra. A null name or picture (as Auth.js writes for a user
+// without one) reads as "".
+func (t *Token) UnmarshalJSON(b []byte) error {
+	var f tokenFields
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*t = Token{Subject: f.Subject, Name: f.Name, Email: f.Email, Picture: f.Picture, Role: f.Role, IssuedAt: f.IssuedAt, ExpiresAt: f.ExpiresAt, ID: f.ID}
+	extra, err := extraKeys(b, tokenKeys)
+	t.Extra = extra
+	return err
+}
+
+// Clone returns a copy of t whose Extra map can be changed without changing t.
+func (t *Token) Clone() *Token {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.Extra = maps.Clone(t.Extra)
+	return &c
+}
+
+// Session is what the client sees of a session: the JSON of GET /session,
+// and what Auth.Session returns to a handler.
+type Session struct {
+	User    *SessionUser
+	Expires time.Time
+	// Error is set when the session is degraded, e.g. "RefreshTokenError"
+	// after a provider token could not be refreshed.
+	Error string
+	// Extra holds further top-level members (set by a Session callback).
+	Extra map[string]any
+
+	// Token is the decoded JWT behind a JWT-strategy session; nil for
+	// database sessions. It is never sent to the client.
+	Token *Token
+	// UserRecord is the adapter's user behind a database session; nil for
+	// JWT sessions. It is never sent to the client.
+	UserRecord *User
+}
+
+// SessionUser is the user part of the session JSON.
+type SessionUser struct {
+	ID    string
+	Name  string
+	Email string
+	Image string
+	Role  string
+	Extra map[string]any
+}
+
+type sessionUserFields struct {
+	ID    string `json:"id,omitempty"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	Image string `json:"image,omitempty"`
+	Role  string `json:"role,omitempty"`
+}
+
+var sessionUserKeys = map[string]bool{"id": true, "name": true, "email": true, "image": true, "role": true}
+
+// MarshalJSON writes the user as one flat JSON object.
+func (u SessionUser) MarshalJSON() ([]byte, error) {
+	f := sessionUserFields{u.ID, u.Name, u.Email, u.Image, u.Role}
+	if len(u.Extra) == 0 {
+		return json.Marshal(f)
+	}
+	return mergeJSON(f, u.Extra, sessionUserKeys)
+}
+
+// UnmarshalJSON reads a flat JSON object into the typed fields and Extra.
+func (u *SessionUser) UnmarshalJSON(b []byte) error {
+	var f sessionUserFields
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*u = SessionUser{ID: f.ID, Name: f.Name, Email: f.Email, Image: f.Image, Role: f.Role}
+	extra, err := extraKeys(b, sessionUserKeys)
+	u.Extra = extra
+	return err
+}
+
+type sessionFields struct {
+	User    *SessionUser `json:"user,omitempty"`
+	Expires string       `json:"expires"`
+	Error   string       `json:"error,omitempty"`
+}
+
+var sessionKeys = map[string]bool{"user": true, "expires": true, "error": true}
+
+// jsTime formats t as JavaScript's Date.prototype.toISOString does.
+func jsTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// MarshalJSON writes the session as Auth.js does:
+// {"user":{...},"expires":"2026-12-22T07:53:14.625Z"}.
+func (s Session) MarshalJSON() ([]byte, error) {
+	f := sessionFields{User: s.User, Expires: jsTime(s.Expires), Error: s.Error}
+	if len(s.Extra) == 0 {
+		return json.Marshal(f)
+	}
+	return mergeJSON(f, s.Extra, sessionKeys)
+}
+
+// UnmarshalJSON reads the session JSON of Auth.js or authgo.
+func (s *Session) UnmarshalJSON(b []byte) error {
+	var f sessionFields
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	exp, err := time.Parse(time.RFC3339Nano, f.Expires)
+	if err != nil && f.Expires != "" {
+		return err
+	}
+	*s = Session{User: f.User, Expires: exp, Error: f.Error}
+	s.Extra, err = extraKeys(b, sessionKeys)
+	return err
+}
+
+// mergeJSON marshals typed, then adds the members of extra whose keys typed
+// does not own.
+func mergeJSON(typed any, extra map[string]any, owned map[string]bool) ([]byte, error) {
+	b, err := json.Marshal(typed)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]any, len(extra))
+	for k, v := range extra {
+		if !owned[k] {
+			m[k] = v
+		}
+	}
+	if len(m) == 0 {
+		return b, nil
+	}
+	e, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 2 { // "{}"
+		return e, nil
+	}
+	out := make([]byte, 0, len(b)+len(e))
+	out = append(out, b[:len(b)-1]...)
+	out = append(out, ',')
+	return append(out, e[1:]...), nil
+}
+
+// extraKeys returns the members of the JSON object b whose keys are not
+// owned, or nil when there are none. It skips the second decode when the
+// object holds only owned keys, the common case on the hot path.
+func extraKeys(b []byte, owned map[string]bool) (map[string]any, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, err
+	}
+	var extra map[string]any
+	for k, v := range raw {
+		if owned[k] {
+			continue
+		}
+		var x any
+		if err := json.Unmarshal(v, &x); err != nil {
+			return nil, err
+		}
+		if extra == nil {
+			extra = map[string]any{}
+		}
+		extra[k] = x
+	}
+	return extra, nil
+}
