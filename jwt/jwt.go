@@ -1,0 +1,576 @@
+// Package jwt reads and writes Auth.js (NextAuth.js v5) session tokens.
+//
+// A session token is a JWE in compact serialization with key management
+// "dir" and content encryption A256CBC-HS512. Its key is derived from the
+// application's secret with HKDF-SHA-256, using the cookie name as the salt,
+// so a Go service holding the same AUTH_SECRET can read the cookie a Next.js
+// app set, and write one the Next.js app accepts:
+//
+//	codec, err := jwt.NewCodec([]string{os.Getenv("AUTH_SECRET")})
+//	...
+//	var claims jwt.Claims
+//	err = codec.DecodeInto(cookieValue, jwt.DefaultSalt, &claims)
+//
+// Over https the cookie, and therefore the salt, is
+// "__Secure-authjs.session-token"; a salt that does not match the cookie the
+// token came from fails with ErrNoMatchingSecret or ErrDecryption.
+//
+// Several secrets may be given for rotation: the first encrypts, and every
+// one decrypts, chosen by the token's "kid" header. A Codec caches the keys it
+// derives and is safe for concurrent use.
+package jwt
+
+import (
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultSalt is the salt of a session token set over http: the name of the
+// Auth.js session cookie. Over https it is "__Secure-" + DefaultSalt.
+const DefaultSalt = "authjs.session-token"
+
+// DefaultMaxAge is the lifetime Encode gives a token when maxAge is zero:
+// 30 days, the Auth.js default for both the token and the session.
+const DefaultMaxAge = 30 * 24 * time.Hour
+
+// ClockTolerance is the leeway allowed when checking exp and nbf, as in
+// Auth.js: a token is expired when exp <= now-15s and not yet valid when
+// nbf > now+15s.
+const ClockTolerance = 15 * time.Second
+
+// MaxTokenSize is the length in bytes above which a token is refused before
+// any work is done. Browsers cap a cookie near 4 KB and Auth.js chunks a
+// session over several cookies; 64 KiB leaves room for sixteen chunks.
+const MaxTokenSize = 64 << 10
+
+// Errors returned by the decoding methods, possibly wrapped; compare with
+// errors.Is. None of them carries the token or a secret.
+var (
+	// ErrMalformed reports a token that is not a well-formed JWE with a
+	// JSON object payload and numeric time claims, or is too large.
+	ErrMalformed = errors.New("jwt: malformed token")
+	// ErrUnsupported reports a token whose header names an algorithm other
+	// than dir with A256CBC-HS512 or A256GCM, or a feature (zip, crit) that
+	// Auth.js tokens never use.
+	ErrUnsupported = errors.New("jwt: unsupported token algorithm")
+	// ErrNoMatchingSecret reports a token whose kid matches none of the
+	// codec's secrets for the given salt.
+	ErrNoMatchingSecret = errors.New("jwt: no matching decryption secret")
+	// ErrDecryption reports a token that failed authentication: a wrong key,
+	// or a modified header, IV, ciphertext or tag. Which check failed is not
+	// told.
+	ErrDecryption = errors.New("jwt: decryption failed")
+	// ErrExpired reports a token whose exp is at least ClockTolerance past.
+	ErrExpired = errors.New("jwt: token expired")
+	// ErrNotYetValid reports a token whose nbf is more than ClockTolerance
+	// ahead.
+	ErrNotYetValid = errors.New("jwt: token not yet valid")
+)
+
+// Claims holds the claims of a default Auth.js session token: the user's
+// name, email, picture and id (sub) set at sign-in, and the iat, exp and jti
+// set by encode. Applications that add claims in their jwt callback decode
+// into their own struct or a map instead.
+type Claims struct {
+	Name      string `json:"name,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Picture   string `json:"picture,omitempty"`
+	Subject   string `json:"sub,omitempty"`
+	IssuedAt  int64  `json:"iat,omitempty"`
+	ExpiresAt int64  `json:"exp,omitempty"`
+	ID        string `json:"jti,omitempty"`
+}
+
+// Option configures a Codec.
+type Option func(*Codec)
+
+// WithClock makes the codec read the current time from now instead of
+// time.Now, for iat and exp on encode and the claim checks on decode.
+func WithClock(now func() time.Time) Option {
+	return func(c *Codec) { c.now = now }
+}
+
+// b64 is the base64url alphabet without padding, strict about trailing bits
+// so every segment has one encoding. It is never modified.
+var b64 = base64.RawURLEncoding.Strict()
+
+// Codec encodes and decodes Auth.js session tokens with a list of secrets.
+// It is safe for concurrent use.
+type Codec struct {
+	secrets []string
+	now     func() time.Time
+	keys    keyCache
+	bufs    sync.Pool // of *[]byte scratch buffers
+}
+
+// NewCodec returns a codec for the given secrets, in Auth.js order: the
+// first encrypts new tokens and all of them decrypt. Each secret is used as
+// UTF-8 bytes, as Auth.js does (AUTH_SECRET is not base64-decoded). It fails
+// when there is no secret or one is empty. The clock is time.Now unless
+// WithClock is given.
+func NewCodec(secrets []string, opts ...Option) (*Codec, error) {
+	if len(secrets) == 0 {
+		return nil, errors.New("jwt: no secret given")
+	}
+	for i, s := range secrets {
+		if s == "" {
+			return nil, fmt.Errorf("jwt: secret %d is empty", i)
+		}
+	}
+	c := &Codec{secrets: append([]string(nil), secrets...), now: time.Now}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+func (c *Codec) getBuf(n int) *[]byte {
+	p, _ := c.bufs.Get().(*[]byte)
+	if p == nil {
+		b := make([]byte, 0, max(n, 1024))
+		p = &b
+	}
+	if cap(*p) < n {
+		*p = make([]byte, 0, n)
+	}
+	return p
+}
+
+// putBuf clears the used part of a buffer (it held a plaintext payload) and
+// returns it to the pool.
+func (c *Codec) putBuf(p *[]byte) {
+	clear(*p)
+	*p = (*p)[:0]
+	c.bufs.Put(p)
+}
+
+// Encode returns a token for claims, which must marshal (encoding/json) to
+// a JSON object: a struct, a map, or json.RawMessage; nil counts as an empty
+// object. As Auth.js does, it sets iat to now, exp to now+maxAge and jti to a
+// new random UUID, replacing any iat, exp or jti in claims, and encrypts with
+// the first secret's key for salt (the cookie name, usually DefaultSalt). A
+// maxAge of zero means DefaultMaxAge; a negative one is an error.
+func (c *Codec) Encode(claims any, salt string, maxAge time.Duration) (string, error) {
+	if maxAge < 0 {
+		return "", errors.New("jwt: negative maxAge")
+	}
+	if maxAge == 0 {
+		maxAge = DefaultMaxAge
+	}
+	var obj []byte
+	if claims != nil {
+		var err error
+		if obj, err = json.Marshal(claims); err != nil {
+			return "", fmt.Errorf("jwt: encoding claims: %w", err)
+		}
+	}
+	ks, err := c.keys.get(c.secrets, cacheKey{salt: salt, enc: EncA256CBCHS512})
+	if err != nil {
+		return "", err
+	}
+	k := ks.keys[0]
+
+	// One read of randomness: 16 bytes of IV, 16 for the UUID.
+	var rnd [32]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return "", err
+	}
+	iat := c.now().Unix()
+	exp := iat + int64(maxAge/time.Second)
+
+	bp := c.getBuf(len(obj) + 160)
+	defer c.putBuf(bp)
+	pt, err := appendClaims((*bp)[:0], obj, iat, exp, uuidV4(rnd[16:]))
+	if err != nil {
+		return "", fmt.Errorf("jwt: claims are not a JSON object: %w", err)
+	}
+	// PKCS#7 padding to the AES block size.
+	pad := 16 - len(pt)%16
+	for range pad {
+		pt = append(pt, byte(pad))
+	}
+	*bp = pt
+
+	hdr := k.header
+	enc := b64
+	out := make([]byte, 0, len(hdr)+2+enc.EncodedLen(16)+1+enc.EncodedLen(len(pt))+1+enc.EncodedLen(32))
+	out = append(out, hdr...)
+	out = append(out, '.', '.')
+	iv := rnd[:16]
+	out = enc.AppendEncode(out, iv)
+	out = append(out, '.')
+
+	mode, reuse := k.cbc(&k.encs, iv, cipher.NewCBCEncrypter)
+	mode.CryptBlocks(pt, pt)
+	if reuse {
+		k.encs.Put(mode)
+	}
+	out = enc.AppendEncode(out, pt)
+	out = append(out, '.')
+
+	// RFC 7518 §5.2.2.1: tag = first half of HMAC(AAD || IV || CT || AL).
+	var al [8]byte
+	binary.BigEndian.PutUint64(al[:], uint64(len(hdr))*8)
+	mac := k.mac()
+	mac.Write(out[:len(hdr)])
+	mac.Write(iv)
+	mac.Write(pt)
+	mac.Write(al[:])
+	sum := mac.Sum(pt[len(pt):]) // scratch space after the ciphertext
+	k.putMAC(mac)
+	out = enc.AppendEncode(out, sum[:32])
+	return string(out), nil
+}
+
+// uuidV4 formats 16 random bytes as an RFC 9562 version 4 UUID.
+func uuidV4(b []byte) string {
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	const hexd = "0123456789abcdef"
+	var s [36]byte
+	j := 0
+	for i, v := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			s[j] = '-'
+			j++
+		}
+		s[j], s[j+1] = hexd[v>>4], hexd[v&15]
+		j += 2
+	}
+	return string(s[:])
+}
+
+// Decode decrypts token, made for salt (the cookie name), checks its time
+// claims and returns its payload as a map, numbers as float64. Errors wrap
+// one of the package's sentinel errors.
+func (c *Codec) Decode(token, salt string) (map[string]any, error) {
+	var m map[string]any
+	if err := c.DecodeInto(token, salt, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DecodeInto decrypts token, made for salt (the cookie name), checks its
+// time claims and unmarshals its payload into dst, a pointer to a struct or
+// map, with encoding/json. Errors wrap one of the package's sentinel errors,
+// except a dst that cannot hold the payload, reported as encoding/json does.
+//
+// The key follows Auth.js: a token with a kid uses the secret whose key has
+// that thumbprint (ErrNoMatchingSecret if none); a token without one uses
+// the first secret only.
+func (c *Codec) DecodeInto(token, salt string, dst any) error {
+	return c.decode(token, salt, false, dst)
+}
+
+// DecodeV4 decrypts a NextAuth.js v4 session token (dir, A256GCM, no kid;
+// key by HKDF-SHA-256 with an empty salt, info "NextAuth.js Generated
+// Encryption Key", 32 bytes), checks its time claims and unmarshals its
+// payload into dst. v4 tokens carry no kid, so each secret is tried in order
+// until one authenticates the token. It lets an application upgraded from
+// v4 keep its users signed in.
+func (c *Codec) DecodeV4(token string, dst any) error {
+	return c.decode(token, "", true, dst)
+}
+
+func (c *Codec) decode(token, salt string, v4 bool, dst any) error {
+	bp, pt, err := c.open(token, salt, v4)
+	if err != nil {
+		return err
+	}
+	defer c.putBuf(bp)
+	if err := c.checkClaims(pt); err != nil {
+		return err
+	}
+	if cl, ok := dst.(*Claims); ok && cl != nil {
+		err = cl.UnmarshalJSON(pt) // validates fully itself; skips reflection
+	} else {
+		err = json.Unmarshal(pt, dst)
+	}
+	if err != nil {
+		var ute *json.UnmarshalTypeError
+		var iue *json.InvalidUnmarshalError
+		if errors.As(err, &ute) || errors.As(err, &iue) {
+			return fmt.Errorf("jwt: %w", err)
+		}
+		return fmt.Errorf("%w: payload is not valid JSON", ErrMalformed)
+	}
+	return nil
+}
+
+// checkClaims applies jose's checks: a JSON object payload, numeric iat,
+// nbf and exp, exp <= now-tolerance expired, nbf > now+tolerance not valid.
+func (c *Codec) checkClaims(pt []byte) error {
+	tc, err := readTimeClaims(pt)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if tc.present&(claimExp|claimNbf) == 0 {
+		return nil
+	}
+	now := c.now().Unix()
+	tol := int64(ClockTolerance / time.Second)
+	if tc.present&claimNbf != 0 && tc.nbf > float64(now+tol) {
+		return ErrNotYetValid
+	}
+	if tc.present&claimExp != 0 && tc.exp <= float64(now-tol) {
+		return ErrExpired
+	}
+	return nil
+}
+
+// header holds the protected header members Auth.js tokens use.
+type header struct {
+	alg, enc, kid string
+	hasKid        bool
+}
+
+// maxHeaderLen bounds the encoded protected header; an Auth.js header is
+// about 150 characters.
+const maxHeaderLen = 2048
+
+// parseHeader decodes and checks a protected header segment. It is the slow
+// path: a token whose header is byte for byte the one Encode and Auth.js
+// write is matched to its key without parsing.
+func parseHeader(seg string) (header, error) {
+	var h header
+	if len(seg) > maxHeaderLen {
+		return h, fmt.Errorf("%w: header too large", ErrMalformed)
+	}
+	raw, err := b64.DecodeString(seg)
+	if err != nil {
+		return h, fmt.Errorf("%w: header is not base64url", ErrMalformed)
+	}
+	// A map, not a struct: encoding/json matches struct fields without
+	// regard to case, and "ALG" is not "alg".
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return h, fmt.Errorf("%w: header is not a JSON object", ErrMalformed)
+	}
+	str := func(name string, dst *string) (bool, error) {
+		v, ok := m[name]
+		if !ok {
+			return false, nil
+		}
+		if err := json.Unmarshal(v, dst); err != nil || string(v) == "null" {
+			return true, fmt.Errorf("%w: header %s is not a string", ErrMalformed, name)
+		}
+		return true, nil
+	}
+	if ok, err := str("alg", &h.alg); err != nil || !ok {
+		return h, fmt.Errorf("%w: header has no alg", ErrMalformed)
+	}
+	if ok, err := str("enc", &h.enc); err != nil || !ok {
+		return h, fmt.Errorf("%w: header has no enc", ErrMalformed)
+	}
+	if h.hasKid, err = str("kid", &h.kid); err != nil {
+		return h, err
+	}
+	if h.alg != "dir" {
+		return h, fmt.Errorf("%w: alg %q", ErrUnsupported, h.alg)
+	}
+	if h.enc != EncA256CBCHS512 && h.enc != EncA256GCM {
+		return h, fmt.Errorf("%w: enc %q", ErrUnsupported, h.enc)
+	}
+	if _, ok := m["zip"]; ok {
+		return h, fmt.Errorf("%w: compressed payload", ErrUnsupported)
+	}
+	if _, ok := m["crit"]; ok {
+		return h, fmt.Errorf("%w: critical header parameters", ErrUnsupported)
+	}
+	return h, nil
+}
+
+// segments splits a compact JWE into its five parts without allocating.
+func segments(token string) (hdr, ek, iv, ct, tag string, ok bool) {
+	var p [5]string
+	for i := range 4 {
+		j := strings.IndexByte(token, '.')
+		if j < 0 {
+			return "", "", "", "", "", false
+		}
+		p[i], token = token[:j], token[j+1:]
+	}
+	if strings.IndexByte(token, '.') >= 0 {
+		return "", "", "", "", "", false
+	}
+	return p[0], p[1], p[2], p[3], token, true
+}
+
+// open authenticates and decrypts token and returns the plaintext, which
+// lives in the returned buffer until it is put back.
+//
+// The JWE is opened with the standard library's AES, CBC, GCM and HMAC
+// rather than go-jose: go-jose's generic path (parse into maps, decode every
+// segment into fresh slices, a new cipher and HMAC per call) allocates many
+// times more than this, and a session decode runs on every request with a
+// budget of twice the raw AES-CBC + HMAC-SHA-512 cost. Here keys, ciphers
+// and HMAC states are prepared once per secret, and every segment is decoded
+// into one pooled buffer.
+func (c *Codec) open(token, salt string, v4 bool) (*[]byte, []byte, error) {
+	if len(token) > MaxTokenSize {
+		return nil, nil, fmt.Errorf("%w: token longer than %d bytes", ErrMalformed, MaxTokenSize)
+	}
+	hdr, ek, ivs, cts, tags, ok := segments(token)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: not a compact JWE of five segments", ErrMalformed)
+	}
+	if ek != "" {
+		return nil, nil, fmt.Errorf("%w: dir token with an encrypted key", ErrMalformed)
+	}
+
+	var candidates []*key
+	var k *key
+	if !v4 {
+		ks, err := c.keys.get(c.secrets, cacheKey{salt: salt, enc: EncA256CBCHS512})
+		if err != nil {
+			return nil, nil, err
+		}
+		k = ks.byHeader(hdr)
+	}
+	if k == nil {
+		h, err := parseHeader(hdr)
+		if err != nil {
+			return nil, nil, err
+		}
+		if v4 {
+			if h.enc != EncA256GCM {
+				return nil, nil, fmt.Errorf("%w: enc %q in a v4 token", ErrUnsupported, h.enc)
+			}
+			ks, err := c.keys.get(c.secrets, cacheKey{enc: EncA256GCM, v4: true})
+			if err != nil {
+				return nil, nil, err
+			}
+			candidates = ks.keys
+		} else {
+			ks, err := c.keys.get(c.secrets, cacheKey{salt: salt, enc: h.enc})
+			if err != nil {
+				return nil, nil, err
+			}
+			switch {
+			case !h.hasKid:
+				k = ks.keys[0] // as Auth.js: no kid, first secret only
+			default:
+				if k = ks.byKid(h.kid); k == nil {
+					return nil, nil, ErrNoMatchingSecret
+				}
+			}
+		}
+	}
+	if k != nil {
+		candidates = []*key{k}
+	}
+	enc := candidates[0].enc
+
+	ivLen, tagLen := 16, 32
+	if enc == EncA256GCM {
+		ivLen, tagLen = 12, 16
+	}
+	ctLen := b64.DecodedLen(len(cts))
+	if len(ivs) != b64.EncodedLen(ivLen) || len(tags) != b64.EncodedLen(tagLen) ||
+		len(cts) != b64.EncodedLen(ctLen) {
+		return nil, nil, fmt.Errorf("%w: bad IV, ciphertext or tag length", ErrMalformed)
+	}
+	if enc == EncA256CBCHS512 && (ctLen == 0 || ctLen%16 != 0) {
+		return nil, nil, fmt.Errorf("%w: ciphertext is not whole AES blocks", ErrMalformed)
+	}
+
+	// Buffer layout: the token's ASCII (the AAD is its first segment), then
+	// IV, ciphertext, AL, tag and room for the MAC sum, all decoded in place
+	// so no segment needs its own allocation.
+	need := len(token) + ivLen + ctLen + 8 + tagLen + 64
+	if enc == EncA256GCM {
+		need += ctLen // the plaintext goes beside the ciphertext, which a failed Open would clear
+	}
+	bp := c.getBuf(need)
+	*bp = (*bp)[:need]
+	buf := append((*bp)[:0], token...)
+	aad := buf[:len(hdr)]
+	src := buf[len(hdr)+2:]
+	ivSrc, ctSrc, tagSrc := src[:len(ivs)], src[len(ivs)+1:len(ivs)+1+len(cts)], src[len(src)-len(tags):]
+
+	work := buf[len(buf):need]
+	iv := work[:ivLen]
+	ct := work[ivLen : ivLen+ctLen]
+	rest := work[ivLen+ctLen:]
+	if _, err := b64.Decode(iv, ivSrc); err != nil {
+		c.putBuf(bp)
+		return nil, nil, fmt.Errorf("%w: IV is not base64url", ErrMalformed)
+	}
+	if _, err := b64.Decode(ct, ctSrc); err != nil {
+		c.putBuf(bp)
+		return nil, nil, fmt.Errorf("%w: ciphertext is not base64url", ErrMalformed)
+	}
+
+	if enc == EncA256GCM {
+		tag := rest[:tagLen]
+		if _, err := b64.Decode(tag, tagSrc); err != nil {
+			c.putBuf(bp)
+			return nil, nil, fmt.Errorf("%w: tag is not base64url", ErrMalformed)
+		}
+		sealed := work[ivLen : ivLen+ctLen+tagLen] // ciphertext || tag
+		out := work[ivLen+ctLen+tagLen : ivLen+ctLen+tagLen]
+		for _, k := range candidates {
+			if pt, err := k.aead.Open(out, iv, sealed, aad); err == nil {
+				return bp, pt, nil
+			}
+		}
+		c.putBuf(bp)
+		return nil, nil, ErrDecryption
+	}
+
+	k = candidates[0]
+	al := rest[:8]
+	binary.BigEndian.PutUint64(al, uint64(len(aad))*8)
+	tag := rest[8 : 8+tagLen]
+	if _, err := b64.Decode(tag, tagSrc); err != nil {
+		c.putBuf(bp)
+		return nil, nil, fmt.Errorf("%w: tag is not base64url", ErrMalformed)
+	}
+	mac := k.mac()
+	mac.Write(aad)
+	mac.Write(work[:ivLen+ctLen+8]) // IV || CT || AL, contiguous
+	sum := mac.Sum(rest[8+tagLen : 8+tagLen])
+	k.putMAC(mac)
+	// Check the tag before decrypting anything (RFC 7518 §5.2.2.2).
+	if subtle.ConstantTimeCompare(sum[:tagLen], tag) != 1 {
+		c.putBuf(bp)
+		return nil, nil, ErrDecryption
+	}
+	mode, reuse := k.cbc(&k.decs, iv, cipher.NewCBCDecrypter)
+	mode.CryptBlocks(ct, ct)
+	if reuse {
+		k.decs.Put(mode)
+	}
+	n, ok := unpad(ct)
+	if !ok {
+		// Unreachable without the MAC key; reported exactly as a bad tag.
+		c.putBuf(bp)
+		return nil, nil, ErrDecryption
+	}
+	return bp, ct[:n], nil
+}
+
+// unpad checks PKCS#7 padding over the last block in constant time and
+// returns the unpadded length.
+func unpad(b []byte) (int, bool) {
+	last := b[len(b)-16:]
+	p := int(last[15])
+	good := subtle.ConstantTimeLessOrEq(1, p) & subtle.ConstantTimeLessOrEq(p, 16)
+	for d := range 16 {
+		// The byte d places from the end is padding when d < p, and then
+		// must equal p.
+		inPad := subtle.ConstantTimeLessOrEq(d+1, p)
+		good &= subtle.ConstantTimeSelect(inPad, subtle.ConstantTimeByteEq(last[15-d], byte(p)), 1)
+	}
+	return len(b) - p, good == 1
+}
