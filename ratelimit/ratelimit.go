@@ -1,0 +1,221 @@
+// Package ratelimit decides whether a client may make one more attempt at
+// something costly or sensitive, such as signing in.
+//
+// A [Limiter] counts events per key with the generic cell rate algorithm
+// (GCRA): a [Limit] of Events per Per allows a burst of Events at once, and
+// then one more event every Per/Events. Nothing is stored for a key while it
+// is at rest, so memory and Redis use grow only with the keys that are
+// actually being limited.
+//
+// The sign-in flow uses the three methods in this order:
+//
+//	res, err := lim.Check(ctx, key, limit) // before the attempt: may it try?
+//	res = policy.Decide(res, err)          // what to do if the backend failed
+//	if !res.Allowed { /* 429, Retry-After: res.RetryAfter; no password hashing */ }
+//	if attemptFailed {
+//		lim.Hit(ctx, key, limit)           // count the failure
+//	} else {
+//		lim.Reset(ctx, key)                // success forgets earlier failures
+//	}
+//
+// Check does not reserve anything: requests that check at the same instant
+// may all go ahead, and Hit then refuses the ones beyond the limit. Callers
+// that need a hard bound on attempts in flight call Hit before the attempt
+// instead of Check.
+//
+// Two backends exist: [Memory], for a single process, and [Redis], whose
+// state is shared by every instance of an application.
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Limit is a rate: a burst of Events within Per, after which one more event
+// is allowed each Per/Events. Limit{Events: 5, Per: 15 * time.Minute}
+// allows five events at once and then one every three minutes; a key that
+// sees no event for Per is back to its full burst.
+type Limit struct {
+	Events int
+	Per    time.Duration
+}
+
+// interval returns the emission interval Per/Events.
+func (l Limit) interval() time.Duration { return l.Per / time.Duration(l.Events) }
+
+// validate reports ErrInvalidLimit for a limit that allows nothing or whose
+// interval is shorter than a microsecond (the Redis backend's resolution).
+func (l Limit) validate() error {
+	if l.Events < 1 || l.Per <= 0 || l.interval() < time.Microsecond {
+		return fmt.Errorf("%w: %d events per %v", ErrInvalidLimit, l.Events, l.Per)
+	}
+	return nil
+}
+
+// ErrInvalidLimit is returned for a Limit with no events, no period, or an
+// emission interval (Per/Events) under one microsecond.
+var ErrInvalidLimit = errors.New("ratelimit: invalid limit")
+
+// Result is a limiter's answer for one key.
+type Result struct {
+	// Allowed reports whether the event may happen now (Check) or was
+	// counted (Hit).
+	Allowed bool
+	// RetryAfter is, when Allowed is false, how long until one event will be
+	// allowed again; it is zero when Allowed is true. HTTP callers round it
+	// up to whole seconds for the Retry-After header.
+	RetryAfter time.Duration
+	// Remaining is how many more events the key may have right now.
+	Remaining int
+	// ResetAfter is how long until the key is back to its full burst with
+	// no further events.
+	ResetAfter time.Duration
+}
+
+// Limiter counts events per key. Keys are opaque strings chosen by the
+// caller, such as "signin:ip:192.0.2.1" or "signin:email:a@example.com";
+// a Limiter does not interpret them. Implementations are safe for use by
+// many goroutines.
+//
+// Errors are returned only when the backend fails (or the Limit is invalid);
+// the caller then applies its [FailurePolicy].
+type Limiter interface {
+	// Check reports whether key may have one more event now, without
+	// counting one.
+	Check(ctx context.Context, key string, l Limit) (Result, error)
+	// Hit counts one event for key if the limit allows it. When the limit
+	// is already reached, Hit counts nothing and returns Allowed false, so
+	// a client that keeps trying is not locked out for longer than the
+	// limit says.
+	Hit(ctx context.Context, key string, l Limit) (Result, error)
+	// Reset forgets every event counted for key.
+	Reset(ctx context.Context, key string) error
+}
+
+// gcra is the algorithm shared by both backends, in integer units (the
+// memory backend uses nanoseconds, the Redis script microseconds). tat is
+// the key's theoretical arrival time, now the current time, interval the
+// emission interval and per the whole period. It returns whether one event
+// fits and the new theoretical arrival time if it is counted.
+func gcra(tat, now, interval, per int64) (allowed bool, next int64) {
+	if tat < now {
+		tat = now
+	}
+	next = tat + interval
+	return next-now <= per, next
+}
+
+// result builds a Result from ahead, the distance from now to the key's
+// theoretical arrival time after the call (zero or more), in the same unit
+// as interval and per.
+func result(allowed bool, ahead, interval, per int64, unit time.Duration) Result {
+	if ahead < 0 {
+		ahead = 0
+	}
+	r := Result{Allowed: allowed, ResetAfter: time.Duration(ahead) * unit}
+	if rem := (per - ahead) / interval; rem > 0 {
+		r.Remaining = int(rem)
+	}
+	if !allowed {
+		r.RetryAfter = time.Duration(ahead+interval-per) * unit
+	}
+	return r
+}
+
+// FailurePolicy says what happens to a request when the limiter's backend
+// fails, for instance when Redis is down. The zero value is FailClosed,
+// the default for sign-in: an attacker who can overload the backend must
+// not gain unlimited password guesses by doing so.
+type FailurePolicy int
+
+const (
+	// FailClosed refuses requests while the backend fails.
+	FailClosed FailurePolicy = iota
+	// FailOpen lets requests through while the backend fails, trading
+	// brute-force protection for availability.
+	FailOpen
+)
+
+// UnavailableRetryAfter is the RetryAfter that FailClosed gives a refused
+// request when the backend failed and so no real delay is known.
+const UnavailableRetryAfter = 30 * time.Second
+
+// Decide returns res unchanged when err is nil. When err is not nil the
+// backend failed: FailClosed returns a refusal with RetryAfter
+// UnavailableRetryAfter, FailOpen an allowance. Decide does not log; the
+// caller still holds err and should log it (it never contains the key).
+func (p FailurePolicy) Decide(res Result, err error) Result {
+	if err == nil {
+		return res
+	}
+	if p == FailOpen {
+		return Result{Allowed: true}
+	}
+	return Result{Allowed: false, RetryAfter: UnavailableRetryAfter}
+}
+
+// String returns "fail-closed" or "fail-open".
+func (p FailurePolicy) String() string {
+	switch p {
+	case FailClosed:
+		return "fail-closed"
+	case FailOpen:
+		return "fail-open"
+	}
+	return fmt.Sprintf("FailurePolicy(%d)", int(p))
+}
+
+// Option configures a limiter made by NewMemory or NewRedis. Each option's
+// documentation says which backend reads it; the other ignores it.
+type Option func(*options)
+
+type options struct {
+	now     func() time.Time
+	maxKeys int
+	prefix  string
+}
+
+func buildOptions(opts []Option) options {
+	o := options{maxKeys: DefaultMaxKeys, prefix: DefaultPrefix}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithClock makes the limiter read the time from now instead of the system
+// clock (Memory) or the Redis server's TIME (Redis). Tests use it; in
+// production the Redis server's clock is better, because every instance
+// then agrees on the time.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// DefaultMaxKeys is the number of keys a Memory limiter keeps by default.
+const DefaultMaxKeys = 1 << 18
+
+// WithMaxKeys bounds the number of keys a Memory limiter keeps (default
+// DefaultMaxKeys). When it is full, keys at rest are dropped first, then
+// the key nearest to rest among a small sample. Redis ignores it: give the
+// Redis server a maxmemory policy instead.
+func WithMaxKeys(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxKeys = n
+		}
+	}
+}
+
+// DefaultPrefix is the default prefix of the Redis keys a Redis limiter
+// writes.
+const DefaultPrefix = "authgo:rl:"
+
+// WithPrefix sets the prefix of the Redis keys a Redis limiter writes
+// (default DefaultPrefix). Limiters that should share budgets use the same
+// prefix. Memory ignores it.
+func WithPrefix(p string) Option {
+	return func(o *options) { o.prefix = p }
+}
