@@ -77,8 +77,8 @@ type Provider struct {
 // callbackUrl. Error is an Auth.js error code (the ?error= parameter, e.g.
 // CredentialsSignin); the banner shows SignInMessage(Error), never the code.
 // Notice is a further plain sentence for the banner, such as a rate-limit
-// message. FieldErrors maps a field name to a sentence shown under that
-// input of every form that has it.
+// message. FieldErrors maps a field name of the credentials forms to a
+// sentence shown under that input (and tied to it with aria-describedby).
 type SignIn struct {
 	Theme       Theme
 	Providers   []Provider
@@ -274,7 +274,11 @@ func signInView(d SignIn) signInPage {
 		pv.Separator = i > 0 && (isForm || prevForm)
 		prevForm = isForm
 		for _, f := range fields {
-			fv := fieldViewOf(p.ID, f, d.FieldErrors[f.Name])
+			var errMsg string
+			if p.Type == TypeCredentials {
+				errMsg = d.FieldErrors[f.Name]
+			}
+			fv := fieldViewOf(p.ID, f, errMsg)
 			// Two names can map to one id token ("a b", "a-b"); ids must
 			// stay unique for each label to name its own input.
 			if id := fv.ID; seen[id] {

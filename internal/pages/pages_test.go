@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -636,4 +638,47 @@ func BenchmarkRenderSignIn(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzSignIn renders the sign-in page with arbitrary client-controlled
+// values (callbackUrl, error code, notice) and provider/field names, and
+// checks that the page stays inert and the values come back unchanged.
+func FuzzSignIn(f *testing.F) {
+	f.Add("/dashboard", "CredentialsSignin", "", "GitHub", "email")
+	f.Add(hostile, hostile, hostile, hostile, hostile)
+	f.Add("javascript:alert(1)", "</div><script>", "&amp;<>\"'", "\x00\xff", "a b")
+	f.Fuzz(func(t *testing.T, callbackURL, code, notice, name, field string) {
+		w := httptest.NewRecorder()
+		err := RenderSignIn(w, http.StatusOK, SignIn{
+			Providers: []Provider{
+				{ID: name, Name: name, Type: TypeOAuth, SigninURL: "/api/auth/signin/" + url.PathEscape(name)},
+				{ID: name, Name: name, Type: TypeCredentials, CallbackURL: "/cb", Fields: []Field{{Name: field, Label: field}}},
+			},
+			CSRFToken: "tok", CallbackURL: callbackURL, Error: code, Notice: notice,
+			FieldErrors: map[string]string{field: notice},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := parse(t, w.Body.String())
+		checkInert(t, d)
+		forms := d.all(tag(atom.Form))
+		if len(forms) != 2 {
+			t.Fatalf("%d forms", len(forms))
+		}
+		// html/template and the parser may both normalise NUL and invalid
+		// UTF-8; compare only values they leave alone.
+		if utf8.ValidString(callbackURL) && !strings.ContainsRune(callbackURL, 0) && callbackURL != "" {
+			if got := hidden(forms[1])["callbackUrl"]; got != callbackURL && got != normalizeNewlines(callbackURL) {
+				t.Fatalf("callbackUrl %q came back as %q", callbackURL, got)
+			}
+		}
+		if n := len(d.all(func(n *html.Node) bool { return attrOr(n, "role") == "alert" })); n > 1 {
+			t.Fatalf("%d alerts", n)
+		}
+	})
+}
+
+func normalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }

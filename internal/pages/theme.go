@@ -3,7 +3,9 @@ package pages
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -27,7 +29,8 @@ var ErrTheme = errors.New("pages: invalid theme")
 //
 // ColorScheme is "auto" (follow the browser's prefers-color-scheme, the
 // default), "light" or "dark". BrandColor colours the buttons and links and
-// ButtonText is the colour of the text on those buttons; both are CSS colours
+// ButtonText is the colour of the text on those buttons (when empty: white,
+// or black on a light hex BrandColor); both are CSS colours
 // written as a hex value (#rgb, #rgba, #rrggbb, #rrggbbaa) or a plain colour
 // name such as "teal". Logo is the address of an image shown above the page:
 // an http(s) URL or a path on this site ("/logo.svg").
@@ -82,6 +85,10 @@ func (t Theme) view() themeView {
 	}
 	if validColor(t.ButtonText) {
 		v.ButtonText = strings.ToLower(t.ButtonText)
+	} else if l, ok := hexLuminance(v.BrandColor); ok && 1.05/(l+0.05) < 4.5 {
+		// No text colour given, and white text would fall below WCAG AA's
+		// 4.5:1 on this brand colour: black then reaches at least 4.5:1.
+		v.ButtonText = "#000000"
 	}
 	if validLogo(t.Logo) {
 		v.Logo = t.Logo
@@ -150,4 +157,38 @@ func validLogo(s string) bool {
 	default:
 		return false
 	}
+}
+
+// hexLuminance returns the WCAG 2 relative luminance of a hex colour (its
+// alpha ignored), or false for a colour name.
+func hexLuminance(c string) (float64, bool) {
+	if len(c) == 0 || c[0] != '#' {
+		return 0, false
+	}
+	h := c[1:]
+	var r, g, b uint64
+	var err error
+	switch len(h) {
+	case 3, 4:
+		var v uint64
+		v, err = strconv.ParseUint(h[:3], 16, 16)
+		r, g, b = (v>>8&0xf)*17, (v>>4&0xf)*17, (v&0xf)*17
+	case 6, 8:
+		var v uint64
+		v, err = strconv.ParseUint(h[:6], 16, 32)
+		r, g, b = v>>16&0xff, v>>8&0xff, v&0xff
+	default:
+		return 0, false
+	}
+	if err != nil {
+		return 0, false
+	}
+	lin := func(v uint64) float64 {
+		x := float64(v) / 255
+		if x <= 0.03928 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b), true
 }
