@@ -1,0 +1,57 @@
+package authgo_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/providers"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+// credentialsFunc is a credentials provider whose Authorize returns what f
+// returns (nil f: always refuse).
+func credentialsFunc(f func() (*authgo.User, error)) authgo.Provider {
+	return providers.Credentials(providers.CredentialsConfig{
+		Authorize: func(context.Context, authgo.Credentials, *http.Request) (*authgo.User, error) {
+			if f == nil {
+				return nil, nil
+			}
+			return f()
+		},
+	})
+}
+
+func mustNew(t testing.TB, cfg authgo.Config) *authgo.Auth {
+	t.Helper()
+	a, err := authgo.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func httptestDo(a *authgo.Auth, method, target string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	a.Handler().ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	return rec
+}
+
+// httptestRequestWithSession signs Ada in on a and returns a request that
+// carries the resulting session cookie.
+func httptestRequestWithSession(t *testing.T, a *authgo.Auth) *http.Request {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	r := httptest.NewRequest("POST", "http://example.com/login", nil)
+	if _, err := a.SignIn(rec, r, "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "x"}}); err != nil {
+		t.Fatalf("SignIn: %v", err)
+	}
+	req := httptest.NewRequest("GET", "http://example.com/", nil)
+	for _, c := range rec.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	return req
+}
