@@ -73,6 +73,9 @@ type Config struct {
 	// Theme styles the built-in pages.
 	Theme Theme
 
+	// Access configures route guards and role checks.
+	Access AccessConfig
+
 	// RateLimit configures login rate limiting, on by default.
 	RateLimit RateLimitConfig
 
@@ -333,6 +336,7 @@ func (c Config) normalize() (Config, error) {
 	default:
 		return c, configErr("Theme.ColorScheme %q is not auto, light or dark", c.Theme.ColorScheme)
 	}
+	c.Access.normalize()
 	if err := c.RateLimit.normalize(); err != nil {
 		return c, err
 	}

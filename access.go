@@ -1,0 +1,136 @@
+package authgo
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// AccessConfig configures route guards and role checks.
+type AccessConfig struct {
+	// Roles is the role hierarchy, lowest first: a user with a role passes
+	// every check for a role before it. Default: viewer, editor, admin.
+	Roles []string
+	// SignInPage is where guards send signed-out page requests, with a
+	// callbackUrl. Default: Pages.SignIn, else the built-in page.
+	SignInPage string
+	// UnauthorizedPage is where guards send signed-in page requests that
+	// lack the role. Default: none; a plain 403 page is served.
+	UnauthorizedPage string
+	// APIPrefixes are path prefixes whose requests get JSON 401/403 instead
+	// of redirects. Default: "/api/". A request whose Accept asks for JSON
+	// is treated as an API request everywhere.
+	APIPrefixes []string
+}
+
+var defaultRoles = []string{"viewer", "editor", "admin"}
+
+func (c *AccessConfig) normalize() {
+	if len(c.Roles) == 0 {
+		c.Roles = defaultRoles
+	}
+	if c.APIPrefixes == nil {
+		c.APIPrefixes = []string{"/api/"}
+	}
+}
+
+// HasRole reports whether the session's user holds role or a role above it
+// in the hierarchy. Roles come only from the session (the token or the
+// user record), never from the request.
+func (a *Auth) HasRole(s *Session, role string) bool {
+	if s == nil || s.User == nil || s.User.Role == "" {
+		return false
+	}
+	have := slices.Index(a.cfg.Access.Roles, s.User.Role)
+	want := slices.Index(a.cfg.Access.Roles, role)
+	if have < 0 || want < 0 {
+		return s.User.Role == role && role != ""
+	}
+	return have >= want
+}
+
+// CanModify reports whether the session's user may change a resource owned
+// by ownerID: its owner, or a holder of the highest role.
+func (a *Auth) CanModify(s *Session, ownerID string) bool {
+	if s == nil || s.User == nil || s.User.ID == "" {
+		return false
+	}
+	roles := a.cfg.Access.Roles
+	return s.User.ID == ownerID || a.HasRole(s, roles[len(roles)-1])
+}
+
+// RequireAuth is middleware that lets only signed-in requests through:
+// others get 401 JSON (APIs) or a redirect to sign in (pages).
+func (a *Auth) RequireAuth(next http.Handler) http.Handler {
+	return a.RequireRole("")(next)
+}
+
+// RequireRole returns middleware that lets through only requests whose
+// session holds role (or a higher one): signed-out requests get 401 JSON
+// or a redirect to sign in; signed-in ones without the role get 403 JSON
+// or the unauthorized page. An empty role requires only a session.
+func (a *Auth) RequireRole(role string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s, ok := a.readForRequest(w, r)
+			if !ok {
+				return
+			}
+			switch {
+			case s == nil:
+				a.unauthenticated(w, r)
+			case role != "" && !a.HasRole(s, role):
+				a.forbidden(w, r)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// isAPI reports whether r wants JSON answers.
+func (a *Auth) isAPI(r *http.Request) bool {
+	if wantsJSON(r) {
+		return true
+	}
+	p := strings.ToLower(cleanPath(r.URL.Path))
+	for _, pre := range a.cfg.Access.APIPrefixes {
+		if strings.HasPrefix(p, strings.ToLower(pre)) {
+			return true
+		}
+	}
+	return false
+}
+
+// unauthenticated answers a request that needs a session and has none.
+func (a *Auth) unauthenticated(w http.ResponseWriter, r *http.Request) {
+	if a.isAPI(r) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Unauthorized"})
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.Error(w, "Sign in to do this.", http.StatusUnauthorized)
+		return
+	}
+	cb := r.URL.EscapedPath()
+	if cb == "" || !strings.HasPrefix(cb, "/") || strings.HasPrefix(cb, "//") {
+		cb = "/"
+	}
+	if r.URL.RawQuery != "" {
+		cb += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, withQuery(a.signInPage(), "callbackUrl", cb), http.StatusFound)
+}
+
+// forbidden answers a signed-in request that lacks the right.
+func (a *Auth) forbidden(w http.ResponseWriter, r *http.Request) {
+	if a.isAPI(r) {
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "Forbidden"})
+		return
+	}
+	if p := a.cfg.Access.UnauthorizedPage; p != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		http.Redirect(w, r, withQuery(p, "from", cleanPath(r.URL.Path)), http.StatusFound)
+		return
+	}
+	http.Error(w, "You do not have access to this page.", http.StatusForbidden)
+}
