@@ -153,7 +153,7 @@ func testSessions(t *testing.T, s adapter.SessionStore, newUser func(t *testing.
 	}
 
 	// Not found, forged, hostile tokens: (nil, nil).
-	for _, bad := range []string{"", "no-such-token", strings.ToLower(token), token + " ", "' OR '1'='1", "%", "_", strings.Repeat("x", 5000), "\x00", "🔑"} {
+	for _, bad := range []string{"", "no-such-token", strings.ToLower(token), token + " ", "' OR '1'='1", "%", "_", strings.Repeat("x", 5000), "\x00", "a\x00b", "\xff\xfe", "🔑"} {
 		if got, err := s.GetSession(c, bad); got != nil || err != nil {
 			t.Errorf("GetSession(%.20q) = %+v, %v; want nil, nil", bad, got, err)
 		}

@@ -52,6 +52,9 @@ func testUsers(t *testing.T, a adapter.Adapter) {
 		"GetUserByEmail(empty)":      func() (*User, error) { return a.GetUserByEmail(c, "") },
 		"GetUserByEmail(other case)": func() (*User, error) { return a.GetUserByEmail(c, "ADA@example.com") },
 		"GetUserByAccount(missing)":  func() (*User, error) { return a.GetUserByAccount(c, "github", "1") },
+		"GetUser(NUL)":               func() (*User, error) { return a.GetUser(c, "a\x00") },
+		"GetUserByEmail(bad UTF-8)":  func() (*User, error) { return a.GetUserByEmail(c, "\xffa@example.com") },
+		"GetUserByAccount(NUL)":      func() (*User, error) { return a.GetUserByAccount(c, "github\x00", "\xff") },
 	} {
 		u, err := get()
 		if u != nil || err != nil {

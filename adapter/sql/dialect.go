@@ -1,0 +1,241 @@
+package sql
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/authgo/authgo/adapter"
+)
+
+// Dialect says which SQL database an Adapter talks to. The differences it
+// covers: placeholders (? or $1), identifier quoting (" or `), column types,
+// how times are stored, RETURNING, upserts, unique-violation codes and the
+// lock that serialises migrations.
+type Dialect int
+
+const (
+	// SQLite is SQLite through modernc.org/sqlite (pure Go, driver name
+	// "sqlite"): the embedded default. Times are INTEGER Unix milliseconds,
+	// as Prisma's SQLite connector stores DateTime.
+	SQLite Dialect = iota + 1
+	// Postgres is PostgreSQL through github.com/jackc/pgx/v5/stdlib (driver
+	// name "pgx"). Times are TIMESTAMPTZ; the schema is @auth/pg-adapter's.
+	Postgres
+	// MySQL is MySQL 8 or MariaDB 10.5+ through github.com/go-sql-driver/mysql
+	// (driver name "mysql"). Times are DATETIME(3) in UTC; tables use a
+	// binary collation, so tokens and emails compare exactly.
+	MySQL
+)
+
+// String returns the dialect's name: "sqlite", "postgres" or "mysql".
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "sqlite"
+	case Postgres:
+		return "postgres"
+	case MySQL:
+		return "mysql"
+	}
+	return "Dialect(" + strconv.Itoa(int(d)) + ")"
+}
+
+func (d Dialect) valid() bool { return d >= SQLite && d <= MySQL }
+
+// quote quotes an identifier that has been checked to hold only letters,
+// digits and underscores.
+func (d Dialect) quote(name string) string {
+	if d == MySQL {
+		return "`" + name + "`"
+	}
+	return `"` + name + `"`
+}
+
+// prepare turns a query written with "quoted" identifiers, {table} names
+// and ? placeholders into the dialect's SQL.
+func (d Dialect) prepare(q string, tables *strings.Replacer) string {
+	if d == MySQL {
+		q = strings.ReplaceAll(q, `"`, "`")
+	}
+	q = tables.Replace(q)
+	if d != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// returning reports whether DELETE and UPDATE take a RETURNING clause.
+// MariaDB has DELETE … RETURNING but MySQL has not, so the MySQL dialect
+// does without.
+func (d Dialect) returning() bool { return d != MySQL }
+
+// timeArg is the value a time is written as: Unix milliseconds for SQLite,
+// a UTC time cut to the millisecond elsewhere (MySQL and PostgreSQL would
+// round a finer fraction, not cut it). The zero time is NULL.
+func (d Dialect) timeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	if d == SQLite {
+		return t.UnixMilli()
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// timeCol scans a time whatever form the driver hands it in: time.Time
+// (pgx, MySQL with parseTime), Unix milliseconds (SQLite, as Prisma writes
+// them), or text (MySQL without parseTime, SQLite rows written by hand).
+type timeCol struct{ t time.Time }
+
+var timeLayouts = []string{
+	"2006-01-02 15:04:05.999999999",
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+}
+
+func (c *timeCol) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		c.t = time.Time{}
+	case time.Time:
+		c.t = x.UTC()
+	case int64:
+		c.t = time.UnixMilli(x).UTC()
+	case float64:
+		c.t = time.UnixMilli(int64(x)).UTC()
+	case []byte:
+		return c.Scan(string(x))
+	case string:
+		for _, l := range timeLayouts {
+			if t, err := time.Parse(l, x); err == nil {
+				c.t = t.UTC()
+				return nil
+			}
+		}
+		if ms, err := strconv.ParseInt(x, 10, 64); err == nil {
+			c.t = time.UnixMilli(ms).UTC()
+			return nil
+		}
+		return fmt.Errorf("unreadable time %q", x)
+	default:
+		return fmt.Errorf("unreadable time of type %T", v)
+	}
+	return nil
+}
+
+// errNoUser is the cause when a row would refer to a missing user.
+var errNoUser = errors.New("no such user")
+
+// fail returns err as the *adapter.Error of method, classified: unique
+// violations become adapter.ErrDuplicate (without the driver's message,
+// which in MySQL repeats the duplicate value — a token, say), foreign key
+// violations errNoUser, and everything that means the database cannot be
+// reached in time wraps adapter.ErrUnavailable.
+func (d Dialect) fail(ctx context.Context, method string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *adapter.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	switch {
+	case d.duplicate(err):
+		err = adapter.ErrDuplicate
+	case d.foreignKey(err):
+		err = errNoUser
+	case unavailable(ctx, err):
+		err = fmt.Errorf("%w: %w", adapter.ErrUnavailable, err)
+	}
+	return &adapter.Error{Method: method, Err: err}
+}
+
+func (d Dialect) duplicate(err error) bool {
+	var pe *pgconn.PgError
+	var me *mysql.MySQLError
+	var se *sqlite.Error
+	switch {
+	case errors.As(err, &pe):
+		return pe.Code == "23505"
+	case errors.As(err, &me):
+		return me.Number == 1062
+	case errors.As(err, &se):
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+func (d Dialect) foreignKey(err error) bool {
+	var pe *pgconn.PgError
+	var me *mysql.MySQLError
+	var se *sqlite.Error
+	switch {
+	case errors.As(err, &pe):
+		return pe.Code == "23503"
+	case errors.As(err, &me):
+		return me.Number == 1452 || me.Number == 1216
+	case errors.As(err, &se):
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// unavailable reports whether err means the database could not be reached
+// or did not answer in time, as opposed to a query it refused.
+func unavailable(ctx context.Context, err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.Timeout(err) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P01..57P03: shutting down,
+		// crash recovery, cannot connect now; 53300: too many connections.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") || pe.Code == "53300"
+	}
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		// Too many connections, server shutdown, lock wait timeout.
+		return me.Number == 1040 || me.Number == 1053 || me.Number == 1205
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}

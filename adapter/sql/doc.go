@@ -1,0 +1,148 @@
+// Package sql is authgo's adapter for SQL databases: one implementation
+// over database/sql with a Dialect for each of SQLite (modernc.org/sqlite,
+// pure Go, the embedded default), PostgreSQL (pgx) and MySQL 8 / MariaDB
+// 10.5+ (go-sql-driver/mysql). It implements adapter.Adapter and every
+// optional interface of package adapter.
+//
+//	a, err := sql.OpenSQLite(ctx, "auth.db", sql.Options{})
+//	a, err := sql.OpenPostgres(ctx, "postgres://app@db/app", sql.Options{})
+//	a, err := sql.OpenMySQL(ctx, "app@tcp(db:3306)/app", sql.Options{})
+//	a, err := sql.New(ctx, existingDB, sql.Postgres, sql.Options{TablePrefix: "auth_"})
+//
+// # Schema
+//
+// The tables and columns are those of @auth/pg-adapter, so a Next.js app
+// using Auth.js and a Go service using authgo can share one database. Ids
+// are text (UUIDs) rather than pg-adapter's SERIAL; on PostgreSQL the id
+// columns default to gen_random_uuid(), so pg-adapter, which inserts rows
+// without an id and reads the generated one back, works unchanged. authgo
+// adds nullable columns that Auth.js ignores, and two tables of its own:
+//
+//	users              id, name, email (unique), "emailVerified", image, + role
+//	accounts           id, "userId", type, provider, "providerAccountId",
+//	                   refresh_token, access_token, expires_at, id_token,
+//	                   scope, session_state, token_type;
+//	                   unique (provider, "providerAccountId")
+//	sessions           id, "sessionToken" (unique), "userId", expires,
+//	                   + "createdAt", "lastSeenAt", "userAgent", ip
+//	verification_token identifier, expires, token; key (identifier, token)
+//	authenticators     "credentialID" (unique), "userId", "providerAccountId",
+//	                   "credentialPublicKey", counter, "credentialDeviceType",
+//	                   "credentialBackedUp", transports  (Auth.js's passkeys)
+//	authgo_revocations "userId", "revokedBefore"  (JWT revocation epochs)
+//	authgo_schema_versions  version, applied_at  (migrations applied)
+//
+// Column types by dialect:
+//
+//	            PostgreSQL    MySQL/MariaDB          SQLite
+//	text        TEXT          VARCHAR(255) if keyed, TEXT
+//	                          else TEXT
+//	times       TIMESTAMPTZ   DATETIME(3), UTC       INTEGER Unix ms (as Prisma)
+//	expires_at  BIGINT        BIGINT                 INTEGER (Unix seconds)
+//	counter     BIGINT        BIGINT                 INTEGER
+//	booleans    BOOLEAN       BOOLEAN (TINYINT(1))   INTEGER 0/1
+//
+// MySQL tables use a binary, no-pad collation (utf8mb4_nopad_bin on MariaDB,
+// utf8mb4_0900_bin on MySQL) so that a session token, a credential id or an
+// email matches only itself — not another case, not with a trailing space.
+// Every column a foreign key refers to cascades on delete; DeleteUser also
+// deletes the user's rows itself, so a schema without foreign keys (one
+// created from pg-adapter's SQL) is cleaned up as well.
+//
+// Emails are compared exactly, as in @auth/pg-adapter and Prisma; Auth.js
+// lower-cases the addresses it stores for the email provider.
+//
+// # Prisma
+//
+// Auth.js's Prisma reference schema names the models User, Account,
+// Session, VerificationToken and Authenticator with the same field names as
+// the columns above. To point a Prisma app at authgo's tables, map each
+// model to its table and add authgo's columns:
+//
+//	model User {
+//	  id            String    @id @default(uuid())
+//	  name          String?
+//	  email         String?   @unique
+//	  emailVerified DateTime?
+//	  image         String?
+//	  role          String?
+//	  accounts      Account[]
+//	  sessions      Session[]
+//	  @@map("users")
+//	}
+//	model Account {
+//	  id                String  @id @default(uuid())
+//	  userId            String
+//	  type              String
+//	  provider          String
+//	  providerAccountId String
+//	  refresh_token     String?
+//	  access_token      String?
+//	  expires_at        Int?
+//	  token_type        String?
+//	  scope             String?
+//	  id_token          String?
+//	  session_state     String?
+//	  user User @relation(fields: [userId], references: [id], onDelete: Cascade)
+//	  @@unique([provider, providerAccountId])
+//	  @@map("accounts")
+//	}
+//	model Session {
+//	  id           String    @id @default(uuid())
+//	  sessionToken String    @unique
+//	  userId       String
+//	  expires      DateTime
+//	  createdAt    DateTime? @default(now())
+//	  lastSeenAt   DateTime?
+//	  userAgent    String?
+//	  ip           String?
+//	  user User @relation(fields: [userId], references: [id], onDelete: Cascade)
+//	  @@map("sessions")
+//	}
+//	model VerificationToken {
+//	  identifier String
+//	  token      String
+//	  expires    DateTime
+//	  @@id([identifier, token])
+//	  @@map("verification_token")
+//	}
+//	model Authenticator {
+//	  credentialID         String  @unique
+//	  userId               String
+//	  providerAccountId    String
+//	  credentialPublicKey  String
+//	  counter              Int
+//	  credentialDeviceType String
+//	  credentialBackedUp   Boolean
+//	  transports           String?
+//	  user User @relation(fields: [userId], references: [id], onDelete: Cascade)
+//	  @@id([userId, credentialID])
+//	  @@map("authenticators")
+//	}
+//
+// Prisma's own reference schema differs in ways that matter when authgo
+// reads tables Prisma created: Account has no id there (its key is
+// (provider, providerAccountId)), Session's key is its id, and User,
+// Account and Session carry createdAt/updatedAt columns that are NOT NULL
+// without a database default, so authgo's inserts would fail on them. Use
+// the schema above (authgo creates it), or give those columns defaults.
+// Table names can also be set with Options.Tables (for example Users:
+// "User" to read Prisma's default table names).
+//
+// # Migrations
+//
+// The schema is created and upgraded by embedded, numbered migrations,
+// applied when an adapter is made unless Options.SkipMigrations is set, and
+// recorded in authgo_schema_versions. Several instances may start at once:
+// see Adapter.Migrate for the locks. A database already migrated by a newer
+// authgo is refused with an error wrapping ErrSchemaTooNew.
+//
+// # Errors
+//
+// Every method returns *adapter.Error naming the method. A unique violation
+// wraps adapter.ErrDuplicate (the driver's message, which in MySQL repeats
+// the duplicate value, is dropped). A refused or broken connection, a
+// server shutting down, a busy SQLite file or an ended context deadline
+// wraps adapter.ErrUnavailable. database/sql replaces broken connections,
+// so the adapter recovers by itself when the database returns.
+package sql

@@ -1,0 +1,781 @@
+package sql
+
+import (
+	"context"
+	dbsql "database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/authgo/authgo/adapter"
+)
+
+// Tables names the tables. An empty field keeps the default, shown in the
+// field's comment; Options.TablePrefix is put before every name, default or
+// not. Names may hold ASCII letters, digits and underscores.
+type Tables struct {
+	Users              string // users
+	Accounts           string // accounts
+	Sessions           string // sessions
+	VerificationTokens string // verification_token
+	Authenticators     string // authenticators
+	Revocations        string // authgo_revocations
+	SchemaVersions     string // authgo_schema_versions
+}
+
+// Options configures an Adapter. The zero value uses the default table
+// names and migrates the schema when the adapter is made.
+type Options struct {
+	// TablePrefix goes before every table name, e.g. "auth_" for
+	// auth_users, auth_accounts, …
+	TablePrefix string
+	// Tables overrides single table names.
+	Tables Tables
+	// SkipMigrations leaves the schema alone when the adapter is made; call
+	// Adapter.Migrate yourself, or manage the schema another way.
+	SkipMigrations bool
+}
+
+// Adapter is the SQL adapter. It implements adapter.Adapter and every
+// optional interface of package adapter. It is safe for concurrent use.
+type Adapter struct {
+	db      *dbsql.DB
+	d       Dialect
+	q       queries
+	names   Tables // final names, prefix included
+	tables  *strings.Replacer
+	owned   bool // Close closes db
+	collate string
+}
+
+var (
+	_ adapter.Adapter             = (*Adapter)(nil)
+	_ adapter.UserAccountCreator  = (*Adapter)(nil)
+	_ adapter.SessionLister       = (*Adapter)(nil)
+	_ adapter.UserSessionsDeleter = (*Adapter)(nil)
+	_ adapter.ExpiredDeleter      = (*Adapter)(nil)
+	_ adapter.RevocationStore     = (*Adapter)(nil)
+)
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,47}$`)
+
+// New returns an adapter over db, which must have been opened with the
+// driver that d names, and migrates the schema unless opts.SkipMigrations
+// is set. Close does not close db.
+//
+// For SQLite, open db with foreign keys on, a busy timeout and, ideally,
+// WAL and _txlock=immediate, as OpenSQLite does. For MySQL, parseTime=true
+// and loc=UTC are recommended, as OpenMySQL sets; times are read correctly
+// without them.
+func New(ctx context.Context, db *dbsql.DB, d Dialect, opts Options) (*Adapter, error) {
+	if !d.valid() {
+		return nil, fmt.Errorf("adapter/sql: unknown dialect %v", d)
+	}
+	def := func(name, fallback string) (string, error) {
+		if name == "" {
+			name = fallback
+		}
+		name = opts.TablePrefix + name
+		if !identifier.MatchString(name) {
+			return "", fmt.Errorf("adapter/sql: table name %q must be 1 to 48 ASCII letters, digits or underscores, not starting with a digit", name)
+		}
+		return name, nil
+	}
+	var n Tables
+	var err error
+	for _, x := range []struct {
+		dst            *string
+		name, fallback string
+	}{
+		{&n.Users, opts.Tables.Users, "users"},
+		{&n.Accounts, opts.Tables.Accounts, "accounts"},
+		{&n.Sessions, opts.Tables.Sessions, "sessions"},
+		{&n.VerificationTokens, opts.Tables.VerificationTokens, "verification_token"},
+		{&n.Authenticators, opts.Tables.Authenticators, "authenticators"},
+		{&n.Revocations, opts.Tables.Revocations, "authgo_revocations"},
+		{&n.SchemaVersions, opts.Tables.SchemaVersions, "authgo_schema_versions"},
+	} {
+		if *x.dst, err = def(x.name, x.fallback); err != nil {
+			return nil, err
+		}
+	}
+	a := &Adapter{db: db, d: d, names: n}
+	q := d.quote
+	a.tables = strings.NewReplacer(
+		"{users}", q(n.Users),
+		"{accounts}", q(n.Accounts),
+		"{sessions}", q(n.Sessions),
+		"{verification_token}", q(n.VerificationTokens),
+		"{authenticators}", q(n.Authenticators),
+		"{revocations}", q(n.Revocations),
+		"{versions}", q(n.SchemaVersions),
+		"{accounts_userId}", q(n.Accounts+"_userId_idx"),
+		"{accounts_provider}", q(n.Accounts+"_provider_key"),
+		"{sessions_userId}", q(n.Sessions+"_userId_idx"),
+		"{sessions_expires}", q(n.Sessions+"_expires_idx"),
+		"{sessions_sessionToken}", q(n.Sessions+"_sessionToken_key"),
+		"{verification_token_expires}", q(n.VerificationTokens+"_expires_idx"),
+		"{authenticators_credentialID}", q(n.Authenticators+"_credentialID_key"),
+	)
+	a.q = buildQueries(d, a.tables)
+	if !opts.SkipMigrations {
+		if err := a.Migrate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// OpenSQLite opens (creating if needed) the SQLite database file at path
+// with WAL journaling, a 5 s busy timeout, foreign keys on and immediate
+// write transactions, and migrates it unless opts.SkipMigrations is set.
+// The path ":memory:" gives a private in-memory database on one connection.
+// Close closes the database.
+func OpenSQLite(ctx context.Context, path string, opts Options) (*Adapter, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, errors.New("adapter/sql: the SQLite path may not contain ? or #")
+	}
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	if path != ":memory:" {
+		dsn += "&_pragma=journal_mode(WAL)"
+	}
+	db, err := dbsql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("adapter/sql: open SQLite: %w", err)
+	}
+	if path == ":memory:" {
+		db.SetMaxOpenConns(1)
+	}
+	return open(ctx, db, SQLite, opts)
+}
+
+// OpenPostgres connects to the PostgreSQL database at url (a postgres://
+// URL or key=value string, as pgx reads it) and migrates it unless
+// opts.SkipMigrations is set. To use a schema, add search_path=name to the
+// URL. Close closes the pool.
+func OpenPostgres(ctx context.Context, url string, opts Options) (*Adapter, error) {
+	db, err := dbsql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("adapter/sql: open PostgreSQL: %w", err)
+	}
+	return open(ctx, db, Postgres, opts)
+}
+
+// OpenMySQL connects to the MySQL or MariaDB database named by dsn (the
+// go-sql-driver/mysql format, e.g. "user:pass@tcp(host:3306)/db") and
+// migrates it unless opts.SkipMigrations is set. It sets parseTime=true,
+// loc=UTC and client-side parameter interpolation (one round trip per
+// query) whatever dsn says. Close closes the pool.
+func OpenMySQL(ctx context.Context, dsn string, opts Options) (*Adapter, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("adapter/sql: MySQL DSN: %w", err)
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.InterpolateParams = true
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("adapter/sql: MySQL: %w", err)
+	}
+	return open(ctx, dbsql.OpenDB(conn), MySQL, opts)
+}
+
+func open(ctx context.Context, db *dbsql.DB, d Dialect, opts Options) (*Adapter, error) {
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, d.fail(ctx, "Open", err)
+	}
+	a, err := New(ctx, db, d, opts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.owned = true
+	return a, nil
+}
+
+// DB returns the database the adapter uses.
+func (a *Adapter) DB() *dbsql.DB { return a.db }
+
+// Dialect returns the adapter's dialect.
+func (a *Adapter) Dialect() Dialect { return a.d }
+
+// TableNames returns the table names in use, prefix included.
+func (a *Adapter) TableNames() Tables { return a.names }
+
+// Close closes the database when the adapter opened it (OpenSQLite,
+// OpenPostgres, OpenMySQL), and does nothing when it was given one (New).
+func (a *Adapter) Close() error {
+	if a.owned {
+		return a.db.Close()
+	}
+	return nil
+}
+
+// errBadKey is the cause when a key to be stored is not valid UTF-8 or
+// holds a NUL byte, which PostgreSQL cannot store in text.
+var errBadKey = errors.New("a key holds a NUL byte or invalid UTF-8")
+
+// badKey reports whether any key is not storable text. A lookup with such a
+// key finds nothing, because no write accepts one; this way a forged cookie
+// is "not found" on every dialect instead of an error on PostgreSQL.
+func badKey(keys ...string) bool {
+	for _, k := range keys {
+		if !utf8.ValidString(k) || strings.IndexByte(k, 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// str and num turn empty values into NULL, as Auth.js leaves optional
+// fields out.
+func str(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func num(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// userRow scans the columns of userCols.
+type userRow struct {
+	id                       string
+	name, email, image, role dbsql.NullString
+	verified                 timeCol
+}
+
+func (r *userRow) dest() []any {
+	return []any{&r.id, &r.name, &r.email, &r.verified, &r.image, &r.role}
+}
+
+func (r *userRow) user() *adapter.User {
+	u := &adapter.User{ID: r.id, Name: r.name.String, Email: r.email.String, Image: r.image.String, Role: r.role.String}
+	if !r.verified.t.IsZero() {
+		t := r.verified.t
+		u.EmailVerified = &t
+	}
+	return u
+}
+
+type sessionRow struct {
+	s                  adapter.Session
+	ua, ip             dbsql.NullString
+	exp, created, seen timeCol
+}
+
+func (r *sessionRow) dest() []any {
+	return []any{&r.s.SessionToken, &r.s.UserID, &r.exp, &r.created, &r.seen, &r.ua, &r.ip}
+}
+
+func (r *sessionRow) session() *adapter.Session {
+	s := r.s
+	s.Expires, s.CreatedAt, s.LastSeenAt = r.exp.t, r.created.t, r.seen.t
+	s.UserAgent, s.IP = r.ua.String, r.ip.String
+	return &s
+}
+
+type accountRow struct {
+	a                                                 adapter.Account
+	refresh, access, tokenType, scope, idToken, state dbsql.NullString
+	expiresAt                                         dbsql.NullInt64
+}
+
+func (r *accountRow) dest() []any {
+	return []any{&r.a.UserID, &r.a.Type, &r.a.Provider, &r.a.ProviderAccountID, &r.refresh, &r.access, &r.expiresAt, &r.tokenType, &r.scope, &r.idToken, &r.state}
+}
+
+func (r *accountRow) account() *adapter.Account {
+	a := r.a
+	a.RefreshToken, a.AccessToken, a.ExpiresAt = r.refresh.String, r.access.String, r.expiresAt.Int64
+	a.TokenType, a.Scope, a.IDToken, a.SessionState = r.tokenType.String, r.scope.String, r.idToken.String, r.state.String
+	return &a
+}
+
+type authRow struct {
+	a          adapter.Authenticator
+	transports dbsql.NullString
+}
+
+func (r *authRow) dest() []any {
+	return []any{&r.a.CredentialID, &r.a.UserID, &r.a.ProviderAccountID, &r.a.CredentialPublicKey, &r.a.Counter, &r.a.CredentialDeviceType, &r.a.CredentialBackedUp, &r.transports}
+}
+
+func (r *authRow) authenticator() *adapter.Authenticator {
+	a := r.a
+	a.Transports = r.transports.String
+	return &a
+}
+
+// one runs a query for at most one row and scans it into dest; found is
+// false for no row.
+func (a *Adapter) one(ctx context.Context, q string, args []any, dest ...any) (found bool, err error) {
+	err = a.db.QueryRowContext(ctx, q, args...).Scan(dest...)
+	if errors.Is(err, dbsql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// CreateUser stores u; an empty ID is replaced by a new UUID.
+func (a *Adapter) CreateUser(ctx context.Context, u adapter.User) (*adapter.User, error) {
+	got, err := a.createUser(ctx, a.db, u)
+	return got, a.d.fail(ctx, "CreateUser", err)
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, q string, args ...any) (dbsql.Result, error)
+}
+
+func (a *Adapter) createUser(ctx context.Context, db execer, u adapter.User) (*adapter.User, error) {
+	if u.ID == "" {
+		u.ID = uuid.NewString()
+	}
+	if badKey(u.ID, u.Email) {
+		return nil, errBadKey
+	}
+	var verified any
+	if u.EmailVerified != nil {
+		verified = a.d.timeArg(*u.EmailVerified)
+		t := u.EmailVerified.UTC()
+		u.EmailVerified = &t
+	}
+	_, err := db.ExecContext(ctx, a.q.createUser, u.ID, str(u.Name), str(u.Email), verified, str(u.Image), str(u.Role))
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+func (a *Adapter) getUser(ctx context.Context, method, q string, args ...any) (*adapter.User, error) {
+	var r userRow
+	found, err := a.one(ctx, q, args, r.dest()...)
+	if err != nil || !found {
+		return nil, a.d.fail(ctx, method, err)
+	}
+	return r.user(), nil
+}
+
+// GetUser returns the user with the id, or nil.
+func (a *Adapter) GetUser(ctx context.Context, id string) (*adapter.User, error) {
+	if badKey(id) {
+		return nil, nil
+	}
+	return a.getUser(ctx, "GetUser", a.q.getUser, id)
+}
+
+// GetUserByEmail returns the user with exactly this email, or nil.
+func (a *Adapter) GetUserByEmail(ctx context.Context, email string) (*adapter.User, error) {
+	if badKey(email) {
+		return nil, nil
+	}
+	if email == "" {
+		return nil, nil
+	}
+	return a.getUser(ctx, "GetUserByEmail", a.q.getUserByEmail, email)
+}
+
+// GetUserByAccount returns the user linked to the account, or nil: one
+// query joining accounts and users.
+func (a *Adapter) GetUserByAccount(ctx context.Context, provider, providerAccountID string) (*adapter.User, error) {
+	if badKey(provider, providerAccountID) {
+		return nil, nil
+	}
+	return a.getUser(ctx, "GetUserByAccount", a.q.getUserByAccount, provider, providerAccountID)
+}
+
+// UpdateUser replaces the stored fields of u.ID and returns the stored
+// user, or nil when there is none.
+func (a *Adapter) UpdateUser(ctx context.Context, u adapter.User) (*adapter.User, error) {
+	if badKey(u.ID) {
+		return nil, nil
+	}
+	if badKey(u.Email) {
+		return nil, a.d.fail(ctx, "UpdateUser", errBadKey)
+	}
+	var verified any
+	if u.EmailVerified != nil {
+		verified = a.d.timeArg(*u.EmailVerified)
+	}
+	args := []any{str(u.Name), str(u.Email), verified, str(u.Image), str(u.Role), u.ID}
+	if a.d.returning() {
+		return a.getUser(ctx, "UpdateUser", a.q.updateUser, args...)
+	}
+	if _, err := a.db.ExecContext(ctx, a.q.updateUser, args...); err != nil {
+		return nil, a.d.fail(ctx, "UpdateUser", err)
+	}
+	return a.getUser(ctx, "UpdateUser", a.q.getUser, u.ID)
+}
+
+// DeleteUser deletes the user, its sessions, accounts and authenticators in
+// one transaction. It does not rely on ON DELETE CASCADE, so it also cleans
+// up a schema made by @auth/pg-adapter's SQL, which has no foreign keys.
+func (a *Adapter) DeleteUser(ctx context.Context, id string) error {
+	if badKey(id) {
+		return nil
+	}
+	err := a.inTx(ctx, func(tx *dbsql.Tx) error {
+		for _, q := range []string{a.q.deleteUserSessions, a.q.deleteUserAccounts, a.q.deleteUserAuthenticators, a.q.deleteUser} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return a.d.fail(ctx, "DeleteUser", err)
+}
+
+func (a *Adapter) inTx(ctx context.Context, f func(*dbsql.Tx) error) error {
+	tx, err := a.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (a *Adapter) linkAccount(ctx context.Context, db execer, x adapter.Account) error {
+	if badKey(x.UserID, x.Provider, x.ProviderAccountID) {
+		return errBadKey
+	}
+	_, err := db.ExecContext(ctx, a.q.linkAccount, uuid.NewString(), x.UserID, x.Type, x.Provider, x.ProviderAccountID,
+		str(x.RefreshToken), str(x.AccessToken), num(x.ExpiresAt), str(x.TokenType), str(x.Scope), str(x.IDToken), str(x.SessionState))
+	return err
+}
+
+// LinkAccount stores the account of an existing user.
+func (a *Adapter) LinkAccount(ctx context.Context, x adapter.Account) error {
+	return a.d.fail(ctx, "LinkAccount", a.linkAccount(ctx, a.db, x))
+}
+
+// UnlinkAccount deletes the account.
+func (a *Adapter) UnlinkAccount(ctx context.Context, provider, providerAccountID string) error {
+	if badKey(provider, providerAccountID) {
+		return nil
+	}
+	_, err := a.db.ExecContext(ctx, a.q.unlinkAccount, provider, providerAccountID)
+	return a.d.fail(ctx, "UnlinkAccount", err)
+}
+
+// GetAccount returns the account, or nil.
+func (a *Adapter) GetAccount(ctx context.Context, provider, providerAccountID string) (*adapter.Account, error) {
+	if badKey(provider, providerAccountID) {
+		return nil, nil
+	}
+	var r accountRow
+	found, err := a.one(ctx, a.q.getAccount, []any{provider, providerAccountID}, r.dest()...)
+	if err != nil || !found {
+		return nil, a.d.fail(ctx, "GetAccount", err)
+	}
+	return r.account(), nil
+}
+
+// CreateUserAndLinkAccount creates u and links x to it in one transaction:
+// when either fails, neither is stored.
+func (a *Adapter) CreateUserAndLinkAccount(ctx context.Context, u adapter.User, x adapter.Account) (*adapter.User, error) {
+	var got *adapter.User
+	err := a.inTx(ctx, func(tx *dbsql.Tx) error {
+		var err error
+		if got, err = a.createUser(ctx, tx, u); err != nil {
+			return err
+		}
+		x.UserID = got.ID
+		return a.linkAccount(ctx, tx, x)
+	})
+	if err != nil {
+		return nil, a.d.fail(ctx, "CreateUserAndLinkAccount", err)
+	}
+	return got, nil
+}
+
+// CreateSession stores the session of an existing user. A zero CreatedAt
+// is now and a zero LastSeenAt is CreatedAt.
+func (a *Adapter) CreateSession(ctx context.Context, s adapter.Session) (*adapter.Session, error) {
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = time.Now()
+	}
+	if s.LastSeenAt.IsZero() {
+		s.LastSeenAt = s.CreatedAt
+	}
+	s.Expires, s.CreatedAt, s.LastSeenAt = s.Expires.UTC(), s.CreatedAt.UTC(), s.LastSeenAt.UTC()
+	if badKey(s.SessionToken, s.UserID) {
+		return nil, a.d.fail(ctx, "CreateSession", errBadKey)
+	}
+	_, err := a.db.ExecContext(ctx, a.q.createSession, uuid.NewString(), s.SessionToken, s.UserID,
+		a.d.timeArg(s.Expires), a.d.timeArg(s.CreatedAt), a.d.timeArg(s.LastSeenAt), str(s.UserAgent), str(s.IP))
+	if err != nil {
+		return nil, a.d.fail(ctx, "CreateSession", err)
+	}
+	return &s, nil
+}
+
+func (a *Adapter) getSession(ctx context.Context, method, q string, args ...any) (*adapter.Session, error) {
+	var r sessionRow
+	found, err := a.one(ctx, q, args, r.dest()...)
+	if err != nil || !found {
+		return nil, a.d.fail(ctx, method, err)
+	}
+	return r.session(), nil
+}
+
+// GetSession returns the session, expired or not, or nil.
+func (a *Adapter) GetSession(ctx context.Context, sessionToken string) (*adapter.Session, error) {
+	if badKey(sessionToken) {
+		return nil, nil
+	}
+	return a.getSession(ctx, "GetSession", a.q.getSession, sessionToken)
+}
+
+// GetSessionAndUser returns the session and its user in one query (a
+// join), or nils.
+func (a *Adapter) GetSessionAndUser(ctx context.Context, sessionToken string) (*adapter.Session, *adapter.User, error) {
+	if badKey(sessionToken) {
+		return nil, nil, nil
+	}
+	var s sessionRow
+	var u userRow
+	found, err := a.one(ctx, a.q.getSessionAndUser, []any{sessionToken}, append(s.dest(), u.dest()...)...)
+	if err != nil || !found {
+		return nil, nil, a.d.fail(ctx, "GetSessionAndUser", err)
+	}
+	return s.session(), u.user(), nil
+}
+
+// UpdateSession sets Expires and, when not zero, LastSeenAt of the session
+// s.SessionToken, and returns it, or nil when it is absent.
+func (a *Adapter) UpdateSession(ctx context.Context, s adapter.Session) (*adapter.Session, error) {
+	if badKey(s.SessionToken) {
+		return nil, nil
+	}
+	args := []any{a.d.timeArg(s.Expires), a.d.timeArg(s.LastSeenAt), s.SessionToken}
+	if a.d.returning() {
+		return a.getSession(ctx, "UpdateSession", a.q.updateSession, args...)
+	}
+	if _, err := a.db.ExecContext(ctx, a.q.updateSession, args...); err != nil {
+		return nil, a.d.fail(ctx, "UpdateSession", err)
+	}
+	return a.getSession(ctx, "UpdateSession", a.q.getSession, s.SessionToken)
+}
+
+// DeleteSession deletes the session and returns it, or nil.
+func (a *Adapter) DeleteSession(ctx context.Context, sessionToken string) (*adapter.Session, error) {
+	if badKey(sessionToken) {
+		return nil, nil
+	}
+	if a.d.returning() {
+		return a.getSession(ctx, "DeleteSession", a.q.deleteSession, sessionToken)
+	}
+	s, err := a.getSession(ctx, "DeleteSession", a.q.getSession, sessionToken)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	if won, err := a.deleted(ctx, a.q.deleteSession, sessionToken); !won {
+		return nil, a.d.fail(ctx, "DeleteSession", err)
+	}
+	return s, nil
+}
+
+// deleted runs a DELETE and reports whether it removed a row: of several
+// concurrent callers that read the same row, only one removes it.
+func (a *Adapter) deleted(ctx context.Context, q string, args ...any) (bool, error) {
+	res, err := a.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ListUserSessions returns the user's unexpired sessions, newest first.
+func (a *Adapter) ListUserSessions(ctx context.Context, userID string) ([]adapter.Session, error) {
+	if badKey(userID) {
+		return []adapter.Session{}, nil
+	}
+	rows, err := a.db.QueryContext(ctx, a.q.listUserSessions, userID, a.d.timeArg(time.Now()))
+	if err != nil {
+		return nil, a.d.fail(ctx, "ListUserSessions", err)
+	}
+	defer rows.Close()
+	out := []adapter.Session{}
+	for rows.Next() {
+		var r sessionRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, a.d.fail(ctx, "ListUserSessions", err)
+		}
+		out = append(out, *r.session())
+	}
+	return out, a.d.fail(ctx, "ListUserSessions", rows.Err())
+}
+
+// DeleteUserSessions deletes all sessions of the user and reports how many.
+func (a *Adapter) DeleteUserSessions(ctx context.Context, userID string) (int64, error) {
+	if badKey(userID) {
+		return 0, nil
+	}
+	res, err := a.db.ExecContext(ctx, a.q.deleteUserSessions, userID)
+	if err != nil {
+		return 0, a.d.fail(ctx, "DeleteUserSessions", err)
+	}
+	n, err := res.RowsAffected()
+	return n, a.d.fail(ctx, "DeleteUserSessions", err)
+}
+
+// DeleteExpired deletes sessions and verification tokens that expired at
+// or before now, and reports how many rows went.
+func (a *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	for _, q := range []string{a.q.deleteExpiredSessions, a.q.deleteExpiredTokens} {
+		res, err := a.db.ExecContext(ctx, q, a.d.timeArg(now))
+		if err != nil {
+			return total, a.d.fail(ctx, "DeleteExpired", err)
+		}
+		n, err := res.RowsAffected()
+		total += n
+		if err != nil {
+			return total, a.d.fail(ctx, "DeleteExpired", err)
+		}
+	}
+	return total, nil
+}
+
+// CreateVerificationToken stores vt.
+func (a *Adapter) CreateVerificationToken(ctx context.Context, vt adapter.VerificationToken) error {
+	if badKey(vt.Identifier, vt.Token) {
+		return a.d.fail(ctx, "CreateVerificationToken", errBadKey)
+	}
+	_, err := a.db.ExecContext(ctx, a.q.createToken, vt.Identifier, a.d.timeArg(vt.Expires), vt.Token)
+	return a.d.fail(ctx, "CreateVerificationToken", err)
+}
+
+// UseVerificationToken deletes the token and returns it, or nil. Exactly
+// one of several concurrent callers receives it: with RETURNING the DELETE
+// itself decides; on MySQL the caller whose DELETE removed the row wins.
+func (a *Adapter) UseVerificationToken(ctx context.Context, identifier, token string) (*adapter.VerificationToken, error) {
+	const method = "UseVerificationToken"
+	if badKey(identifier, token) {
+		return nil, nil
+	}
+	vt := adapter.VerificationToken{}
+	var exp timeCol
+	q := a.q.useToken
+	if !a.d.returning() {
+		q = a.q.getToken
+	}
+	found, err := a.one(ctx, q, []any{identifier, token}, &vt.Identifier, &vt.Token, &exp)
+	if err != nil || !found {
+		return nil, a.d.fail(ctx, method, err)
+	}
+	if !a.d.returning() {
+		if won, err := a.deleted(ctx, a.q.useToken, identifier, token); !won {
+			return nil, a.d.fail(ctx, method, err)
+		}
+	}
+	vt.Expires = exp.t
+	return &vt, nil
+}
+
+func (a *Adapter) getAuthenticator(ctx context.Context, method, q string, args ...any) (*adapter.Authenticator, error) {
+	var r authRow
+	found, err := a.one(ctx, q, args, r.dest()...)
+	if err != nil || !found {
+		return nil, a.d.fail(ctx, method, err)
+	}
+	return r.authenticator(), nil
+}
+
+// GetAuthenticator returns the authenticator, or nil.
+func (a *Adapter) GetAuthenticator(ctx context.Context, credentialID string) (*adapter.Authenticator, error) {
+	if badKey(credentialID) {
+		return nil, nil
+	}
+	return a.getAuthenticator(ctx, "GetAuthenticator", a.q.getAuthenticator, credentialID)
+}
+
+// CreateAuthenticator stores the authenticator of an existing user.
+func (a *Adapter) CreateAuthenticator(ctx context.Context, x adapter.Authenticator) (*adapter.Authenticator, error) {
+	if badKey(x.CredentialID, x.UserID) {
+		return nil, a.d.fail(ctx, "CreateAuthenticator", errBadKey)
+	}
+	_, err := a.db.ExecContext(ctx, a.q.createAuthenticator, x.CredentialID, x.UserID, x.ProviderAccountID, x.CredentialPublicKey,
+		x.Counter, x.CredentialDeviceType, x.CredentialBackedUp, str(x.Transports))
+	if err != nil {
+		return nil, a.d.fail(ctx, "CreateAuthenticator", err)
+	}
+	return &x, nil
+}
+
+// ListAuthenticatorsByUserID returns the user's authenticators ordered by
+// credential id.
+func (a *Adapter) ListAuthenticatorsByUserID(ctx context.Context, userID string) ([]adapter.Authenticator, error) {
+	if badKey(userID) {
+		return []adapter.Authenticator{}, nil
+	}
+	rows, err := a.db.QueryContext(ctx, a.q.listAuthenticators, userID)
+	if err != nil {
+		return nil, a.d.fail(ctx, "ListAuthenticatorsByUserID", err)
+	}
+	defer rows.Close()
+	out := []adapter.Authenticator{}
+	for rows.Next() {
+		var r authRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, a.d.fail(ctx, "ListAuthenticatorsByUserID", err)
+		}
+		out = append(out, *r.authenticator())
+	}
+	return out, a.d.fail(ctx, "ListAuthenticatorsByUserID", rows.Err())
+}
+
+// UpdateAuthenticatorCounter sets the counter and returns the
+// authenticator, or nil.
+func (a *Adapter) UpdateAuthenticatorCounter(ctx context.Context, credentialID string, counter int64) (*adapter.Authenticator, error) {
+	if badKey(credentialID) {
+		return nil, nil
+	}
+	const method = "UpdateAuthenticatorCounter"
+	if a.d.returning() {
+		return a.getAuthenticator(ctx, method, a.q.updateCounter, counter, credentialID)
+	}
+	if _, err := a.db.ExecContext(ctx, a.q.updateCounter, counter, credentialID); err != nil {
+		return nil, a.d.fail(ctx, method, err)
+	}
+	return a.getAuthenticator(ctx, method, a.q.getAuthenticator, credentialID)
+}
+
+// RevokeUserTokens moves the user's revocation epoch forward to before (it
+// never moves back), in one upsert.
+func (a *Adapter) RevokeUserTokens(ctx context.Context, userID string, before time.Time) error {
+	if badKey(userID) {
+		return a.d.fail(ctx, "RevokeUserTokens", errBadKey)
+	}
+	_, err := a.db.ExecContext(ctx, a.q.revoke, userID, a.d.timeArg(before))
+	return a.d.fail(ctx, "RevokeUserTokens", err)
+}
+
+// TokensRevokedBefore returns the user's revocation epoch, zero if none.
+func (a *Adapter) TokensRevokedBefore(ctx context.Context, userID string) (time.Time, error) {
+	if badKey(userID) {
+		return time.Time{}, nil
+	}
+	var t timeCol
+	_, err := a.one(ctx, a.q.revokedBefore, []any{userID}, &t)
+	return t.t, a.d.fail(ctx, "TokensRevokedBefore", err)
+}
