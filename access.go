@@ -119,7 +119,13 @@ func (a *Auth) unauthenticated(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery != "" {
 		cb += "?" + r.URL.RawQuery
 	}
-	http.Redirect(w, r, withQuery(a.signInPage(), "callbackUrl", cb), http.StatusFound)
+	page := a.signInPage()
+	if !strings.HasPrefix(page, "/") {
+		// The sign-in page is on another host (a satellite's main app):
+		// the way back must name this host.
+		cb = a.newRequest(r).origin + cb
+	}
+	http.Redirect(w, r, withQuery(page, "callbackUrl", cb), http.StatusFound)
 }
 
 // forbidden answers a signed-in request that lacks the right.

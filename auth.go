@@ -279,6 +279,10 @@ func (a *Auth) route(w http.ResponseWriter, rq *request) {
 		}
 		return
 	case "signin":
+		if a.cfg.Satellite != nil {
+			a.satelliteSignIn(w, rq)
+			return
+		}
 		if get && rq.provider == "" {
 			a.handleSignInPage(w, rq)
 			return

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/pages"
 )
 
 // Config configures an Auth. The zero value of every field is a documented
@@ -72,6 +73,10 @@ type Config struct {
 	Pages Pages
 	// Theme styles the built-in pages.
 	Theme Theme
+
+	// Satellite makes this Auth a satellite of a main app on a sibling
+	// host: no providers, sign-ins sent to the main app.
+	Satellite *SatelliteConfig
 
 	// Access configures route guards and role checks.
 	Access AccessConfig
@@ -331,10 +336,11 @@ func (c Config) normalize() (Config, error) {
 			}
 		}
 	}
-	switch c.Theme.ColorScheme {
-	case "", "auto", "light", "dark":
-	default:
-		return c, configErr("Theme.ColorScheme %q is not auto, light or dark", c.Theme.ColorScheme)
+	if err := (pages.Theme{ColorScheme: c.Theme.ColorScheme, BrandColor: c.Theme.BrandColor, Logo: c.Theme.Logo, ButtonText: c.Theme.ButtonText}).Validate(); err != nil {
+		return c, configErr("Theme: %v", err)
+	}
+	if err := c.normalizeSatellite(); err != nil {
+		return c, err
 	}
 	c.Access.normalize()
 	if err := c.RateLimit.normalize(); err != nil {

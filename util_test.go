@@ -2,6 +2,7 @@ package authgo_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -55,3 +56,24 @@ func httptestRequestWithSession(t *testing.T, a *authgo.Auth) *http.Request {
 	}
 	return req
 }
+
+// signedInRequest signs a user in on a (whose credentials provider accepts)
+// and returns a GET request to target carrying the session cookies.
+func signedInRequest(t *testing.T, a *authgo.Auth, target string) *http.Request {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	if _, err := a.SignIn(rec, httptest.NewRequest("POST", target, nil), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}}); err != nil {
+		t.Fatalf("SignIn: %v", err)
+	}
+	req := httptest.NewRequest("GET", target, nil)
+	for _, c := range rec.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	return req
+}
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
