@@ -288,14 +288,21 @@ func (c *Codec) decode(token, salt string, v4 bool, dst any) error {
 		return err
 	}
 	defer c.putBuf(bp)
+	if cl, ok := dst.(*Claims); ok && cl != nil {
+		// One pass for the default claims; *cl changes only if they pass.
+		tmp, tc := *cl, timeClaims{}
+		if tmp.fastDecode(pt, &tc) {
+			if err := c.checkTimes(tc); err != nil {
+				return err
+			}
+			*cl = tmp
+			return nil
+		}
+	}
 	if err := c.checkClaims(pt); err != nil {
 		return err
 	}
-	if cl, ok := dst.(*Claims); ok && cl != nil {
-		err = cl.UnmarshalJSON(pt) // validates fully itself; skips reflection
-	} else {
-		err = json.Unmarshal(pt, dst)
-	}
+	err = json.Unmarshal(pt, dst)
 	if err != nil {
 		var ute *json.UnmarshalTypeError
 		var iue *json.InvalidUnmarshalError
@@ -314,6 +321,11 @@ func (c *Codec) checkClaims(pt []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
+	return c.checkTimes(tc)
+}
+
+// checkTimes applies the exp and nbf checks to claims already read.
+func (c *Codec) checkTimes(tc timeClaims) error {
 	if tc.present&(claimExp|claimNbf) == 0 {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package jwt
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -20,8 +21,9 @@ var errSyntax = errors.New("invalid JSON object")
 type member struct {
 	start            int // the key's opening quote
 	keyStart, keyEnd int // the key's bytes, inside the quotes
-	escaped          bool
+	escaped          bool // the key holds an escape
 	valStart, valEnd int
+	valEscaped       bool // the value is a string holding an escape
 }
 
 // objScanner iterates over the members of a JSON object.
@@ -91,7 +93,7 @@ func (s *objScanner) next() (m member, ok bool, err error) {
 	s.i++
 	s.skipSpace()
 	m.valStart = s.i
-	end, err = skipValue(s.b, s.i)
+	end, m.valEscaped, err = skipValue(s.b, s.i)
 	if err != nil {
 		return m, false, err
 	}
@@ -110,30 +112,41 @@ func (s *objScanner) finish() error {
 }
 
 // skipString returns the offset after the string starting at b[i] == '"'
-// and whether it holds an escape.
+// and whether it holds an escape. It looks for quotes with IndexByte
+// (vectorised) and counts the backslashes before each one.
 func skipString(b []byte, i int) (int, bool, error) {
 	esc := false
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			return i + 1, esc, nil
-		case '\\':
-			esc = true
-			i++
+	j := i + 1
+	for {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return 0, false, errSyntax
 		}
+		q += j
+		if !esc && bytes.IndexByte(b[j:q], '\\') < 0 {
+			return q + 1, false, nil
+		}
+		esc = true
+		n := 0
+		for k := q - 1; k > i && b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, true, nil
+		}
+		j = q + 1 // an escaped quote
 	}
-	return 0, false, errSyntax
 }
 
-// skipValue returns the offset after the value starting at b[i].
-func skipValue(b []byte, i int) (int, error) {
+// skipValue returns the offset after the value starting at b[i], and for a
+// string whether it holds an escape.
+func skipValue(b []byte, i int) (int, bool, error) {
 	if i >= len(b) {
-		return 0, errSyntax
+		return 0, false, errSyntax
 	}
 	switch c := b[i]; {
 	case c == '"':
-		end, _, err := skipString(b, i)
-		return end, err
+		return skipString(b, i)
 	case c == '{' || c == '[':
 		depth := 0
 		for ; i < len(b); i++ {
@@ -143,31 +156,31 @@ func skipValue(b []byte, i int) (int, error) {
 			case '}', ']':
 				depth--
 				if depth == 0 {
-					return i + 1, nil
+					return i + 1, false, nil
 				}
 			case '"':
 				end, _, err := skipString(b, i)
 				if err != nil {
-					return 0, err
+					return 0, false, err
 				}
 				i = end - 1
 			}
 		}
-		return 0, errSyntax
+		return 0, false, errSyntax
 	case c == '-' || (c >= '0' && c <= '9'):
 		j := i + 1
 		for j < len(b) && isNumberByte(b[j]) {
 			j++
 		}
-		return j, nil
+		return j, false, nil
 	case c >= 'a' && c <= 'z':
 		j := i + 1
 		for j < len(b) && b[j] >= 'a' && b[j] <= 'z' {
 			j++
 		}
-		return j, nil
+		return j, false, nil
 	}
-	return 0, errSyntax
+	return 0, false, errSyntax
 }
 
 func isNumberByte(c byte) bool {
