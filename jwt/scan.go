@@ -19,8 +19,8 @@ var errSyntax = errors.New("invalid JSON object")
 
 // member locates one top-level "key": value pair by byte offsets.
 type member struct {
-	start            int // the key's opening quote
-	keyStart, keyEnd int // the key's bytes, inside the quotes
+	start            int  // the key's opening quote
+	keyStart, keyEnd int  // the key's bytes, inside the quotes
 	escaped          bool // the key holds an escape
 	valStart, valEnd int
 	valEscaped       bool // the value is a string holding an escape
