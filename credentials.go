@@ -26,7 +26,8 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 	if err := guard.check(ctx); err != nil {
 		return "", err
 	}
-	user, err := a.authorize(ctx, rq.r, p, creds)
+	account := &Account{Type: TypeCredentials, Provider: p.ID()}
+	user, err := a.authorize(withSignInAccount(ctx, account), rq.r, p, creds)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Type == CredentialsSignin {
@@ -35,7 +36,7 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 		return "", err
 	}
 	guard.succeed(ctx)
-	account := &Account{Type: TypeCredentials, Provider: p.ID(), ProviderAccountID: user.ID}
+	account.ProviderAccountID = user.ID
 	if to, err := a.runSignIn(ctx, rq, SignInParams{User: user, Account: account, Credentials: creds, Request: rq.r}); err != nil || to != "" {
 		return to, err
 	}

@@ -1,22 +1,472 @@
 package authgo
 
-import "net/http"
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/authgo/authgo/internal/cookie"
+	"golang.org/x/oauth2"
+)
 
 // OAuthProvider is an OAuth 2.0 or OpenID Connect provider. The package
-// providers implements it over one engine; see issue #4 for the flow.
+// providers implements it over one engine (golang.org/x/oauth2 and
+// go-oidc) with a small preset per identity provider; the root package
+// keeps what Auth.js keeps in the browser: the check cookies, the state
+// JWE, the account linking and the session.
 type OAuthProvider interface {
 	Provider
 	// FormPost reports whether the provider answers with
 	// response_mode=form_post (a cross-site POST to the callback).
 	FormPost() bool
+	// Checks returns the checks the flow uses. It may run OIDC discovery
+	// (a provider whose metadata lacks PKCE S256 drops PKCE, as Auth.js
+	// does), so it can fail; the error is an *OAuthError.
+	Checks(ctx context.Context) (OAuthChecks, error)
+	// AuthCodeURL returns the authorization URL the browser is sent to.
+	AuthCodeURL(ctx context.Context, req AuthorizationRequest) (string, error)
+	// Exchange completes the flow at the provider: it trades the code for
+	// tokens, verifies the ID token (signature, iss, aud, azp, exp, iat,
+	// nonce), fetches the user info and maps the profile to a user. Every
+	// failure is an *OAuthError naming the step.
+	Exchange(ctx context.Context, req CallbackRequest) (*OAuthResult, error)
+	// Refresh runs the refresh-token grant (RFC 6749 §6). A refused
+	// refresh token is an *OAuthError with Step "refresh".
+	Refresh(ctx context.Context, refreshToken string) (*TokenSet, error)
+	// AllowDangerousEmailAccountLinking reports whether a new account of
+	// this provider may be linked to an existing user with the same email
+	// address (Auth.js's allowDangerousEmailAccountLinking). Only set it
+	// for providers that verify email addresses.
+	AllowDangerousEmailAccountLinking() bool
 }
 
-// startOAuth begins an OAuth sign-in (POST /signin/{provider}).
+// EndSessionProvider is an OAuthProvider that supports OpenID Connect
+// RP-initiated logout (its discovery document has end_session_endpoint).
+type EndSessionProvider interface {
+	// EndSessionURL returns the URL that ends the user's session at the
+	// provider. idTokenHint is the ID token of the sign-in (it may be
+	// empty); postLogoutRedirectURI must be registered at the provider.
+	EndSessionURL(ctx context.Context, idTokenHint, postLogoutRedirectURI, state string) (string, error)
+}
+
+// OAuthChecks are the browser-bound checks of an authorization code flow.
+type OAuthChecks struct {
+	PKCE  bool // RFC 7636 PKCE with S256
+	State bool // the state parameter (RFC 6749 §10.12)
+	Nonce bool // the OIDC nonce, checked in the ID token
+}
+
+// AuthorizationRequest is what the root package gives a provider to build
+// the authorization URL. State, Nonce and CodeChallenge are empty when the
+// check is off.
+type AuthorizationRequest struct {
+	RedirectURI   string
+	State         string
+	Nonce         string
+	CodeChallenge string // S256 of the verifier
+	// Params are extra authorization parameters from the sign-in request
+	// (its query string), e.g. prompt or login_hint. They never override
+	// the protocol parameters.
+	Params url.Values
+}
+
+// CallbackRequest is what the root package gives a provider to finish the
+// flow: the callback parameters and the checked values of the check
+// cookies.
+type CallbackRequest struct {
+	RedirectURI  string
+	Params       url.Values // the query, or the form_post body
+	CodeVerifier string     // empty when PKCE is off
+	Nonce        string     // empty when the nonce check is off
+}
+
+// TokenSet is a provider's token response. ExpiresAt is Unix seconds,
+// computed as now + expires_in as Auth.js does; TokenType is lower-cased.
+type TokenSet struct {
+	AccessToken  string `json:"access_token,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
+	TokenType    string `json:"token_type,omitempty"`
+	Scope        string `json:"scope,omitempty"`
+	ExpiresAt    int64  `json:"expires_at,omitempty"`
+	SessionState string `json:"session_state,omitempty"`
+}
+
+// OAuthResult is a completed flow at the provider.
+type OAuthResult struct {
+	Tokens TokenSet
+	// Profile is the raw profile: the ID token claims for OIDC, the user
+	// info response for OAuth 2 (plus what a preset adds, e.g. Apple's
+	// user form field).
+	Profile map[string]any
+	// User is the profile mapped to a user. User.ID is the provider's
+	// account id (providerAccountId); the root package replaces it with
+	// the stored user's id or a stable derived one.
+	User User
+}
+
+// OAuth steps, as OAuthError.Step names them in logs.
+const (
+	StepDiscovery = "discovery"
+	StepAuthorize = "authorize"
+	StepCheck     = "check"
+	StepToken     = "token"
+	StepIDToken   = "id_token"
+	StepUserinfo  = "userinfo"
+	StepProfile   = "profile"
+	StepRefresh   = "refresh"
+)
+
+// OAuthError is a failed step of an OAuth or OIDC flow. Its message never
+// holds a token, a code or a secret: only the step, the provider's error
+// code and a cause written for logs.
+type OAuthError struct {
+	Provider string
+	Step     string
+	// Type is the Auth.js type the request fails with; empty means
+	// OAuthCallbackError.
+	Type ErrorType
+	// Code is the provider's error code (e.g. invalid_grant), if any.
+	Code string
+	Err  error
+}
+
+func (e *OAuthError) Error() string {
+	var b strings.Builder
+	b.WriteString("oauth")
+	if e.Provider != "" {
+		b.WriteString(" " + e.Provider)
+	}
+	b.WriteString(": " + e.Step)
+	if e.Code != "" {
+		b.WriteString(" (" + e.Code + ")")
+	}
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *OAuthError) Unwrap() error { return e.Err }
+
+// The salts and lifetime of the state JWE and the check cookies (§1.7).
+const (
+	stateSalt      = "encodedState"
+	checkMaxAge    = 15 * time.Minute
+	maxParamLength = 2048
+)
+
+// checkPayload is the payload of a check cookie: {value, provider}.
+type checkPayload struct {
+	Value    string `json:"value"`
+	Provider string `json:"provider"`
+}
+
+// statePayload is the payload of the state JWE: Auth.js's {origin?,
+// random}, plus the callbackUrl for form_post providers, whose callback (a
+// cross-site POST) does not carry the SameSite=Lax callback-url cookie.
+type statePayload struct {
+	Origin      string `json:"origin,omitempty"`
+	Random      string `json:"random"`
+	CallbackURL string `json:"callbackUrl,omitempty"`
+}
+
+// reservedAuthParams are the protocol parameters a sign-in request's query
+// may not set.
+var reservedAuthParams = map[string]bool{
+	"response_type": true, "client_id": true, "redirect_uri": true, "state": true,
+	"nonce": true, "code_challenge": true, "code_challenge_method": true,
+	"response_mode": true, "callbackUrl": true, "csrfToken": true, "client_secret": true,
+	"request": true, "request_uri": true,
+}
+
+// checkCookies returns the cookie options of the check cookies for p.
+// form_post providers get SameSite=None; Secure, as Auth.js switches them,
+// since the callback is a cross-site POST.
+func checkCookies(rq *request, p OAuthProvider) (pkce, state, nonce cookie.Options) {
+	pkce, state, nonce = rq.cookies.PKCE, rq.cookies.State, rq.cookies.Nonce
+	if p.FormPost() {
+		for _, o := range []*cookie.Options{&pkce, &state, &nonce} {
+			o.SameSite = http.SameSiteNoneMode
+			o.Secure = true
+		}
+	}
+	return
+}
+
+// randomValue returns n random bytes, base64url (no padding).
+func randomValue(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// startOAuth begins an OAuth sign-in (POST /signin/{provider}): it makes
+// the state, PKCE verifier and nonce the provider's checks need, seals each
+// in its check cookie (a JWE, salt = cookie name, 15 minutes) and sends the
+// browser to the authorization URL.
 func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p OAuthProvider, callbackURL string) {
-	a.fail(w, rq, errorf(Configuration, "OAuth sign-in is not available yet for provider %q", p.ID()))
+	ctx := rq.r.Context()
+	checks, err := p.Checks(ctx)
+	if err != nil {
+		a.oauthFailed(w, rq, p, StepDiscovery, OAuthSignInError, err)
+		return
+	}
+	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
+	expires := a.now().Add(checkMaxAge)
+	req := AuthorizationRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: url.Values{}}
+	for k, v := range rq.r.URL.Query() {
+		if reservedAuthParams[k] || len(v) == 0 || len(k) > 64 || len(v[0]) > maxParamLength {
+			continue
+		}
+		req.Params.Set(k, v[0])
+	}
+	var cookies []*http.Cookie
+	seal := func(o cookie.Options, value string) error {
+		sealed, err := a.codec.Encode(checkPayload{Value: value, Provider: p.ID()}, o.Name, checkMaxAge)
+		if err != nil {
+			return err
+		}
+		cookies = append(cookies, o.Cookie(sealed, expires))
+		return nil
+	}
+	if checks.PKCE {
+		verifier := oauth2.GenerateVerifier()
+		req.CodeChallenge = oauth2.S256ChallengeFromVerifier(verifier)
+		if err := seal(pkceOpt, verifier); err != nil {
+			a.oauthFailed(w, rq, p, StepAuthorize, Configuration, fmt.Errorf("seal PKCE cookie: %w", err))
+			return
+		}
+	}
+	if checks.State {
+		sp := statePayload{Random: randomValue(32)}
+		if p.FormPost() {
+			sp.CallbackURL = callbackURL
+		}
+		state, err := a.codec.Encode(sp, stateSalt, checkMaxAge)
+		if err == nil {
+			err = seal(stateOpt, state)
+		}
+		if err != nil {
+			a.oauthFailed(w, rq, p, StepAuthorize, Configuration, fmt.Errorf("seal state: %w", err))
+			return
+		}
+		req.State = state
+	}
+	if checks.Nonce {
+		req.Nonce = randomValue(32)
+		if err := seal(nonceOpt, req.Nonce); err != nil {
+			a.oauthFailed(w, rq, p, StepAuthorize, Configuration, fmt.Errorf("seal nonce cookie: %w", err))
+			return
+		}
+	}
+	target, err := p.AuthCodeURL(ctx, req)
+	if err != nil {
+		a.oauthFailed(w, rq, p, StepAuthorize, OAuthSignInError, err)
+		return
+	}
+	for _, c := range cookies {
+		http.SetCookie(w, c)
+	}
+	a.log.DebugContext(ctx, "authgo: oauth sign-in started", "provider", p.ID(), "pkce", checks.PKCE, "state", checks.State, "nonce", checks.Nonce)
+	redirect(w, rq.r, target)
 }
 
-// finishOAuth completes an OAuth sign-in (GET|POST /callback/{provider}).
+// openCheck reads the check cookie o: present, sealed by this server, not
+// expired, and made for provider p. Any failure is InvalidCheck.
+func (a *Auth) openCheck(rq *request, o cookie.Options, p OAuthProvider, what string) (string, error) {
+	raw := cookie.Value(rq.r, o.Name)
+	if raw == "" {
+		return "", fmt.Errorf("%s cookie missing", what)
+	}
+	var c checkPayload
+	if err := a.codec.DecodeInto(raw, o.Name, &c); err != nil {
+		return "", fmt.Errorf("%s cookie invalid: %w", what, err)
+	}
+	if c.Provider != p.ID() {
+		return "", fmt.Errorf("%s cookie was made for another provider", what)
+	}
+	if c.Value == "" {
+		return "", fmt.Errorf("%s cookie empty", what)
+	}
+	return c.Value, nil
+}
+
+// finishOAuth completes an OAuth sign-in (GET|POST /callback/{provider}):
+// the IdP's error, the checks, the exchange at the provider, the SignIn
+// callback, linking, the session and the redirect. The check cookies are
+// cleared whatever the outcome.
+//
+// Errors, as Auth.js sorts them: an error from the IdP (error=…), a failed
+// token request, ID token or user info is OAuthCallbackError (sign-in
+// page); a missing, forged, expired or foreign check cookie, a state or
+// nonce mismatch is InvalidCheck (error page, shown as Configuration);
+// linking conflicts are OAuthAccountNotLinked; a refusing SignIn callback
+// is AccessDenied.
 func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) {
-	a.fail(w, rq, errorf(Configuration, "OAuth callback is not available yet for provider %q", p.ID()))
+	ctx := rq.r.Context()
+	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
+	for _, o := range []cookie.Options{pkceOpt, stateOpt, nonceOpt} {
+		if _, err := rq.r.Cookie(o.Name); err == nil {
+			http.SetCookie(w, o.Expired(o.Name))
+		}
+	}
+	params := rq.r.URL.Query()
+	if rq.r.Method == http.MethodPost && p.FormPost() {
+		params = url.Values{}
+		for k, v := range rq.form.values {
+			params.Set(k, v)
+		}
+	}
+	if code := params.Get("error"); code != "" {
+		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, &OAuthError{Code: safeCode(code), Err: errors.New("the provider answered with an error")})
+		return
+	}
+	checks, err := p.Checks(ctx)
+	if err != nil {
+		a.oauthFailed(w, rq, p, StepDiscovery, OAuthCallbackError, err)
+		return
+	}
+	req := CallbackRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: params}
+	var sp statePayload
+	if checks.State {
+		want, err := a.openCheck(rq, stateOpt, p, "state")
+		if err == nil {
+			got := params.Get("state")
+			if got == "" {
+				err = errors.New("state parameter missing")
+			} else if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+				err = errors.New("state parameter does not match the state cookie")
+			} else if err = a.codec.DecodeInto(got, stateSalt, &sp); err != nil {
+				err = fmt.Errorf("state parameter invalid: %w", err)
+			}
+		}
+		if err != nil {
+			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
+			return
+		}
+	}
+	if checks.PKCE {
+		if req.CodeVerifier, err = a.openCheck(rq, pkceOpt, p, "pkce"); err != nil {
+			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
+			return
+		}
+	}
+	if checks.Nonce {
+		if req.Nonce, err = a.openCheck(rq, nonceOpt, p, "nonce"); err != nil {
+			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
+			return
+		}
+	}
+	if params.Get("code") == "" {
+		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, errors.New("callback without a code"))
+		return
+	}
+	res, err := p.Exchange(ctx, req)
+	if err != nil {
+		a.oauthFailed(w, rq, p, "", OAuthCallbackError, err)
+		return
+	}
+	if res == nil || res.User.ID == "" {
+		a.oauthFailed(w, rq, p, StepProfile, OAuthCallbackError, errors.New("the profile has no account id"))
+		return
+	}
+	in, target, err := a.oauthSignIn(ctx, rq, p, res)
+	if err != nil {
+		a.fail(w, rq, err)
+		return
+	}
+	if target != "" {
+		redirect(w, rq.r, target)
+		return
+	}
+	if err := a.issueSession(ctx, w, rq, in); err != nil {
+		a.fail(w, rq, err)
+		return
+	}
+	logEvent(ctx, a.log, "signIn", func() error {
+		if a.cfg.Events.SignIn == nil {
+			return nil
+		}
+		return a.cfg.Events.SignIn(ctx, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
+	})
+	a.log.InfoContext(ctx, "authgo: oauth sign-in", "provider", p.ID(), "new_user", in.isNewUser)
+	cb := a.callbackURL(rq)
+	if sp.CallbackURL != "" && cookie.Value(rq.r, rq.cookies.CallbackURL.Name) == "" {
+		cb = a.redirectTarget(ctx, rq, sp.CallbackURL)
+	}
+	if in.isNewUser && a.cfg.Pages.NewUser != "" {
+		redirect(w, rq.r, withQuery(a.pageURL(rq, a.cfg.Pages.NewUser, ""), "callbackUrl", cb))
+		return
+	}
+	redirect(w, rq.r, cb)
+}
+
+// oauthFailed logs the failed step, naming the provider and the step (never
+// a token), and answers with the error redirect of typ. An *OAuthError in
+// err supplies the step and, when set, the type.
+func (a *Auth) oauthFailed(w http.ResponseWriter, rq *request, p OAuthProvider, step string, typ ErrorType, err error) {
+	code := ""
+	var oe *OAuthError
+	if errors.As(err, &oe) {
+		if oe.Step != "" {
+			step = oe.Step
+		}
+		if oe.Type != "" {
+			typ = oe.Type
+		}
+		code = oe.Code
+	}
+	if step == "" {
+		step = "callback"
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		code = "timeout"
+	}
+	a.log.WarnContext(rq.r.Context(), "authgo: oauth step failed", "provider", p.ID(), "step", step, "type", string(typ), "code", code, "err", err.Error())
+	a.fail(w, rq, &Error{Type: typ, Err: fmt.Errorf("provider %s, step %s: %w", p.ID(), step, err)})
+}
+
+// safeCode keeps an IdP error code printable and short for the log.
+func safeCode(s string) string {
+	s = truncate(s, 64)
+	return strings.Map(func(r rune) rune {
+		if r < 0x21 || r > 0x7e {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// ProviderSignOutURL returns the URL that ends the user's session at the
+// identity provider (OpenID Connect RP-initiated logout): the provider's
+// end_session_endpoint with id_token_hint, post_logout_redirect_uri and
+// state. An app's sign-out handler first ends the authgo session, then
+// sends the browser there:
+//
+//	idToken := ... // the id_token kept at sign-in (e.g. by TokenRefresher.JWT)
+//	next, _ := auth.SignOut(w, r, "/")
+//	if u, err := auth.ProviderSignOutURL(r.Context(), "keycloak", idToken, next); err == nil {
+//		next = u
+//	}
+//	http.Redirect(w, r, next, http.StatusSeeOther)
+//
+// It fails for a provider that does not support RP-initiated logout.
+func (a *Auth) ProviderSignOutURL(ctx context.Context, providerID, idTokenHint, postLogoutRedirectURI string) (string, error) {
+	p, ok := a.providers[providerID]
+	if !ok {
+		return "", errorf(InvalidProvider, "no provider with id %q", truncate(providerID, 64))
+	}
+	es, ok := p.(EndSessionProvider)
+	if !ok {
+		return "", errorf(Configuration, "provider %q does not support RP-initiated logout", providerID)
+	}
+	return es.EndSessionURL(ctx, idTokenHint, postLogoutRedirectURI, "")
 }

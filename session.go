@@ -95,7 +95,15 @@ func defaultSession(t *Token, expires time.Time) *Session {
 	return &Session{
 		User:    &SessionUser{ID: t.Subject, Name: t.Name, Email: t.Email, Image: t.Picture, Role: t.Role},
 		Expires: expires,
+		Error:   tokenError(t),
 	}
+}
+
+// tokenError is the "error" claim of t (set by TokenRefresher when a
+// provider token could not be refreshed), shown as Session.Error.
+func tokenError(t *Token) string {
+	s, _ := t.Extra[ClaimError].(string)
+	return s
 }
 
 func (a *Auth) runJWT(ctx context.Context, p JWTParams) (*Token, error) {
