@@ -122,6 +122,7 @@ func (a *Auth) endSession(w http.ResponseWriter, rq *request) error {
 	var ev SignOutEvent
 	if a.cfg.Session.Strategy == StrategyDatabase {
 		if token := cookie.Value(rq.r, o.Name); token != "" && len(token) <= 512 {
+			a.sessionCache.forget(token)
 			row, err := a.cfg.Adapter.DeleteSession(ctx, token)
 			if err != nil {
 				return &Error{Type: SignOutError, Err: err}

@@ -30,6 +30,9 @@ type Auth struct {
 	cookies   [2]cookie.Set
 	cop       *http.CrossOriginProtection
 	now       func() time.Time
+
+	revocations  *revocations
+	sessionCache *sessionCache
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -51,6 +54,9 @@ func New(cfg Config) (*Auth, error) {
 		providers: make(map[string]Provider, len(c.Providers)),
 		order:     c.Providers,
 		now:       c.Now,
+
+		revocations:  newRevocations(c),
+		sessionCache: newSessionCache(c.Session.CacheTTL),
 	}
 	for _, p := range c.Providers {
 		a.providers[p.ID()] = p

@@ -80,6 +80,8 @@ type Config struct {
 
 	// Access configures route guards and role checks.
 	Access AccessConfig
+	// Revocation configures "sign out everywhere" for JWT sessions.
+	Revocation RevocationConfig
 
 	// RateLimit configures login rate limiting, on by default.
 	RateLimit RateLimitConfig
@@ -123,6 +125,11 @@ type SessionConfig struct {
 	// RecordClientIP stores the client IP on database sessions (shown in
 	// session lists). Off by default: an IP address is personal data.
 	RecordClientIP bool
+	// CacheTTL keeps database session lookups in process this long (e.g.
+	// 2s) to spare the database on busy apps. Sign-out and revocation
+	// through this Auth drop entries at once; other instances within the
+	// TTL. Default 0: no cache.
+	CacheTTL time.Duration
 }
 
 // Cookie overrides one cookie. Empty fields keep the default.

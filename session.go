@@ -138,15 +138,20 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
 	}
 	ad := a.cfg.Adapter
-	row, user, err := ad.GetSessionAndUser(ctx, token)
-	if err != nil {
-		return nil, &Error{Type: SessionTokenError, Err: err}
-	}
-	if row == nil || user == nil {
-		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
-	}
 	now := a.now()
+	row, user, cached := a.sessionCache.get(token, now)
+	if !cached {
+		var err error
+		if row, user, err = ad.GetSessionAndUser(ctx, token); err != nil {
+			return nil, &Error{Type: SessionTokenError, Err: err}
+		}
+		if row == nil || user == nil {
+			return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+		}
+		a.sessionCache.put(row, user, now)
+	}
 	if !row.Expires.After(now) {
+		a.sessionCache.forget(token)
 		if _, err := ad.DeleteSession(ctx, token); err != nil {
 			return nil, &Error{Type: SessionTokenError, Err: err}
 		}
@@ -159,6 +164,7 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		if _, err := ad.UpdateSession(ctx, *row); err != nil {
 			return nil, &Error{Type: SessionTokenError, Err: err}
 		}
+		a.sessionCache.put(row, user, now)
 	}
 	def := &Session{
 		User:       &SessionUser{ID: user.ID, Name: user.Name, Email: user.Email, Image: user.Image, Role: user.Role},
@@ -280,7 +286,8 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 	if in.isNewUser {
 		trigger = TriggerSignUp
 	}
-	def := &Token{Subject: in.user.ID, Name: in.user.Name, Email: in.user.Email, Picture: in.user.Image, Role: in.user.Role}
+	def := &Token{Subject: in.user.ID, Name: in.user.Name, Email: in.user.Email, Picture: in.user.Image, Role: in.user.Role,
+		Extra: map[string]any{authTimeClaim: float64(a.now().UnixMilli()) / 1000}}
 	tok, err := a.runJWT(ctx, JWTParams{Token: def, Trigger: trigger, User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
 	if err != nil {
 		return err
@@ -306,8 +313,3 @@ type signedIn struct {
 	isNewUser bool
 }
 
-// tokenRevoked reports whether a JWT was issued before its user's
-// revocation epoch. See revocation.go.
-func (a *Auth) tokenRevoked(ctx context.Context, t *Token) (bool, error) {
-	return false, nil
-}
