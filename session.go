@@ -312,4 +312,3 @@ type signedIn struct {
 	profile   map[string]any
 	isNewUser bool
 }
-
