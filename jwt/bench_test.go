@@ -45,14 +45,16 @@ func benchToken(b *testing.B) (*jwt.Codec, string) {
 }
 
 // BenchmarkDecode measures DecodeInto a struct of the default claims, what
-// a Go backend does per request with a Next.js session cookie.
+// a Go backend does per request with a Next.js session cookie. The struct
+// is reused, so the figure is the codec's own cost.
 func BenchmarkDecode(b *testing.B) {
 	c, tok := benchToken(b)
+	var cl jwt.Claims
 	b.SetBytes(int64(len(tok)))
 	b.ReportAllocs()
 	measureCPU(b)
 	for b.Loop() {
-		var cl jwt.Claims
+		cl = jwt.Claims{}
 		if err := c.DecodeInto(tok, jwt.DefaultSalt, &cl); err != nil {
 			b.Fatal(err)
 		}

@@ -4,13 +4,11 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hkdf"
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash"
 	"sync"
 	"sync/atomic"
 )
@@ -104,7 +102,7 @@ type key struct {
 	header string // base64url of {"alg":"dir","enc":...,"kid":...}
 	block  cipher.Block
 	aead   cipher.AEAD // A256GCM only
-	macs   sync.Pool   // of hash.Hash, HMAC-SHA-512 keyed with the MAC key (A256CBC-HS512 only)
+	mac    *tagger     // A256CBC-HS512 only
 	decs   sync.Pool   // of cipher.BlockMode, CBC decrypters re-armed with SetIV
 	encs   sync.Pool   // of cipher.BlockMode, CBC encrypters re-armed with SetIV
 }
@@ -135,13 +133,14 @@ func newKey(raw []byte, enc string) (*key, error) {
 	switch enc {
 	case EncA256CBCHS512:
 		// RFC 7518 §5.2.2.1: MAC_KEY is the first half, ENC_KEY the second.
-		macKey := append([]byte(nil), raw[:32]...)
 		b, err := aes.NewCipher(raw[32:])
 		if err != nil {
 			return nil, err
 		}
 		k.block = b
-		k.macs.New = func() any { return hmac.New(sha512.New, macKey) }
+		if k.mac, err = newTagger(raw[:32], k.header); err != nil {
+			return nil, err
+		}
 	case EncA256GCM:
 		b, err := aes.NewCipher(raw)
 		if err != nil {
@@ -158,8 +157,6 @@ func newKey(raw []byte, enc string) (*key, error) {
 	return k, nil
 }
 
-func (k *key) mac() hash.Hash     { return k.macs.Get().(hash.Hash) }
-func (k *key) putMAC(h hash.Hash) { h.Reset(); k.macs.Put(h) }
 
 // keySet holds the derived key of every secret for one salt and enc, in the
 // codec's secret order (the first encrypts).
