@@ -157,7 +157,6 @@ func newKey(raw []byte, enc string) (*key, error) {
 	return k, nil
 }
 
-
 // keySet holds the derived key of every secret for one salt and enc, in the
 // codec's secret order (the first encrypts).
 type keySet struct {
