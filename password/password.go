@@ -1,0 +1,371 @@
+// Package password hashes passwords with argon2id and verifies argon2id and
+// bcrypt hashes.
+//
+// New hashes are argon2id in the PHC string format
+// ($argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>) with the parameters OWASP
+// recommends. bcrypt hashes ($2a$, $2b$ and $2y$, as written by bcryptjs,
+// PHP and most other libraries) are verified so users can be migrated: when
+// Verify succeeds and NeedsRehash reports true, store a fresh Hash of the
+// password.
+//
+// Passwords are never truncated. bcrypt reads only the first 72 bytes of a
+// password, so Verify refuses longer passwords against a bcrypt hash with
+// ErrPasswordTooLong instead of letting their first 72 bytes sign in. A
+// user whose bcrypt hash was made from a longer password (bcryptjs cut it
+// silently) cannot sign in with it and has to reset it.
+//
+// A sign-in for an account that does not exist should call DummyVerify, so
+// it takes as long as a wrong password for one that does.
+package password
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// MaxLength is the longest password, in bytes, that Hash and Verify accept.
+// It guards against denial of service; an application's own policy should
+// be tighter (ASVS 2.1.2 refuses more than 128 characters, which is at most
+// 512 bytes of UTF-8).
+const MaxLength = 1024
+
+// bcryptMaxLength is the number of password bytes bcrypt uses.
+const bcryptMaxLength = 72
+
+// maxEncodedLength bounds a stored hash before it is parsed.
+const maxEncodedLength = 512
+
+// Errors returned by Hash and Verify; compare with errors.Is.
+var (
+	// ErrPasswordTooLong reports a password over MaxLength bytes, or over
+	// bcrypt's 72 bytes when verified against a bcrypt hash.
+	ErrPasswordTooLong = errors.New("password: password too long")
+	// ErrEmptyPassword reports an attempt to hash an empty password.
+	ErrEmptyPassword = errors.New("password: empty password")
+	// ErrInvalidHash reports a stored hash that is malformed or has
+	// parameters out of bounds.
+	ErrInvalidHash = errors.New("password: invalid hash")
+	// ErrUnsupportedHash reports a stored hash of a scheme or version this
+	// package does not verify (argon2i, argon2d, $2x$, ...).
+	ErrUnsupportedHash = errors.New("password: unsupported hash scheme")
+)
+
+// Params are argon2id parameters (RFC 9106).
+type Params struct {
+	// Memory is the memory cost in KiB.
+	Memory uint32
+	// Time is the number of passes over the memory.
+	Time uint32
+	// Threads is the degree of parallelism.
+	Threads uint8
+	// SaltLength is the length of the random salt in bytes.
+	SaltLength uint32
+	// KeyLength is the length of the derived hash in bytes.
+	KeyLength uint32
+}
+
+// DefaultParams returns the parameters a zero Hasher uses, OWASP's first
+// argon2id recommendation: 19 MiB of memory, 2 passes, 1 thread, a 16-byte
+// salt and a 32-byte hash.
+func DefaultParams() Params {
+	return Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLength: 16, KeyLength: 32}
+}
+
+// Bounds on parameters, for new hashes and for stored ones alike, so that a
+// corrupted or planted hash cannot make one Verify take minutes or gigabytes.
+const (
+	maxMemory  = 4 << 20 // KiB: 4 GiB
+	maxTime    = 256
+	minSalt    = 8
+	maxSalt    = 64
+	minKey     = 16
+	maxKey     = 128
+	argonV19   = argon2.Version
+	argonIDTag = "argon2id"
+)
+
+// validate checks p against the bounds above.
+func (p Params) validate() error {
+	switch {
+	case p.Threads < 1:
+		return errors.New("threads must be at least 1")
+	case p.Time < 1 || p.Time > maxTime:
+		return fmt.Errorf("time must be between 1 and %d", maxTime)
+	case p.Memory < 8*uint32(p.Threads) || p.Memory > maxMemory:
+		return fmt.Errorf("memory must be between 8 KiB per thread and %d KiB", maxMemory)
+	case p.SaltLength < minSalt || p.SaltLength > maxSalt:
+		return fmt.Errorf("salt length must be between %d and %d bytes", minSalt, maxSalt)
+	case p.KeyLength < minKey || p.KeyLength > maxKey:
+		return fmt.Errorf("key length must be between %d and %d bytes", minKey, maxKey)
+	}
+	return nil
+}
+
+// Hasher hashes passwords with its Params and verifies stored hashes. The
+// zero Hasher uses DefaultParams. It is safe for concurrent use.
+type Hasher struct {
+	// Params are the argon2id parameters of new hashes, and the standard
+	// NeedsRehash compares stored hashes with. Zero means DefaultParams.
+	Params Params
+}
+
+func (h Hasher) params() Params {
+	if h.Params == (Params{}) {
+		return DefaultParams()
+	}
+	return h.Params
+}
+
+// Hash returns the argon2id PHC string of password with a fresh random
+// salt. It fails for an empty password, one over MaxLength bytes, or
+// parameters out of bounds.
+func (h Hasher) Hash(password string) (string, error) {
+	p := h.params()
+	if err := p.validate(); err != nil {
+		return "", fmt.Errorf("password: bad argon2id parameters: %v", err)
+	}
+	if password == "" {
+		return "", ErrEmptyPassword
+	}
+	if len(password) > MaxLength {
+		return "", ErrPasswordTooLong
+	}
+	salt := make([]byte, p.SaltLength)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLength)
+	return encodePHC(p, salt, key), nil
+}
+
+// encodePHC writes $argon2id$v=19$m=..,t=..,p=..$salt$hash, base64 without
+// padding as the PHC string format specifies.
+func encodePHC(p Params, salt, key []byte) string {
+	var b strings.Builder
+	b.WriteString("$" + argonIDTag + "$v=")
+	b.WriteString(strconv.Itoa(argonV19))
+	b.WriteString("$m=")
+	b.WriteString(strconv.FormatUint(uint64(p.Memory), 10))
+	b.WriteString(",t=")
+	b.WriteString(strconv.FormatUint(uint64(p.Time), 10))
+	b.WriteString(",p=")
+	b.WriteString(strconv.FormatUint(uint64(p.Threads), 10))
+	b.WriteString("$")
+	b.WriteString(base64.RawStdEncoding.EncodeToString(salt))
+	b.WriteString("$")
+	b.WriteString(base64.RawStdEncoding.EncodeToString(key))
+	return b.String()
+}
+
+// Verify reports whether password matches the stored hash encoded, an
+// argon2id PHC string or a bcrypt hash ($2a$, $2b$, $2y$). A wrong password
+// is (false, nil); errors are for hashes that cannot be checked
+// (ErrInvalidHash, ErrUnsupportedHash) and passwords that are too long
+// (ErrPasswordTooLong, also for over 72 bytes against bcrypt). The hashes
+// are compared in constant time.
+func (h Hasher) Verify(password, encoded string) (bool, error) {
+	if len(password) > MaxLength {
+		return false, ErrPasswordTooLong
+	}
+	if len(encoded) > maxEncodedLength {
+		return false, fmt.Errorf("%w: longer than %d bytes", ErrInvalidHash, maxEncodedLength)
+	}
+	switch scheme(encoded) {
+	case schemeArgon2id:
+		ph, err := parsePHC(encoded)
+		if err != nil {
+			return false, err
+		}
+		key := argon2.IDKey([]byte(password), ph.salt, ph.params.Time, ph.params.Memory, ph.params.Threads, ph.params.KeyLength)
+		return subtle.ConstantTimeCompare(key, ph.key) == 1, nil
+	case schemeBcrypt:
+		if len(password) > bcryptMaxLength {
+			// bcrypt would silently use only the first 72 bytes.
+			return false, fmt.Errorf("%w: bcrypt hashes only the first %d bytes", ErrPasswordTooLong, bcryptMaxLength)
+		}
+		hash := bcryptHash(encoded)
+		// CompareHashAndPassword compares in constant time.
+		switch err := bcrypt.CompareHashAndPassword(hash, []byte(password)); {
+		case err == nil:
+			return true, nil
+		case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
+			return false, nil
+		default:
+			return false, fmt.Errorf("%w: bcrypt: %v", ErrInvalidHash, err)
+		}
+	}
+	return false, unsupported(encoded)
+}
+
+// NeedsRehash reports whether a stored hash should be replaced by a new
+// Hash after the next successful Verify: it is bcrypt, an argon2id hash
+// with any parameter below the Hasher's, or not a hash this package
+// understands.
+func (h Hasher) NeedsRehash(encoded string) bool {
+	if scheme(encoded) != schemeArgon2id {
+		return true
+	}
+	ph, err := parsePHC(encoded)
+	if err != nil {
+		return true
+	}
+	want := h.params()
+	got := ph.params
+	return got.Memory < want.Memory || got.Time < want.Time || got.Threads < want.Threads ||
+		uint32(len(ph.salt)) < want.SaltLength || uint32(len(ph.key)) < want.KeyLength
+}
+
+// DummyVerify does the work of a Verify of password against an argon2id
+// hash with the Hasher's parameters and reports false. Call it when the
+// account being signed in to does not exist, so that the response takes as
+// long as for a wrong password and does not tell which accounts exist.
+// (It matches the cost of current hashes; accounts still on bcrypt or older
+// parameters take a different time until they are rehashed.)
+func (h Hasher) DummyVerify(password string) bool {
+	p := h.params()
+	if p.validate() != nil {
+		p = DefaultParams()
+	}
+	if len(password) > MaxLength {
+		password = password[:MaxLength] // Verify refuses it anyway; bound the work
+	}
+	salt := make([]byte, p.SaltLength)
+	want := make([]byte, p.KeyLength)
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLength)
+	_ = subtle.ConstantTimeCompare(key, want) // the compare Verify does
+	return false
+}
+
+type hashScheme int
+
+const (
+	schemeUnknown hashScheme = iota
+	schemeArgon2id
+	schemeBcrypt
+)
+
+func scheme(encoded string) hashScheme {
+	switch {
+	case strings.HasPrefix(encoded, "$"+argonIDTag+"$"):
+		return schemeArgon2id
+	case strings.HasPrefix(encoded, "$2a$"), strings.HasPrefix(encoded, "$2b$"), strings.HasPrefix(encoded, "$2y$"):
+		return schemeBcrypt
+	}
+	return schemeUnknown
+}
+
+// unsupported describes a hash that is neither argon2id nor a bcrypt
+// variant this package verifies, naming only its scheme.
+func unsupported(encoded string) error {
+	if name, ok := strings.CutPrefix(encoded, "$"); ok {
+		if i := strings.IndexByte(name, '$'); i > 0 && i <= 16 {
+			return fmt.Errorf("%w: %q", ErrUnsupportedHash, name[:i])
+		}
+	}
+	return fmt.Errorf("%w: not a PHC or bcrypt string", ErrUnsupportedHash)
+}
+
+// bcryptHash maps the $2y$ prefix (PHP's name for the same algorithm as
+// $2b$) to $2b$ and returns the hash for x/crypto/bcrypt, which would
+// otherwise accept any version letter, including the broken $2x$.
+func bcryptHash(encoded string) []byte {
+	b := []byte(encoded)
+	if b[2] == 'y' {
+		b[2] = 'b'
+	}
+	return b
+}
+
+// phc is a parsed argon2id PHC string.
+type phc struct {
+	params    Params
+	salt, key []byte
+}
+
+// parsePHC parses $argon2id$v=19$m=M,t=T,p=P$salt$hash strictly: that
+// order, version 19, decimal numbers without signs or leading zeros,
+// unpadded standard base64, and every value within bounds.
+func parsePHC(encoded string) (phc, error) {
+	var ph phc
+	bad := func(what string) (phc, error) {
+		return phc{}, fmt.Errorf("%w: argon2id %s", ErrInvalidHash, what)
+	}
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != argonIDTag {
+		return bad("string is not $argon2id$v=..$m=..,t=..,p=..$salt$hash")
+	}
+	v, ok := strings.CutPrefix(parts[2], "v=")
+	if !ok {
+		return bad("version is missing")
+	}
+	if n, ok := parseUint(v, 255); !ok || n != argonV19 {
+		return phc{}, fmt.Errorf("%w: argon2id version %q (only 19)", ErrUnsupportedHash, v)
+	}
+	kv := strings.Split(parts[3], ",")
+	if len(kv) != 3 {
+		return bad("parameters are not m,t,p")
+	}
+	var vals [3]uint64
+	for i, name := range []string{"m=", "t=", "p="} {
+		s, ok := strings.CutPrefix(kv[i], name)
+		if !ok {
+			return bad("parameters are not m,t,p")
+		}
+		if vals[i], ok = parseUint(s, 1<<32-1); !ok {
+			return bad("parameter " + name[:1] + " is not a number")
+		}
+	}
+	if vals[2] > 255 {
+		return bad("parallelism above 255")
+	}
+	var err error
+	if ph.salt, err = base64.RawStdEncoding.Strict().DecodeString(parts[4]); err != nil {
+		return bad("salt is not base64")
+	}
+	if ph.key, err = base64.RawStdEncoding.Strict().DecodeString(parts[5]); err != nil {
+		return bad("hash is not base64")
+	}
+	ph.params = Params{
+		Memory: uint32(vals[0]), Time: uint32(vals[1]), Threads: uint8(vals[2]),
+		SaltLength: uint32(len(ph.salt)), KeyLength: uint32(len(ph.key)),
+	}
+	if err := ph.params.validate(); err != nil {
+		return phc{}, fmt.Errorf("%w: argon2id %v", ErrInvalidHash, err)
+	}
+	return ph, nil
+}
+
+// parseUint parses a decimal number up to max with no sign and no leading
+// zero.
+func parseUint(s string, max uint64) (uint64, bool) {
+	if s == "" || len(s) > 10 || (s[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n > max {
+		return 0, false
+	}
+	return n, true
+}
+
+// Hash returns the argon2id hash of password with DefaultParams.
+func Hash(password string) (string, error) { return Hasher{}.Hash(password) }
+
+// Verify reports whether password matches encoded; see Hasher.Verify.
+func Verify(password, encoded string) (bool, error) { return Hasher{}.Verify(password, encoded) }
+
+// NeedsRehash reports whether encoded should be replaced by a new Hash with
+// DefaultParams; see Hasher.NeedsRehash.
+func NeedsRehash(encoded string) bool { return Hasher{}.NeedsRehash(encoded) }
+
+// DummyVerify costs what a failed Verify against a DefaultParams hash costs
+// and reports false; see Hasher.DummyVerify.
+func DummyVerify(password string) bool { return Hasher{}.DummyVerify(password) }
