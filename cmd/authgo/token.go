@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/authgo/authgo/internal/cookie"
+	"github.com/authgo/authgo/jwt"
+)
+
+// maxInput bounds what the token commands read from stdin.
+const maxInput = 1 << 20
+
+// secureSalt is the session cookie name, and so the salt, over https.
+const secureSalt = "__Secure-" + jwt.DefaultSalt
+
+// tokenFlags are the flags both token subcommands take.
+type tokenFlags struct {
+	secrets []string
+	salt    string
+	saltSet bool
+	maxAge  int64
+}
+
+func newTokenFlagSet(name string, stderr io.Writer, f *tokenFlags, withMaxAge bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Func("secret", "a secret; repeat for rotation, the first encrypts (default: AUTH_SECRET_3.._1, AUTH_SECRET)", func(s string) error {
+		if s == "" {
+			return errors.New("empty secret")
+		}
+		f.secrets = append(f.secrets, s)
+		return nil
+	})
+	fs.Func("salt", "the session cookie name the token is for (default "+jwt.DefaultSalt+")", func(s string) error {
+		f.salt, f.saltSet = s, true
+		return nil
+	})
+	if withMaxAge {
+		fs.Int64Var(&f.maxAge, "max-age", int64(jwt.DefaultMaxAge/time.Second), "token lifetime in seconds")
+	}
+	return fs
+}
+
+// envSecrets returns the secrets from the environment in Auth.js's order:
+// AUTH_SECRET_3, _2, _1, then AUTH_SECRET split at commas.
+func envSecrets() []string {
+	var out []string
+	for _, k := range []string{"AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1"} {
+		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
+			out = append(out, v)
+		}
+	}
+	for s := range strings.SplitSeq(os.Getenv("AUTH_SECRET"), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// runToken is `authgo token encode|decode`.
+func runToken(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "usage: authgo token encode|decode [flags]\n")
+		return 2
+	}
+	sub, args := args[0], args[1:]
+	var f tokenFlags
+	var fs *flag.FlagSet
+	switch sub {
+	case "encode":
+		fs = newTokenFlagSet("authgo token encode", stderr, &f, true)
+		fs.Usage = func() {
+			fmt.Fprint(stderr, "usage: authgo token encode [flags] < claims.json\n\nReads a JSON object on stdin and prints an Auth.js session token for it.\n\n")
+			fs.PrintDefaults()
+		}
+	case "decode":
+		fs = newTokenFlagSet("authgo token decode", stderr, &f, false)
+		fs.Usage = func() {
+			fmt.Fprint(stderr, "usage: authgo token decode [flags] < token\n\nReads a session token, a cookie value or a Cookie header line (chunked\ncookies are joined) on stdin and prints the token's JSON payload.\n\n")
+			fs.PrintDefaults()
+		}
+	default:
+		fmt.Fprintf(stderr, "authgo token: unknown subcommand %q (want encode or decode)\n", sub)
+		return 2
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		// Not echoed: it may be a token.
+		fmt.Fprintf(stderr, "%s: unexpected argument (the input is read from stdin, not from arguments)\n", fs.Name())
+		return 2
+	}
+	if len(f.secrets) == 0 {
+		f.secrets = envSecrets()
+	}
+	if len(f.secrets) == 0 {
+		fmt.Fprintf(stderr, "%s: no secret: pass --secret or set AUTH_SECRET\n", fs.Name())
+		return 2
+	}
+	if !f.saltSet {
+		f.salt = jwt.DefaultSalt
+	}
+	codec, err := jwt.NewCodec(f.secrets)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return 2
+	}
+	in, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: reading stdin: %v\n", fs.Name(), err)
+		return 1
+	}
+	if len(in) > maxInput {
+		fmt.Fprintf(stderr, "%s: input larger than %d bytes\n", fs.Name(), maxInput)
+		return 1
+	}
+	if sub == "encode" {
+		return encodeToken(codec, f, in, stdout, stderr)
+	}
+	return decodeToken(codec, f, in, stdout, stderr)
+}
+
+func encodeToken(codec *jwt.Codec, f tokenFlags, in []byte, stdout, stderr io.Writer) int {
+	in = bytes.TrimSpace(in)
+	if len(in) == 0 || in[0] != '{' || !json.Valid(in) {
+		fmt.Fprintln(stderr, "authgo token encode: stdin is not a JSON object")
+		return 1
+	}
+	if f.maxAge <= 0 {
+		fmt.Fprintln(stderr, "authgo token encode: --max-age must be a positive number of seconds")
+		return 2
+	}
+	tok, err := codec.Encode(json.RawMessage(in), f.salt, time.Duration(f.maxAge)*time.Second)
+	if err != nil {
+		fmt.Fprintln(stderr, "authgo token encode:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, tok)
+	return 0
+}
+
+func decodeToken(codec *jwt.Codec, f tokenFlags, in []byte, stdout, stderr io.Writer) int {
+	tok, salt, err := tokenFromInput(string(in), f.salt, f.saltSet)
+	if err != nil {
+		fmt.Fprintln(stderr, "authgo token decode:", err)
+		return 1
+	}
+	var payload json.RawMessage
+	if err := codec.DecodeInto(tok, salt, &payload); err != nil {
+		fmt.Fprintln(stderr, "authgo token decode:", describe(err, salt))
+		return 1
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, payload, "", "  "); err != nil {
+		fmt.Fprintln(stderr, "authgo token decode: payload is not JSON")
+		return 1
+	}
+	out.WriteByte('\n')
+	stdout.Write(out.Bytes())
+	return 0
+}
+
+// describe turns a decode error into one line for a person, with a hint for
+// the usual causes and never the token or a secret.
+func describe(err error, salt string) string {
+	switch {
+	case errors.Is(err, jwt.ErrNoMatchingSecret), errors.Is(err, jwt.ErrDecryption):
+		return fmt.Sprintf("%v (wrong secret, or the token is for another cookie name than %q; see --secret and --salt)", err, salt)
+	case errors.Is(err, jwt.ErrExpired):
+		return "token expired"
+	case errors.Is(err, jwt.ErrNotYetValid):
+		return "token not valid yet (nbf is in the future)"
+	}
+	return err.Error()
+}
+
+// tokenFromInput finds the token in what was read from stdin: a bare token
+// (URL-decoded when it holds a %), or a Cookie header line ("Cookie: a=b;
+// authjs.session-token.0=...; authjs.session-token.1=...") whose session
+// cookie, chunked or not, is joined in order. A JWE has no '=', so an input
+// with one is a cookie line. Without --salt a cookie line may carry either
+// the http or the https session cookie; the salt follows the name found.
+func tokenFromInput(in, salt string, saltSet bool) (string, string, error) {
+	in = strings.TrimSpace(in)
+	if in == "" {
+		return "", "", errors.New("no token on stdin")
+	}
+	if !strings.Contains(in, "=") {
+		return unescape(in), salt, nil
+	}
+	line := in
+	if k, v, ok := strings.Cut(in, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "cookie") {
+		line = strings.TrimSpace(v)
+	}
+	r := &http.Request{Header: http.Header{"Cookie": {line}}}
+	names := []string{salt}
+	if !saltSet {
+		names = append(names, secureSalt)
+	}
+	for _, name := range names {
+		if v := cookie.ReadChunked(r, name); v != "" {
+			return v, name, nil
+		}
+	}
+	return "", "", fmt.Errorf("no %s cookie in the Cookie header", strings.Join(names, " or "))
+}
+
+// unescape URL-decodes a cookie value that holds a %, as Auth.js does when
+// it reads one.
+func unescape(v string) string {
+	r := &http.Request{Header: http.Header{"Cookie": {"v=" + v}}}
+	if d := cookie.Value(r, "v"); d != "" {
+		return d
+	}
+	return v
+}
