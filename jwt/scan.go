@@ -23,7 +23,6 @@ type member struct {
 	keyStart, keyEnd int  // the key's bytes, inside the quotes
 	escaped          bool // the key holds an escape
 	valStart, valEnd int
-	valEscaped       bool // the value is a string holding an escape
 }
 
 // objScanner iterates over the members of a JSON object.
@@ -93,7 +92,7 @@ func (s *objScanner) next() (m member, ok bool, err error) {
 	s.i++
 	s.skipSpace()
 	m.valStart = s.i
-	end, m.valEscaped, err = skipValue(s.b, s.i)
+	end, _, err = skipValue(s.b, s.i)
 	if err != nil {
 		return m, false, err
 	}
