@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/authgo/authgo"
 )
@@ -67,8 +66,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 	pw, generated := env("AUTHGO_DEMO_PASSWORD"), false
 	if pw == "" {
 		pw, generated = rand.Text(), true
-	} else if n := utf8.RuneCountInString(pw); n < minPasswordLen || n > maxPasswordLen {
-		fmt.Fprintf(stderr, "authgo demo: AUTHGO_DEMO_PASSWORD must have 8 to 1024 characters (it has %d)\n", n)
+	} else if _, errs := validateSignIn("admin@example.com", pw); errs["password"] != "" {
+		fmt.Fprintf(stderr, "authgo demo: AUTHGO_DEMO_PASSWORD: %s\n", errs["password"])
 		return 2
 	}
 

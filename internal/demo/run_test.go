@@ -199,7 +199,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"--session", "cookie"}, nil, 2, "--session must be jwt or database"},
 		{[]string{"--nope"}, nil, 2, "flag provided but not defined"},
 		{[]string{"extra"}, nil, 2, "unexpected argument"},
-		{[]string{"--db", filepath.Join(dir, "x.db")}, map[string]string{"AUTHGO_DEMO_PASSWORD": "short"}, 2, "must have 8 to 1024 characters"},
+		{[]string{"--db", filepath.Join(dir, "x.db")}, map[string]string{"AUTHGO_DEMO_PASSWORD": "short"}, 2, "AUTHGO_DEMO_PASSWORD: Passwords have at least 8 characters."},
 		{[]string{"--db", filepath.Join(dir, "x.db")}, map[string]string{"AUTH_SECRET": "too-short"}, 1, "secret 1 is 9 bytes"},
 		{[]string{"--db", filepath.Join(dir, "y.db"), "--addr", "256.0.0.1:bad"}, nil, 1, "authgo demo:"},
 		{[]string{"--db", filepath.Join(dir, "missing", "dir", "z.db")}, nil, 1, "authgo demo:"},

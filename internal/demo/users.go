@@ -2,10 +2,14 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/password"
 )
+
+var errNoPassword = errors.New("no password for the demo users")
 
 // authorize is the Authorize function of the credentials provider: the
 // authorize() of the articles. authgo calls it from a.login (through
@@ -30,10 +34,10 @@ func (a *App) authorize(ctx context.Context, c authgo.Credentials, _ *http.Reque
 		}
 	}
 	if hash == "" {
-		verifyNoUser(in.Password)
+		password.DummyVerify(in.Password) // as long as a wrong password takes
 		return nil, nil
 	}
-	ok, rehash, err := verifyPassword(in.Password, hash)
+	ok, err := password.Verify(in.Password, hash)
 	if err != nil {
 		a.log.ErrorContext(ctx, "demo: stored password hash unreadable", "user", u.ID, "err", err)
 		return nil, nil
@@ -41,10 +45,10 @@ func (a *App) authorize(ctx context.Context, c authgo.Credentials, _ *http.Reque
 	if !ok {
 		return nil, nil
 	}
-	if rehash {
-		// The hash was made with older parameters: store a new one now that
-		// the password is at hand.
-		if h, err := hashPassword(in.Password); err == nil {
+	if password.NeedsRehash(hash) {
+		// The hash is bcrypt or has older parameters: store a new one now
+		// that the password is at hand.
+		if h, err := password.Hash(in.Password); err == nil {
 			if err := a.store.setPasswordHash(ctx, u.ID, h); err != nil {
 				a.log.WarnContext(ctx, "demo: password rehash not stored", "user", u.ID, "err", err)
 			}
@@ -56,10 +60,10 @@ func (a *App) authorize(ctx context.Context, c authgo.Credentials, _ *http.Reque
 }
 
 // seed creates the demo users on first start, and reports in
-// a.StalePasswords the users whose stored password is not password (a file
-// created with another one). With reset, their password is set to password.
-func (a *App) seed(ctx context.Context, password string, reset bool) error {
-	if password == "" {
+// a.StalePasswords the users whose stored password is not pw (a file
+// created with another one). With reset, their password is set to pw.
+func (a *App) seed(ctx context.Context, pw string, reset bool) error {
+	if pw == "" {
 		return errNoPassword
 	}
 	for _, want := range demoUsers {
@@ -78,13 +82,13 @@ func (a *App) seed(ctx context.Context, password string, reset bool) error {
 			return err
 		}
 		if stored != "" && !reset {
-			if ok, _, err := verifyPassword(password, stored); err == nil && ok {
+			if ok, err := password.Verify(pw, stored); err == nil && ok {
 				continue
 			}
 			a.StalePasswords = append(a.StalePasswords, u.Email)
 			continue
 		}
-		h, err := hashPassword(password) // a salt of its own per user
+		h, err := password.Hash(pw) // a salt of its own per user
 		if err != nil {
 			return err
 		}

@@ -78,12 +78,14 @@ func validateSignIn(email, password string) (signInForm, fieldErrors) {
 	} else if f.Email, ok = normalizeEmail(email); !ok {
 		errs.add("email", "Enter an email address like name@example.com.")
 	}
-	switch n := utf8.RuneCountInString(password); {
+	// The minimum counts characters (8 emoji are 8); the maximum counts
+	// bytes, the bound authgo and package password enforce.
+	switch {
 	case password == "":
 		errs.add("password", "Enter your password.")
-	case n < minPasswordLen:
+	case utf8.RuneCountInString(password) < minPasswordLen:
 		errs.add("password", "Passwords have at least 8 characters.")
-	case n > maxPasswordLen:
+	case len(password) > maxPasswordLen:
 		errs.add("password", "Passwords have at most 1024 characters.")
 	}
 	return f, errs

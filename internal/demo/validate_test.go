@@ -39,15 +39,16 @@ func TestValidateSignIn(t *testing.T) {
 	if f, errs := validateSignIn(" Ada@Example.com ", "12345678"); len(errs) != 0 || f.Email != "ada@example.com" {
 		t.Errorf("valid input: %+v %v", f, errs)
 	}
-	// Lengths count characters, not bytes: 8 emoji pass, 1024 of them too.
+	// The minimum counts characters: 8 emoji pass. The maximum is 1024
+	// bytes, as authgo and package password bound passwords.
 	if _, errs := validateSignIn("a@b.c", strings.Repeat("🔑", 8)); len(errs) != 0 {
 		t.Errorf("8 emoji: %v", errs)
 	}
-	if _, errs := validateSignIn("a@b.c", strings.Repeat("é", 1024)); len(errs) != 0 {
-		t.Errorf("1024 two-byte characters: %v", errs)
+	if _, errs := validateSignIn("a@b.c", strings.Repeat("é", 512)); len(errs) != 0 {
+		t.Errorf("1024 bytes: %v", errs)
 	}
-	if _, errs := validateSignIn("a@b.c", strings.Repeat("é", 1025)); errs["password"] == "" {
-		t.Errorf("1025 characters accepted")
+	if _, errs := validateSignIn("a@b.c", strings.Repeat("é", 513)); errs["password"] == "" {
+		t.Errorf("1026 bytes accepted")
 	}
 	if _, errs := validateSignIn("a@b.c", "1234567"); errs["password"] == "" {
 		t.Errorf("7 characters accepted")
