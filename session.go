@@ -277,9 +277,9 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 		if created != nil {
 			row = *created
 		}
-		o := rq.cookies.SessionToken
-		cookie.ClearChunked(w, rq.r, o) // a JWT left over from the other strategy
-		http.SetCookie(w, o.Cookie(row.SessionToken, row.Expires))
+		// WriteChunked also deletes chunks of a JWT left over from the
+		// other strategy.
+		cookie.WriteChunked(w, rq.r, rq.cookies.SessionToken, row.SessionToken, row.Expires)
 		return nil
 	}
 	trigger := TriggerSignIn

@@ -1,0 +1,106 @@
+package authgo_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/adapter/memory"
+)
+
+func benchAuth(b *testing.B, mutate func(*authgo.Config)) (*authgo.Auth, *http.Request) {
+	cfg := authgo.Config{
+		Secret:    []string{testSecret},
+		Providers: []authgo.Provider{testCredentials()},
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		LookupEnv: noEnv,
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	a, err := authgo.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	if _, err := a.SignIn(rec, httptest.NewRequest("POST", "http://localhost/login", nil), "credentials", authgo.SignInOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "http://localhost/api/auth/session", nil)
+	for _, c := range rec.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	check := httptest.NewRecorder()
+	a.Handler().ServeHTTP(check, req)
+	if !strings.Contains(check.Body.String(), `"user"`) {
+		b.Fatalf("no session to benchmark: %d %s", check.Code, check.Body)
+	}
+	return a, req
+}
+
+// discard is a ResponseWriter that keeps headers but drops the body, so
+// the benchmark measures the handler rather than a recorder's buffer.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// BenchmarkSessionEndpoint is GET /api/auth/session with a JWT session:
+// decode, callbacks, re-encode, Set-Cookie, JSON.
+func BenchmarkSessionEndpoint(b *testing.B) {
+	a, req := benchAuth(b, nil)
+	h := a.Handler()
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkSessionEndpointDatabase is GET /api/auth/session with a
+// database session in the memory adapter.
+func BenchmarkSessionEndpointDatabase(b *testing.B) {
+	a, req := benchAuth(b, func(c *authgo.Config) { c.Adapter = memory.New() })
+	h := a.Handler()
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkMiddleware is a guarded request through Middleware and
+// RequireRole to a trivial handler.
+func BenchmarkMiddleware(b *testing.B) {
+	a, req := benchAuth(b, nil)
+	req.URL.Path = "/admin"
+	h := a.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin"}})(a.RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkSessionRead is Auth.Session without writing the cookie back.
+func BenchmarkSessionRead(b *testing.B) {
+	a, req := benchAuth(b, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if s, err := a.Session(nil, req); err != nil || s == nil {
+			b.Fatal(s, err)
+		}
+	}
+}
