@@ -326,7 +326,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		}
 	}
 	if code := params.Get("error"); code != "" {
-		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, &OAuthError{Code: safeCode(code), Err: errors.New("the provider answered with an error")})
+		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, &OAuthError{Provider: p.ID(), Step: StepAuthorize, Code: safeCode(code), Err: errors.New("the provider answered with an error")})
 		return
 	}
 	checks, err := p.Checks(ctx)
