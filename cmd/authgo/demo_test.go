@@ -39,7 +39,9 @@ func TestRunDemoRandomPortAndSIGINT(t *testing.T) {
 	out := &lockedBuffer{}
 	code := make(chan int, 1)
 	db := filepath.Join(t.TempDir(), "demo.db")
-	go func() { code <- runDemo([]string{"--addr", "127.0.0.1:0", "--db", db, "--session", "database"}, out, io.Discard) }()
+	go func() {
+		code <- runDemo([]string{"--addr", "127.0.0.1:0", "--db", db, "--session", "database"}, out, io.Discard)
+	}()
 
 	re := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 	var base string
