@@ -687,9 +687,18 @@ func GetJSON(ctx context.Context, client *http.Client, url, accessToken string) 
 }
 
 func getJSONInto(ctx context.Context, client *http.Client, url, accessToken string, dst any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	return fetchJSON(ctx, client, http.MethodGet, url, accessToken, nil, dst)
+}
+
+// fetchJSON sends a request without a body and decodes the JSON answer
+// into dst, as GetJSON does.
+func fetchJSON(ctx context.Context, client *http.Client, method, url, accessToken string, header http.Header, dst any) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
 		return err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "authgo")
