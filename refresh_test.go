@@ -1,0 +1,372 @@
+package authgo_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/adapter/memory"
+	"github.com/authgo/authgo/internal/testenv"
+	"github.com/authgo/authgo/providers"
+	"github.com/redis/go-redis/v9"
+)
+
+// rotatingTokenServer is a token endpoint that counts refresh grants and
+// rotates refresh tokens strictly: "rt-N" is good once and yields "at-N+1"
+// and "rt-N+1"; a spent one is invalid_grant.
+type rotatingTokenServer struct {
+	*httptest.Server
+	calls     atomic.Int32
+	mu        sync.Mutex
+	spent     map[string]bool
+	expiresIn int
+	fail      atomic.Bool
+}
+
+func newRotatingTokenServer(t *testing.T) *rotatingTokenServer {
+	s := &rotatingTokenServer{spent: map[string]bool{}, expiresIn: 3600}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == "/login":
+			if r.Form.Get("password") != "pw" {
+				w.WriteHeader(http.StatusUnauthorized)
+				io.WriteString(w, `{"error":"bad credentials"}`)
+				return
+			}
+			fmt.Fprintf(w, `{"access_token":"at-0","refresh_token":"rt-0","expires_in":%d,"user":{"id":"u-42","email":"dev@example.com"}}`, s.expiresIn)
+			return
+		case r.Form.Get("grant_type") != "refresh_token":
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"unsupported_grant_type"}`)
+			return
+		}
+		s.calls.Add(1)
+		rt := r.Form.Get("refresh_token")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		n, err := strconv.Atoi(strings.TrimPrefix(rt, "rt-"))
+		if s.fail.Load() || err != nil || s.spent[rt] {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"invalid_grant"}`)
+			return
+		}
+		s.spent[rt] = true
+		fmt.Fprintf(w, `{"access_token":"at-%d","refresh_token":"rt-%d","token_type":"Bearer","expires_in":%d}`, n+1, n+1, s.expiresIn)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *rotatingTokenServer) provider() *providers.OAuth {
+	return providers.OAuth2(providers.OAuthConfig{
+		ID: "acme", ClientID: "c", ClientSecret: "s",
+		AuthorizationURL: s.URL + "/authorize", TokenURL: s.URL + "/token", UserinfoURL: s.URL + "/me",
+	})
+}
+
+// expiringToken is a session token whose access token expired.
+func expiringToken(rt string) *authgo.Token {
+	return &authgo.Token{Subject: "user-1", Extra: map[string]any{
+		authgo.ClaimProvider: "acme", authgo.ClaimAccessToken: "at-old",
+		authgo.ClaimRefreshToken: rt, authgo.ClaimExpiresAt: float64(time.Now().Add(-time.Minute).Unix()),
+	}}
+}
+
+func TestRefreshSingleFlightInProcess(t *testing.T) {
+	srv := newRotatingTokenServer(t)
+	r, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{Providers: []authgo.Provider{srv.provider()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := expiringToken("rt-0")
+	var wg sync.WaitGroup
+	results := make([]*authgo.Token, 50)
+	for i := range results {
+		wg.Go(func() {
+			out, err := r.Token(context.Background(), tok.Clone())
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = out
+		})
+	}
+	wg.Wait()
+	if n := srv.calls.Load(); n != 1 {
+		t.Fatalf("%d refresh grants for 50 concurrent requests, want 1", n)
+	}
+	for i, out := range results {
+		if out == nil || out.Extra[authgo.ClaimAccessToken] != "at-1" || out.Extra[authgo.ClaimRefreshToken] != "rt-1" || out.Extra[authgo.ClaimError] != nil {
+			t.Fatalf("result %d: %v", i, out)
+		}
+		if exp, _ := out.Extra[authgo.ClaimExpiresAt].(int64); exp < time.Now().Unix()+3500 {
+			t.Fatalf("result %d: expires_at %v", i, out.Extra[authgo.ClaimExpiresAt])
+		}
+	}
+	// A request that arrives later with the old cookie gets the same
+	// tokens without spending the rotated refresh token again.
+	late, _ := r.Token(context.Background(), tok.Clone())
+	if late.Extra[authgo.ClaimAccessToken] != "at-1" || srv.calls.Load() != 1 {
+		t.Errorf("late request: %v after %d grants", late.Extra, srv.calls.Load())
+	}
+	// A token that is not about to expire is left alone.
+	fresh, _ := r.Token(context.Background(), results[0])
+	if fresh != results[0] || srv.calls.Load() != 1 {
+		t.Error("a fresh token was refreshed")
+	}
+}
+
+func TestRefreshAcrossInstancesWithRedis(t *testing.T) {
+	rdb := redis.NewClient(mustRedisOptions(t, testenv.Redis(t)))
+	t.Cleanup(func() { rdb.Close() })
+	prefix := fmt.Sprintf("authgo-test:refresh:%d:", time.Now().UnixNano())
+	t.Cleanup(func() {
+		keys, _ := rdb.Keys(context.Background(), prefix+"*").Result()
+		if len(keys) > 0 {
+			rdb.Del(context.Background(), keys...)
+		}
+	})
+	srv := newRotatingTokenServer(t)
+	var refreshers [2]*authgo.TokenRefresher
+	for i := range refreshers {
+		r, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
+			Providers: []authgo.Provider{srv.provider()},
+			Lock:      authgo.NewRedisRefreshLock(rdb, authgo.RedisRefreshLockOptions{Prefix: prefix, Poll: 10 * time.Millisecond}),
+			Secret:    []string{testSecret},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refreshers[i] = r
+	}
+	tok := expiringToken("rt-0")
+	var wg sync.WaitGroup
+	var got sync.Map
+	for i := range 50 {
+		wg.Go(func() {
+			out, err := refreshers[i%2].Token(context.Background(), tok.Clone())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got.Store(out.Extra[authgo.ClaimAccessToken], true)
+		})
+	}
+	wg.Wait()
+	if n := srv.calls.Load(); n != 1 {
+		t.Fatalf("%d refresh grants from two instances, want 1", n)
+	}
+	got.Range(func(k, _ any) bool {
+		if k != "at-1" {
+			t.Errorf("an instance got access token %v", k)
+		}
+		return true
+	})
+	// What the instances shared through Redis is encrypted.
+	keys, _ := rdb.Keys(context.Background(), prefix+"result:*").Result()
+	if len(keys) != 1 {
+		t.Fatalf("result keys %v", keys)
+	}
+	if v, _ := rdb.Get(context.Background(), keys[0]).Result(); strings.Contains(v, "at-1") || strings.Contains(v, "rt-1") {
+		t.Error("a token is stored in Redis in the clear")
+	}
+}
+
+func mustRedisOptions(t *testing.T, u string) *redis.Options {
+	t.Helper()
+	o, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func TestRefreshFailureMarksTokenOnce(t *testing.T) {
+	srv := newRotatingTokenServer(t)
+	srv.fail.Store(true)
+	var logs strings.Builder
+	r, _ := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
+		Providers: []authgo.Provider{srv.provider()},
+		Logger:    slog.New(slog.NewTextHandler(&lockedWriter{b: &logs}, nil)),
+	})
+	out, err := r.Token(context.Background(), expiringToken("rt-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Extra[authgo.ClaimError] != "RefreshTokenError" {
+		t.Fatalf("failed refresh left %v", out.Extra)
+	}
+	again, _ := r.Token(context.Background(), out)
+	if again != out || srv.calls.Load() != 1 {
+		t.Errorf("a token marked failed was refreshed again (%d grants)", srv.calls.Load())
+	}
+	if l := logs.String(); !strings.Contains(l, "provider=acme") || !strings.Contains(l, "step=refresh") || strings.Contains(l, "rt-0") {
+		t.Errorf("log %q: want provider and step, no token", l)
+	}
+}
+
+// TestRefreshExistingBackend is the "existing backend" case: a credentials
+// provider logs into the app's own API, which returns an access token
+// (expiry in seconds) and a refresh token; the session keeps them and
+// refreshes them at the API's refresh endpoint, rotation included, and a
+// dead refresh token shows as the session's error.
+func TestRefreshExistingBackend(t *testing.T) {
+	backend := newRotatingTokenServer(t)
+	backend.expiresIn = 30 // inside the one-minute leeway: every read refreshes
+	post := func(ctx context.Context, path string, form url.Values) (*http.Response, error) {
+		req, _ := http.NewRequestWithContext(ctx, "POST", backend.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return http.DefaultClient.Do(req)
+	}
+	refresher, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
+		Refresh: map[string]authgo.RefreshFunc{"backend": func(ctx context.Context, rt string) (*authgo.TokenSet, error) {
+			resp, err := post(ctx, "/refresh", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
+			if err != nil {
+				return nil, err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != 200 {
+				return nil, fmt.Errorf("refresh endpoint answered %d", resp.StatusCode)
+			}
+			var out struct {
+				AccessToken  string `json:"access_token"`
+				RefreshToken string `json:"refresh_token"`
+				ExpiresIn    int64  `json:"expires_in"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+				return nil, err
+			}
+			return &authgo.TokenSet{AccessToken: out.AccessToken, RefreshToken: out.RefreshToken, ExpiresAt: time.Now().Unix() + out.ExpiresIn}, nil
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := providers.Credentials(providers.CredentialsConfig{
+		ID: "backend",
+		Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
+			resp, err := post(ctx, "/login", url.Values{"email": {c["email"]}, "password": {c["password"]}})
+			if err != nil {
+				return nil, err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != 200 {
+				return nil, nil
+			}
+			var out struct {
+				AccessToken  string `json:"access_token"`
+				RefreshToken string `json:"refresh_token"`
+				ExpiresIn    int64  `json:"expires_in"`
+				User         struct{ ID, Email string }
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+				return nil, err
+			}
+			if !authgo.SetAccountTokens(ctx, authgo.TokenSet{AccessToken: out.AccessToken, RefreshToken: out.RefreshToken, ExpiresAt: time.Now().Unix() + out.ExpiresIn}) {
+				t.Error("SetAccountTokens found no sign-in")
+			}
+			return &authgo.User{ID: out.User.ID, Email: out.User.Email}, nil
+		},
+	})
+	f := newOAuthFixture(t, func(c *authgo.Config) {
+		c.Providers = []authgo.Provider{cred}
+		c.Callbacks.JWT = refresher.JWT
+		c.Callbacks.Session = func(ctx context.Context, p authgo.SessionParams) (*authgo.Session, error) {
+			p.Session.Extra = map[string]any{"accessToken": p.Token.Extra[authgo.ClaimAccessToken]}
+			return p.Session, nil
+		}
+	})
+	resp := f.do("POST", "/api/auth/callback/backend", url.Values{"email": {"dev@example.com"}, "password": {"pw"}, "csrfToken": {f.csrf()}}, nil)
+	if location(t, resp) != f.srv.URL {
+		t.Fatalf("sign-in went to %q", resp.Header.Get("Location"))
+	}
+	for want := 1; want <= 3; want++ {
+		s := f.session()
+		if s["accessToken"] != "at-"+strconv.Itoa(want) || s["error"] != nil {
+			t.Fatalf("read %d: session %v, want access token at-%d", want, s, want)
+		}
+	}
+	if n := backend.calls.Load(); n != 3 {
+		t.Errorf("%d refreshes for three reads, want 3", n)
+	}
+	backend.fail.Store(true)
+	if s := f.session(); s["error"] != "RefreshTokenError" {
+		t.Fatalf("after a failed refresh the session is %v, want error RefreshTokenError", s)
+	}
+	n := backend.calls.Load()
+	f.session()
+	if backend.calls.Load() != n {
+		t.Error("the failed refresh was tried again")
+	}
+}
+
+// TestRefreshAccountRow keeps the account row of a database-backed app
+// fresh: the rotated tokens are stored in the adapter.
+func TestRefreshAccountRow(t *testing.T) {
+	srv := newRotatingTokenServer(t)
+	ad := memory.New()
+	ctx := context.Background()
+	u, err := ad.CreateUser(ctx, authgo.User{Email: "row@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := authgo.Account{UserID: u.ID, Type: "oauth", Provider: "acme", ProviderAccountID: "p-1", AccessToken: "at-0", RefreshToken: "rt-0", ExpiresAt: time.Now().Unix() - 10}
+	if err := ad.LinkAccount(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{Providers: []authgo.Provider{srv.provider()}, Adapter: ad})
+	got, err := r.Account(ctx, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := ad.GetAccount(ctx, "acme", "p-1")
+	if got.AccessToken != "at-1" || stored == nil || stored.AccessToken != "at-1" || stored.RefreshToken != "rt-1" || stored.UserID != u.ID || stored.ExpiresAt <= time.Now().Unix() {
+		t.Fatalf("returned %+v, stored %+v", got, stored)
+	}
+	if owner, _ := ad.GetUserByAccount(ctx, "acme", "p-1"); owner == nil || owner.ID != u.ID {
+		t.Error("the account lost its user")
+	}
+	srv.fail.Store(true)
+	stale := *stored
+	stale.ExpiresAt = time.Now().Unix() - 10
+	stale.RefreshToken = "rt-9"
+	if _, err := r.Account(ctx, stale); !errors.Is(err, authgo.ErrRefreshToken) {
+		t.Errorf("failed refresh: %v, want ErrRefreshToken", err)
+	}
+}
+
+// TestRefreshAgainstMockServer runs the refresh-token grant of the OIDC
+// engine against oauth2-mock-server.
+func TestRefreshAgainstMockServer(t *testing.T) {
+	m := startMockIdP(t)
+	p := mockOIDC(m, "mock")
+	ts, err := p.Refresh(context.Background(), "some-refresh-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts.AccessToken == "" || ts.RefreshToken == "" || ts.RefreshToken == "some-refresh-token" || ts.TokenType != "bearer" || ts.ExpiresAt < time.Now().Unix()+3500 {
+		t.Errorf("refreshed tokens %+v", ts)
+	}
+	reqs := m.tokenRequests()
+	if len(reqs) != 1 || reqs[0].Grant != "refresh_token" || !reqs[0].Basic {
+		t.Errorf("token requests %+v", reqs)
+	}
+	m.next(map[string]any{"response": map[string]any{"statusCode": 400, "body": map[string]any{"error": "invalid_grant"}}})
+	if _, err := p.Refresh(context.Background(), "dead"); err == nil || !strings.Contains(err.Error(), "invalid_grant") || strings.Contains(err.Error(), "dead") {
+		t.Errorf("refused refresh: %v", err)
+	}
+}
