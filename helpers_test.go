@@ -36,14 +36,14 @@ type fixture struct {
 	auth       *authgo.Auth
 	srv        *httptest.Server
 	client     *http.Client
-	authorized atomic.Int32 // calls of Authorize
+	authorized *atomic.Int32 // calls of Authorize
 	logs       *strings.Builder
 	logMu      *lockedWriter
 }
 
 func newFixture(t *testing.T, mutate func(*authgo.Config)) *fixture {
 	t.Helper()
-	f := &fixture{t: t, logs: &strings.Builder{}}
+	f := &fixture{t: t, logs: &strings.Builder{}, authorized: new(atomic.Int32)}
 	cred := providers.Credentials(providers.CredentialsConfig{
 		Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
 			f.authorized.Add(1)

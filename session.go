@@ -71,10 +71,6 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 	if err != nil {
 		return nil, err
 	}
-	value, err := a.codec.Encode(next, name, a.cfg.Session.MaxAge)
-	if err != nil {
-		return nil, errorf(JWTSessionError, "encode session token: %w", err)
-	}
 	if s != nil {
 		s.Token = next
 	}
@@ -84,7 +80,14 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 		}
 		return a.cfg.Events.Session(ctx, SessionEvent{Session: s, Token: next})
 	})
+	// The token is re-encoded only when the cookie is written: a read that
+	// cannot set cookies (Session(nil, r)) skips the encryption.
 	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
+		value, err := a.codec.Encode(next, name, a.cfg.Session.MaxAge)
+		if err != nil {
+			a.log.ErrorContext(ctx, "authgo: session token not re-encoded", "type", string(JWTSessionError), "err", err)
+			return
+		}
 		cookie.WriteChunked(w, rq.r, rq.cookies.SessionToken, value, expires)
 	}}, nil
 }

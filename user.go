@@ -1,11 +1,15 @@
 package authgo
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"strconv"
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/jwt"
 )
 
 // User is a person who signs in: what a provider's Authorize or profile
@@ -61,16 +65,31 @@ func (t Token) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a flat JSON object; claims other than the typed ones
 // land in Extra. A null name or picture (as Auth.js writes for a user
-// without one) reads as "".
+// without one) reads as "". It walks the object once: this runs on every
+// session read.
 func (t *Token) UnmarshalJSON(b []byte) error {
-	var f tokenFields
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
-	}
-	*t = Token{Subject: f.Subject, Name: f.Name, Email: f.Email, Picture: f.Picture, Role: f.Role, IssuedAt: f.IssuedAt, ExpiresAt: f.ExpiresAt, ID: f.ID}
-	extra, err := extraKeys(b, tokenKeys)
-	t.Extra = extra
-	return err
+	*t = Token{}
+	return readFlat(b, func(k string, v []byte) (bool, error) {
+		switch k {
+		case "sub":
+			return true, readString(v, &t.Subject)
+		case "name":
+			return true, readString(v, &t.Name)
+		case "email":
+			return true, readString(v, &t.Email)
+		case "picture":
+			return true, readString(v, &t.Picture)
+		case "role":
+			return true, readString(v, &t.Role)
+		case "jti":
+			return true, readString(v, &t.ID)
+		case "iat":
+			return true, readSeconds(v, &t.IssuedAt)
+		case "exp":
+			return true, readSeconds(v, &t.ExpiresAt)
+		}
+		return false, nil
+	}, &t.Extra)
 }
 
 // Clone returns a copy of t whose Extra map can be changed without changing t.
@@ -133,14 +152,22 @@ func (u SessionUser) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a flat JSON object into the typed fields and Extra.
 func (u *SessionUser) UnmarshalJSON(b []byte) error {
-	var f sessionUserFields
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
-	}
-	*u = SessionUser{ID: f.ID, Name: f.Name, Email: f.Email, Image: f.Image, Role: f.Role}
-	extra, err := extraKeys(b, sessionUserKeys)
-	u.Extra = extra
-	return err
+	*u = SessionUser{}
+	return readFlat(b, func(k string, v []byte) (bool, error) {
+		switch k {
+		case "id":
+			return true, readString(v, &u.ID)
+		case "name":
+			return true, readString(v, &u.Name)
+		case "email":
+			return true, readString(v, &u.Email)
+		case "image":
+			return true, readString(v, &u.Image)
+		case "role":
+			return true, readString(v, &u.Role)
+		}
+		return false, nil
+	}, &u.Extra)
 }
 
 type sessionFields struct {
@@ -175,8 +202,7 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Session{User: f.User, Expires: exp, Error: f.Error}
-	s.Extra, err = extraKeys(b, sessionKeys)
-	return err
+	return readFlat(b, func(k string, _ []byte) (bool, error) { return sessionKeys[k], nil }, &s.Extra)
 }
 
 // mergeJSON marshals typed, then adds the members of extra whose keys typed
@@ -208,27 +234,51 @@ func mergeJSON(typed any, extra map[string]any, owned map[string]bool) ([]byte, 
 	return append(out, e[1:]...), nil
 }
 
-// extraKeys returns the members of the JSON object b whose keys are not
-// owned, or nil when there are none. It skips the second decode when the
-// object holds only owned keys, the common case on the hot path.
-func extraKeys(b []byte, owned map[string]bool) (map[string]any, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, err
-	}
-	var extra map[string]any
-	for k, v := range raw {
-		if owned[k] {
-			continue
+// readFlat walks the members of the JSON object b once: known reads the
+// members it owns, every other member is decoded into *extra (left nil
+// when there are none).
+func readFlat(b []byte, known func(k string, v []byte) (bool, error), extra *map[string]any) error {
+	return jwt.Members(b, func(k string, v []byte) error {
+		ok, err := known(k, v)
+		if err != nil || ok {
+			return err
 		}
 		var x any
 		if err := json.Unmarshal(v, &x); err != nil {
-			return nil, err
+			return err
 		}
-		if extra == nil {
-			extra = map[string]any{}
+		if *extra == nil {
+			*extra = map[string]any{}
 		}
-		extra[k] = x
+		(*extra)[k] = x
+		return nil
+	})
+}
+
+// readString reads a JSON string (null reads as "") into dst, without
+// encoding/json when the string has no escapes.
+func readString(v []byte, dst *string) error {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 {
+		*dst = string(v[1 : len(v)-1])
+		return nil
 	}
-	return extra, nil
+	if string(v) == "null" {
+		*dst = ""
+		return nil
+	}
+	return json.Unmarshal(v, dst)
+}
+
+// readSeconds reads a JSON number of seconds (null reads as 0).
+func readSeconds(v []byte, dst *int64) error {
+	if string(v) == "null" {
+		*dst = 0
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil {
+		return fmt.Errorf("number expected, got %.20s", v)
+	}
+	*dst = int64(f)
+	return nil
 }
