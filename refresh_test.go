@@ -24,6 +24,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// backendPassword is the one password the test backend accepts.
+const backendPassword = "correct horse battery staple"
+
 // rotatingTokenServer is a token endpoint that counts refresh grants and
 // rotates refresh tokens strictly: "rt-N" is good once and yields "at-N+1"
 // and "rt-N+1"; a spent one is invalid_grant.
@@ -43,7 +46,7 @@ func newRotatingTokenServer(t *testing.T) *rotatingTokenServer {
 		w.Header().Set("Content-Type", "application/json")
 		switch {
 		case r.URL.Path == "/login":
-			if r.Form.Get("password") != "pw" {
+			if r.Form.Get("password") != "backend-pw" {
 				w.WriteHeader(http.StatusUnauthorized)
 				io.WriteString(w, `{"error":"bad credentials"}`)
 				return
@@ -290,7 +293,7 @@ func TestRefreshExistingBackend(t *testing.T) {
 			return p.Session, nil
 		}
 	})
-	resp := f.do("POST", "/api/auth/callback/backend", url.Values{"email": {"dev@example.com"}, "password": {"pw"}, "csrfToken": {f.csrf()}}, nil)
+	resp := f.do("POST", "/api/auth/callback/backend", url.Values{"email": {"dev@example.com"}, "password": {"backend-pw"}, "csrfToken": {f.csrf()}}, nil)
 	if location(t, resp) != f.srv.URL {
 		t.Fatalf("sign-in went to %q", resp.Header.Get("Location"))
 	}
