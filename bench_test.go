@@ -27,7 +27,7 @@ func benchAuth(b *testing.B, mutate func(*authgo.Config)) (*authgo.Auth, *http.R
 		b.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	if _, err := a.SignIn(rec, httptest.NewRequest("POST", "http://localhost/login", nil), "credentials", authgo.SignInOptions{}); err != nil {
+	if _, err := a.SignIn(rec, httptest.NewRequest("POST", "http://localhost/login", nil), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}}); err != nil {
 		b.Fatal(err)
 	}
 	req := httptest.NewRequest("GET", "http://localhost/api/auth/session", nil)

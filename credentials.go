@@ -22,6 +22,9 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 	if creds == nil {
 		creds = Credentials{}
 	}
+	if errs := validateCredentials(p.Fields(), creds); errs != nil {
+		return "", &Error{Type: CredentialsSignin, Code: "invalid_input", Fields: errs}
+	}
 	guard := a.guardLogin(rq.r, "signin", identifierOf(p, creds))
 	if err := guard.check(ctx); err != nil {
 		return "", err

@@ -63,6 +63,10 @@ type Error struct {
 	// RetryAfter is set on RateLimited errors: how long until another
 	// attempt is allowed, in whole seconds.
 	RetryAfter int
+	// Fields maps a form field to what is wrong with it, on
+	// CredentialsSignin errors with Code "invalid_input". The messages
+	// speak only of syntax, never of whether an account exists.
+	Fields map[string]string
 }
 
 func (e *Error) Error() string {

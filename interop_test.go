@@ -136,7 +136,7 @@ func TestInteropAuthCoreSignInGoReads(t *testing.T) {
 func TestInteropGoSignInAuthCoreReads(t *testing.T) {
 	a := goAuth(t)
 	rec := httptest.NewRecorder()
-	if _, err := a.SignIn(rec, httptest.NewRequest("POST", "http://localhost:3000/login", nil), "credentials", authgo.SignInOptions{}); err != nil {
+	if _, err := a.SignIn(rec, httptest.NewRequest("POST", "http://localhost:3000/login", nil), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}}); err != nil {
 		t.Fatal(err)
 	}
 	session := cookieHeader(rec.Result().Header.Values("Set-Cookie"))

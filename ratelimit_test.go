@@ -35,7 +35,7 @@ func TestLoginRateLimitPerIdentifier(t *testing.T) {
 		t.Fatal("Authorize (the password check) ran for a limited request")
 	}
 	// The identifier is folded: case and spaces do not buy new attempts.
-	if resp := f.signIn(" ADA@example.com ", "x y z w v"); resp.StatusCode != 429 {
+	if resp := f.signIn(" ADA@example.com ", "x y z w v u"); resp.StatusCode != 429 {
 		t.Fatalf("folded identifier not limited: %d", resp.StatusCode)
 	}
 	// Another account from the same client is still allowed.
@@ -43,7 +43,7 @@ func TestLoginRateLimitPerIdentifier(t *testing.T) {
 		t.Fatal(loc)
 	}
 	// API clients get JSON.
-	form := url.Values{"email": {"ada@example.com"}, "password": {"x"}, "csrfToken": {f.csrf()}}
+	form := url.Values{"email": {"ada@example.com"}, "password": {"wrong-password"}, "csrfToken": {f.csrf()}}
 	resp = f.do("POST", "/api/auth/callback/credentials", form, map[string]string{"X-Auth-Return-Redirect": "1"})
 	var out map[string]any
 	decodeJSON(t, resp, &out)
@@ -55,11 +55,11 @@ func TestLoginRateLimitPerIdentifier(t *testing.T) {
 func TestSuccessResetsIdentifierCount(t *testing.T) {
 	f := newFixture(t, nil)
 	for i := 0; i < 4; i++ {
-		location(t, f.signIn("ada@example.com", "wrong"))
+		location(t, f.signIn("ada@example.com", "wrong password"))
 	}
 	location(t, f.signIn("ada@example.com", "correct horse battery"))
 	for i := 0; i < 4; i++ {
-		if got := location(t, f.signIn("ada@example.com", "wrong")); !strings.Contains(got, "CredentialsSignin") {
+		if got := location(t, f.signIn("ada@example.com", "wrong password")); !strings.Contains(got, "CredentialsSignin") {
 			t.Fatalf("attempt %d after a success: %s", i, got)
 		}
 	}
@@ -70,7 +70,7 @@ func TestRateLimitPerIP(t *testing.T) {
 		c.RateLimit.PerIP = ratelimit.Limit{Events: 3, Per: time.Hour}
 	})
 	for i := 0; i < 3; i++ {
-		location(t, f.signIn("user"+strconv.Itoa(i)+"@example.com", "wrong"))
+		location(t, f.signIn("user"+strconv.Itoa(i)+"@example.com", "wrong password"))
 	}
 	if resp := f.signIn("ada@example.com", "correct horse battery"); resp.StatusCode != 429 {
 		t.Fatalf("per-IP limit not applied: %d", resp.StatusCode)
@@ -87,7 +87,7 @@ func TestSignInHelperRateLimitedError(t *testing.T) {
 		return r
 	}
 	w := newRecorder()
-	_, err := f.auth.SignIn(w, req(), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "bad"}})
+	_, err := f.auth.SignIn(w, req(), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "bad password"}})
 	if !errorsIs(err, authgo.ErrCredentialsSignin) {
 		t.Fatalf("first: %v", err)
 	}

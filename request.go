@@ -207,6 +207,18 @@ func (a *Auth) fail(w http.ResponseWriter, rq *request, err error) {
 		a.renderError(w, rq, http.StatusServiceUnavailable, string(Unavailable))
 		return
 	}
+	if e.Fields != nil && rq.r.Header.Get("X-Auth-Return-Redirect") == "" {
+		// Field errors of the built-in form: show them beside the fields
+		// (or as JSON to an API client) instead of a bare redirect.
+		if wantsJSON(rq.r) {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": string(e.Type), "code": e.Code, "fields": e.Fields})
+			return
+		}
+		if a.cfg.Pages.SignIn == "" {
+			a.renderSignInPage(w, rq, http.StatusBadRequest, signInPageState{errorCode: string(CredentialsSignin), fieldErrors: e.Fields})
+			return
+		}
+	}
 	ct := e.ClientType()
 	code := ""
 	if ct == CredentialsSignin {

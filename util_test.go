@@ -3,6 +3,7 @@ package authgo_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -47,7 +48,7 @@ func httptestRequestWithSession(t *testing.T, a *authgo.Auth) *http.Request {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	r := httptest.NewRequest("POST", "http://example.com/login", nil)
-	if _, err := a.SignIn(rec, r, "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "x"}}); err != nil {
+	if _, err := a.SignIn(rec, r, "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}}); err != nil {
 		t.Fatalf("SignIn: %v", err)
 	}
 	req := httptest.NewRequest("GET", "http://example.com/", nil)
@@ -77,3 +78,12 @@ func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func readAll(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

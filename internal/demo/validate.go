@@ -1,12 +1,11 @@
 package demo
 
 import (
-	"net/mail"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/authgo/authgo"
 )
 
 // Input limits of the demo's forms and JSON API.
@@ -15,7 +14,6 @@ const (
 	maxJSONBytes   = 64 << 10 // a JSON request body
 	minPasswordLen = 8        // characters
 	maxPasswordLen = 1024     // characters; authgo refuses longer values too
-	maxEmailLen    = 254      // RFC 5321 path limit, less the angle brackets
 	minTitleLen    = 3        // characters
 	maxTitleLen    = 200      // characters
 	maxContentLen  = 20000    // characters
@@ -29,36 +27,6 @@ func (f fieldErrors) add(field, msg string) {
 	if _, ok := f[field]; !ok {
 		f[field] = msg
 	}
-}
-
-// normalizeEmail returns the canonical form of an email address as the
-// user typed it: NFKC-normalised, trimmed and lower-cased, as Auth.js
-// normalises the identifiers of its email provider, so "Ada@Example.COM "
-// and "ada@example.com" name one account. ok is false when the result is
-// not a plain address (local@domain, no display name, no quotes, no
-// comments) of at most 254 bytes.
-func normalizeEmail(s string) (email string, ok bool) {
-	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
-	if s == "" || len(s) > maxEmailLen || !utf8.ValidString(s) || strings.ContainsAny(s, "\"(),:;<>[\\]") {
-		return s, false
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return s, false
-		}
-	}
-	// net/mail knows RFC 5322's address syntax; the checks above already
-	// refused its forms that are not a bare address.
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return s, false
-	}
-	local, domain, _ := strings.Cut(s, "@")
-	if local == "" || len(local) > 64 || domain == "" || strings.Contains(domain, "@") ||
-		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return s, false
-	}
-	return s, true
 }
 
 // signInForm is the validated input of the login form.
@@ -75,7 +43,7 @@ func validateSignIn(email, password string) (signInForm, fieldErrors) {
 	var ok bool
 	if strings.TrimSpace(email) == "" {
 		errs.add("email", "Enter your email address.")
-	} else if f.Email, ok = normalizeEmail(email); !ok {
+	} else if f.Email, ok = authgo.NormalizeEmail(email); !ok {
 		errs.add("email", "Enter an email address like name@example.com.")
 	}
 	// The minimum counts characters (8 emoji are 8); the maximum counts
