@@ -70,4 +70,3 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
-
