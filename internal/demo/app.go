@@ -94,13 +94,21 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return fail(fmt.Errorf("demo: %w", err))
 	}
 
+	// OAuth providers configured in the environment (AUTH_GITHUB_ID and
+	// AUTH_GITHUB_SECRET, AUTH_OIDC_ISSUER/ID/SECRET, ...) appear on the
+	// login page beside the password form.
+	fromEnv, err := providers.FromEnv(cfg.LookupEnv)
+	if err != nil {
+		return fail(fmt.Errorf("demo: %w", err))
+	}
+
 	// The auth.ts of the articles: providers, storage, session strategy,
 	// where the guards send people.
 	app.auth, err = authgo.New(authgo.Config{
 		Secret: []string{cfg.Secret},
 		Providers: append([]authgo.Provider{
 			providers.Credentials(providers.CredentialsConfig{Authorize: app.authorize}),
-		}, oauthProviders(cfg.LookupEnv)...),
+		}, fromEnv...),
 		Adapter: db,
 		Session: authgo.SessionConfig{Strategy: cfg.Strategy},
 		Pages:   authgo.Pages{SignIn: "/login"},
@@ -119,15 +127,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	app.handler = app.routes()
 	return app, nil
-}
-
-// oauthProviders returns the OAuth providers configured in the environment
-// (AUTH_GITHUB_ID and AUTH_GITHUB_SECRET, ...), shown on the login page.
-func oauthProviders(lookup func(string) (string, bool)) []authgo.Provider {
-	// TODO(demo): return providers.FromEnv(lookup) once package providers
-	// has it (being written with the OAuth engine).
-	_ = lookup
-	return nil
 }
 
 // ServeHTTP serves the app.
