@@ -19,12 +19,10 @@ import (
 )
 
 // AccountUpdater is implemented by adapters that can replace the tokens of
-// a stored account in place (matched by Provider and ProviderAccountID).
-// TokenRefresher uses it to persist rotated tokens; without it the account
-// is unlinked and linked again.
-type AccountUpdater interface {
-	UpdateAccount(ctx context.Context, a Account) error
-}
+// a stored account in place; see adapter.AccountUpdater. TokenRefresher
+// uses it to persist rotated tokens; without it the account is unlinked and
+// linked again.
+type AccountUpdater = adapter.AccountUpdater
 
 // RefreshFunc runs a refresh-token grant and returns the new tokens. A
 // RefreshFunc that gets no new refresh token back returns the old one

@@ -178,6 +178,15 @@ type Adapter interface {
 	GetSessionAndUser(ctx context.Context, sessionToken string) (*Session, *User, error)
 }
 
+// AccountUpdater is implemented by adapters that replace the tokens of a
+// stored account in place, matched by Provider and ProviderAccountID:
+// RefreshToken, AccessToken, ExpiresAt, TokenType, Scope, IDToken and
+// SessionState are written; an unknown account is not an error. A token
+// refresh uses it to persist rotated tokens in one statement.
+type AccountUpdater interface {
+	UpdateAccount(ctx context.Context, a Account) error
+}
+
 // UserAccountCreator is implemented by adapters that create a user and link
 // an account in one transaction: when linking fails, no user is left.
 type UserAccountCreator interface {

@@ -32,6 +32,8 @@ type BaseStore interface {
 //     implements both;
 //   - RevocationStore when the session store does, else when base does;
 //   - UserAccountCreator when base does;
+//   - AccountUpdater always: in place when base implements it, else by
+//     unlinking and linking the account again;
 //   - ExpiredDeleter always: it asks each part that implements it and
 //     reports the sum (stores with their own expiry, such as Redis with
 //     TTLs, need not implement it).
@@ -123,6 +125,25 @@ type composed struct {
 	BaseStore
 	sessions SessionStore
 	tokens   VerificationTokenStore
+}
+
+// UpdateAccount replaces an account's tokens: in place when base can, else
+// by reading the account, unlinking it and linking the updated one.
+func (c *composed) UpdateAccount(ctx context.Context, a Account) error {
+	if up, ok := c.BaseStore.(AccountUpdater); ok {
+		return up.UpdateAccount(ctx, a)
+	}
+	cur, err := c.GetAccount(ctx, a.Provider, a.ProviderAccountID)
+	if err != nil || cur == nil {
+		return err
+	}
+	next := *cur
+	next.RefreshToken, next.AccessToken, next.ExpiresAt = a.RefreshToken, a.AccessToken, a.ExpiresAt
+	next.TokenType, next.Scope, next.IDToken, next.SessionState = a.TokenType, a.Scope, a.IDToken, a.SessionState
+	if err := c.UnlinkAccount(ctx, a.Provider, a.ProviderAccountID); err != nil {
+		return err
+	}
+	return c.LinkAccount(ctx, next)
 }
 
 func (c *composed) CreateSession(ctx context.Context, s Session) (*Session, error) {

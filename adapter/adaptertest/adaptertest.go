@@ -44,6 +44,7 @@ func Run(t *testing.T, newAdapter func(t *testing.T) adapter.Adapter) {
 	t.Run("SQLMetaCharacters", func(t *testing.T) { testMeta(t, newAdapter(t)) })
 	t.Run("Deadline", func(t *testing.T) { testDeadline(t, newAdapter(t)) })
 	t.Run("UserAccountCreator", func(t *testing.T) { testUserAccountCreator(t, newAdapter(t)) })
+	t.Run("AccountUpdater", func(t *testing.T) { testAccountUpdater(t, newAdapter(t)) })
 	t.Run("ExpiredDeleter", func(t *testing.T) { testExpiredDeleter(t, newAdapter(t)) })
 
 	sessions := func(t *testing.T) (adapter.SessionStore, func(t *testing.T) string) {

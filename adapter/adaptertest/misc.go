@@ -232,3 +232,28 @@ func testRevocation(t *testing.T, r adapter.RevocationStore) {
 	_, err = r.TokensRevokedBefore(expiredCtx(t), "user-1")
 	checkErr(t, "TokensRevokedBefore with an expired deadline", err, adapter.ErrUnavailable)
 }
+
+func testAccountUpdater(t *testing.T, a adapter.Adapter) {
+	up, ok := a.(adapter.AccountUpdater)
+	if !ok {
+		t.Skip("the adapter does not implement adapter.AccountUpdater")
+	}
+	c := ctx(t)
+	u := mustUser(t, a, User{Email: "rotate@example.com"})
+	acc := adapter.Account{UserID: u.ID, Type: "oauth", Provider: "acme", ProviderAccountID: "42", AccessToken: "at-1", RefreshToken: "rt-1", ExpiresAt: 1000, TokenType: "bearer", Scope: "openid"}
+	noErr(t, "LinkAccount", a.LinkAccount(c, acc))
+	next := acc
+	next.AccessToken, next.RefreshToken, next.ExpiresAt, next.IDToken = "at-2", "rt-2", 2000, "idt"
+	next.UserID, next.Type = "someone-else", "forged" // not written
+	noErr(t, "UpdateAccount", up.UpdateAccount(c, next))
+	got, err := a.GetAccount(c, "acme", "42")
+	noErr(t, "GetAccount", err)
+	if got == nil || got.AccessToken != "at-2" || got.RefreshToken != "rt-2" || got.ExpiresAt != 2000 || got.IDToken != "idt" || got.UserID != u.ID || got.Type != "oauth" || got.Scope != "openid" {
+		t.Fatalf("after UpdateAccount: %+v", got)
+	}
+	// An unknown account is not an error and creates nothing.
+	noErr(t, "UpdateAccount unknown", up.UpdateAccount(c, adapter.Account{Provider: "acme", ProviderAccountID: "nope", AccessToken: "x"}))
+	if got, _ := a.GetAccount(c, "acme", "nope"); got != nil {
+		t.Fatal("UpdateAccount created an account")
+	}
+}

@@ -242,6 +242,23 @@ func (m *Adapter) linkAccount(a adapter.Account, method string) error {
 	return nil
 }
 
+// UpdateAccount replaces the tokens of the account.
+func (m *Adapter) UpdateAccount(ctx context.Context, a adapter.Account) error {
+	if err := m.begin(ctx, "UpdateAccount"); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	k := accountKey{a.Provider, a.ProviderAccountID}
+	cur, ok := m.accounts[k]
+	if !ok {
+		return nil
+	}
+	cur.RefreshToken, cur.AccessToken, cur.ExpiresAt = a.RefreshToken, a.AccessToken, a.ExpiresAt
+	cur.TokenType, cur.Scope, cur.IDToken, cur.SessionState = a.TokenType, a.Scope, a.IDToken, a.SessionState
+	m.accounts[k] = cur
+	return nil
+}
+
 // UnlinkAccount deletes the account.
 func (m *Adapter) UnlinkAccount(ctx context.Context, provider, providerAccountID string) error {
 	if err := m.begin(ctx, "UnlinkAccount"); err != nil {

@@ -6,7 +6,7 @@ import "strings"
 type queries struct {
 	createUser, getUser, getUserByEmail, getUserByAccount, updateUser, deleteUser string
 	deleteUserSessions, deleteUserAccounts, deleteUserAuthenticators              string
-	linkAccount, unlinkAccount, getAccount                                        string
+	linkAccount, unlinkAccount, getAccount, updateAccount                         string
 	createSession, getSession, getSessionAndUser, updateSession, deleteSession    string
 	listUserSessions, deleteExpiredSessions, deleteExpiredTokens                  string
 	createToken, getToken, useToken                                               string
@@ -46,6 +46,7 @@ func buildQueries(d Dialect, tables *strings.Replacer) queries {
 		linkAccount:   p(`INSERT INTO {accounts} (id, ` + accountCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		unlinkAccount: p(`DELETE FROM {accounts} WHERE provider = ? AND "providerAccountId" = ?`),
 		getAccount:    p(`SELECT ` + accountCols + ` FROM {accounts} WHERE provider = ? AND "providerAccountId" = ?`),
+		updateAccount: p(`UPDATE {accounts} SET refresh_token = ?, access_token = ?, expires_at = ?, token_type = ?, scope = ?, id_token = ?, session_state = ? WHERE provider = ? AND "providerAccountId" = ?`),
 
 		createSession:     p(`INSERT INTO {sessions} (id, ` + sessionCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		getSession:        p(`SELECT ` + sessionCols + ` FROM {sessions} WHERE "sessionToken" = ?`),

@@ -466,6 +466,16 @@ func (a *Adapter) LinkAccount(ctx context.Context, x adapter.Account) error {
 	return a.d.fail(ctx, "LinkAccount", a.linkAccount(ctx, a.db, x))
 }
 
+// UpdateAccount replaces the tokens of the account in one statement.
+func (a *Adapter) UpdateAccount(ctx context.Context, x adapter.Account) error {
+	if badKey(x.Provider, x.ProviderAccountID) {
+		return nil
+	}
+	_, err := a.db.ExecContext(ctx, a.q.updateAccount, str(x.RefreshToken), str(x.AccessToken), num(x.ExpiresAt),
+		str(x.TokenType), str(x.Scope), str(x.IDToken), str(x.SessionState), x.Provider, x.ProviderAccountID)
+	return a.d.fail(ctx, "UpdateAccount", err)
+}
+
 // UnlinkAccount deletes the account.
 func (a *Adapter) UnlinkAccount(ctx context.Context, provider, providerAccountID string) error {
 	if badKey(provider, providerAccountID) {
