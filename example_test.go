@@ -1,0 +1,145 @@
+package authgo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/providers"
+)
+
+// exampleSecret stands in for AUTH_SECRET (`authgo secret` makes one).
+const exampleSecret = "example-secret-that-is-at-least-32-bytes-long"
+
+// checkPassword stands in for the app's own user lookup. It must take the
+// same time for an unknown email as for a wrong password (see
+// password.DummyVerify).
+func checkPassword(_ context.Context, email, pw string) (*authgo.User, error) {
+	if email == "ada@example.com" && pw == "correct horse battery" {
+		return &authgo.User{ID: "user-1", Name: "Ada", Email: email, Role: "admin"}, nil
+	}
+	return nil, nil // refused: CredentialsSignin
+}
+
+// A net/http app with email + password sign-in, the Auth.js endpoints under
+// /api/auth and a page that needs a session.
+func Example() {
+	auth, err := authgo.New(authgo.Config{
+		Secret: []string{exampleSecret}, // default: AUTH_SECRET
+		Providers: []authgo.Provider{
+			providers.Credentials(providers.CredentialsConfig{
+				Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
+					return checkPassword(ctx, c["email"], c["password"])
+				},
+			}),
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/auth/", auth.Handler()) // sign-in page: /api/auth/signin
+	mux.Handle("/dashboard", auth.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, _ := auth.Session(w, r)
+		fmt.Fprintf(w, "Hello %s, you are %s", s.User.Name, s.User.Role)
+	})))
+
+	// What a browser does: ask for a page, get sent to sign in, post the form.
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	browser := newBrowser()
+	resp, _ := browser.Get(srv.URL + "/dashboard")
+	fmt.Println(resp.StatusCode, resp.Header.Get("Location"))
+	var csrf struct{ CSRFToken string }
+	getJSON(browser, srv.URL+"/api/auth/csrf", &csrf)
+	resp, _ = browser.PostForm(srv.URL+"/api/auth/callback/credentials", url.Values{
+		"email": {"ada@example.com"}, "password": {"correct horse battery"}, "csrfToken": {csrf.CSRFToken}, "callbackUrl": {"/dashboard"},
+	})
+	fmt.Println(resp.StatusCode, strings.TrimPrefix(resp.Header.Get("Location"), srv.URL))
+	resp, _ = browser.Get(srv.URL + "/dashboard")
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(body))
+	// Output:
+	// 302 /api/auth/signin?callbackUrl=%2Fdashboard
+	// 302 /dashboard
+	// Hello Ada, you are admin
+}
+
+// Mistakes in the configuration fail at New with a sentence saying what to set.
+func ExampleNew() {
+	_, err := authgo.New(authgo.Config{Secret: []string{"too-short"}})
+	fmt.Println(err)
+	// Output:
+	// authgo: secret 1 is 9 bytes; use at least 32 random bytes (run `authgo secret`), or set Config.AllowShortSecret to share an existing app's shorter secret
+}
+
+// The app's own login form handler signs the user in with Auth.SignIn and
+// shows what went wrong — the "server action" of Auth.js.
+func ExampleAuth_SignIn() {
+	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, Providers: []authgo.Provider{
+		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
+			return checkPassword(ctx, c["email"], c["password"])
+		}}),
+	}})
+	login := func(w http.ResponseWriter, r *http.Request) {
+		to, err := auth.SignIn(w, r, "credentials", authgo.SignInOptions{
+			Credentials: map[string]string{"email": r.FormValue("email"), "password": r.FormValue("password")},
+			RedirectTo:  "/dashboard",
+		})
+		var e *authgo.Error
+		switch {
+		case errors.As(err, &e) && e.Type == authgo.RateLimited:
+			fmt.Fprintf(w, "Too many attempts; try again in %d seconds.", e.RetryAfter)
+		case errors.Is(err, authgo.ErrCredentialsSignin):
+			fmt.Fprint(w, "Wrong email or password.") // one message for both
+		case err != nil:
+			http.Error(w, "Sign-in is unavailable.", http.StatusInternalServerError)
+		default:
+			http.Redirect(w, r, to, http.StatusSeeOther)
+		}
+	}
+	for _, pw := range []string{"not the password", "correct horse battery"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "http://localhost/login", strings.NewReader(url.Values{"email": {"ada@example.com"}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		login(rec, req)
+		fmt.Println(rec.Code, rec.Header().Get("Location"), rec.Body.String())
+	}
+	// Output:
+	// 200  Wrong email or password.
+	// 303 http://localhost/dashboard
+}
+
+// Middleware reads the session once per request and guards whole areas;
+// handlers check roles again before they change anything.
+func ExampleAuth_Middleware() {
+	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, Providers: []authgo.Provider{
+		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
+			return checkPassword(ctx, c["email"], c["password"])
+		}}),
+	}, Access: authgo.AccessConfig{SignInPage: "/login"}})
+	mux := http.NewServeMux()
+	mux.Handle("/admin/", auth.RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "admin area of ", authgo.SessionFrom(r.Context()).User.Email)
+	})))
+	app := auth.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin", "/api/"}})(mux)
+
+	for _, path := range []string{"/admin/users", "/api/posts"} {
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if loc := rec.Header().Get("Location"); loc != "" {
+			fmt.Println(path, rec.Code, loc)
+		} else {
+			fmt.Println(path, rec.Code, strings.TrimSpace(rec.Body.String()))
+		}
+	}
+	// Output:
+	// /admin/users 302 /login?callbackUrl=%2Fadmin%2Fusers
+	// /api/posts 401 {"error":"Unauthorized"}
+}
