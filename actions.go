@@ -47,9 +47,26 @@ func (a *Auth) handleCSRF(w http.ResponseWriter, rq *request) {
 	writeJSON(w, http.StatusOK, map[string]string{"csrfToken": a.csrfToken(w, rq)})
 }
 
+// handleSignInGet is GET /signin: the sign-in page. GET /signin/{provider}
+// is not an action in Auth.js v5.
+func (a *Auth) handleSignInGet(w http.ResponseWriter, rq *request) {
+	switch {
+	case a.cfg.Satellite != nil:
+		a.satelliteSignIn(w, rq)
+	case rq.provider == "":
+		a.handleSignInPage(w, rq)
+	default:
+		a.fail(w, rq, errorf(UnknownAction, "unsupported action GET signin/%s", truncate(rq.provider, 64)))
+	}
+}
+
 // handleSignIn is POST /signin[/{provider}]: start an OAuth sign-in. Other
 // provider types, or none, go back to the sign-in page, as in Auth.js.
 func (a *Auth) handleSignIn(w http.ResponseWriter, rq *request) {
+	if a.cfg.Satellite != nil {
+		a.satelliteSignIn(w, rq)
+		return
+	}
 	if !a.csrfValid(rq) {
 		a.fail(w, rq, ErrMissingCSRF)
 		return

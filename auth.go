@@ -263,65 +263,35 @@ func (a *Auth) parseAction(path string) (action, provider string, ok bool) {
 	return "", "", false
 }
 
+// action is the handler of an Auth.js action, per method; nil where Auth.js
+// has none (400 "Bad request.").
+type action struct {
+	get, post func(*Auth, http.ResponseWriter, *request)
+}
+
+// actions is the map of the endpoints under the base path.
+var actions = map[string]action{
+	"providers":      {get: (*Auth).handleProviders},
+	"csrf":           {get: (*Auth).handleCSRF},
+	"session":        {get: (*Auth).handleGetSession, post: (*Auth).handleUpdateSession},
+	"signin":         {get: (*Auth).handleSignInGet, post: (*Auth).handleSignIn},
+	"callback":       {get: (*Auth).handleCallback, post: (*Auth).handleCallback},
+	"signout":        {get: (*Auth).handleSignOutPage, post: (*Auth).handleSignOut},
+	"error":          {get: (*Auth).handleErrorPage},
+	"verify-request": {get: (*Auth).handleVerifyRequestPage},
+}
+
 // route runs the action of rq.
 func (a *Auth) route(w http.ResponseWriter, rq *request) {
-	get := rq.r.Method == http.MethodGet
-	switch rq.action {
-	case "providers":
-		if get {
-			a.handleProviders(w, rq)
-			return
-		}
-	case "csrf":
-		if get {
-			a.handleCSRF(w, rq)
-			return
-		}
-	case "session":
-		if get {
-			a.handleGetSession(w, rq)
-		} else {
-			a.handleUpdateSession(w, rq)
-		}
-		return
-	case "signin":
-		if a.cfg.Satellite != nil {
-			a.satelliteSignIn(w, rq)
-			return
-		}
-		if get && rq.provider == "" {
-			a.handleSignInPage(w, rq)
-			return
-		}
-		if !get {
-			a.handleSignIn(w, rq)
-			return
-		}
-		// GET /signin/{provider} is not an action in Auth.js v5.
-		a.fail(w, rq, errorf(UnknownAction, "unsupported action GET signin/%s", rq.provider))
-		return
-	case "callback":
-		a.handleCallback(w, rq)
-		return
-	case "signout":
-		if get {
-			a.handleSignOutPage(w, rq)
-		} else {
-			a.handleSignOut(w, rq)
-		}
-		return
-	case "error":
-		if get {
-			a.handleErrorPage(w, rq)
-			return
-		}
-	case "verify-request":
-		if get {
-			a.handleVerifyRequestPage(w, rq)
-			return
-		}
+	h := actions[rq.action].get
+	if rq.r.Method == http.MethodPost {
+		h = actions[rq.action].post
 	}
-	badRequest(w)
+	if h == nil {
+		badRequest(w)
+		return
+	}
+	h(a, w, rq)
 }
 
 // badRequest answers an unknown action as Auth.js does: 400 "Bad request.".

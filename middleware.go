@@ -112,10 +112,7 @@ func (a *Auth) readForRequest(w http.ResponseWriter, r *http.Request) (*Session,
 		}
 		return nil, false
 	}
-	if res.write != nil {
-		res.write(w)
-	}
-	return res.session, true
+	return res.apply(w), true
 }
 
 // alwaysPublic are the pages a guard must never send to itself.

@@ -26,10 +26,7 @@ func (a *Auth) Session(w http.ResponseWriter, r *http.Request) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
-	if w != nil && res.write != nil {
-		res.write(w)
-	}
-	return res.session, nil
+	return res.apply(w), nil
 }
 
 // SignInOptions are the options of Auth.SignIn.
@@ -103,10 +100,7 @@ func (a *Auth) Update(w http.ResponseWriter, r *http.Request, data any) (*Sessio
 	if err != nil {
 		return nil, err
 	}
-	if res.write != nil {
-		res.write(w)
-	}
-	return res.session, nil
+	return res.apply(w), nil
 }
 
 // CSRFToken returns the CSRF token to put in a form of the app's own (as a

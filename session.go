@@ -195,20 +195,32 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 
 // handleGetSession is GET /session.
 func (a *Auth) handleGetSession(w http.ResponseWriter, rq *request) {
+	a.serveSession(w, rq, TriggerRead, nil)
+}
+
+// serveSession answers GET and POST /session: the session JSON (null when
+// there is none) with the refreshed cookie.
+func (a *Auth) serveSession(w http.ResponseWriter, rq *request, trigger Trigger, data any) {
 	noStore(w)
-	res, err := a.readSession(rq.r.Context(), rq, TriggerRead, nil)
+	res, err := a.readSession(rq.r.Context(), rq, trigger, data)
 	if err != nil {
 		a.sessionFailed(w, rq, err)
 		return
 	}
-	if res.write != nil {
-		res.write(w)
-	}
-	if res.session == nil {
-		writeJSON(w, http.StatusOK, nil)
+	if s := res.apply(w); s != nil {
+		writeJSON(w, http.StatusOK, s)
 		return
 	}
-	writeJSON(w, http.StatusOK, res.session)
+	writeJSON(w, http.StatusOK, nil)
+}
+
+// apply writes the read's cookies to w (when w is not nil) and returns the
+// session.
+func (res *sessionRead) apply(w http.ResponseWriter) *Session {
+	if w != nil && res.write != nil {
+		res.write(w)
+	}
+	return res.session
 }
 
 // sessionFailed answers a session read whose store failed: 503 when the
@@ -238,20 +250,7 @@ func (a *Auth) handleUpdateSession(w http.ResponseWriter, rq *request) {
 	} else if v, ok := rq.form.values["data"]; ok {
 		data = v
 	}
-	noStore(w)
-	res, err := a.readSession(rq.r.Context(), rq, TriggerUpdate, data)
-	if err != nil {
-		a.sessionFailed(w, rq, err)
-		return
-	}
-	if res.write != nil {
-		res.write(w)
-	}
-	if res.session == nil {
-		writeJSON(w, http.StatusOK, nil)
-		return
-	}
-	writeJSON(w, http.StatusOK, res.session)
+	a.serveSession(w, rq, TriggerUpdate, data)
 }
 
 // issueSession starts the session of a user who just signed in: a JWT
