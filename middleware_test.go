@@ -2,6 +2,7 @@ package authgo_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -192,5 +193,37 @@ func TestMiddlewareAuthorizedCallback(t *testing.T) {
 	_ = json.Unmarshal(rec.Body.Bytes(), &out)
 	if rec.Code != 401 || out["error"] != "Unauthorized" {
 		t.Errorf("API deny: %d %v", rec.Code, out)
+	}
+}
+
+func TestOversizedHeadersAndCookies(t *testing.T) {
+	_, srv := newGuarded(t)
+	// A header block past net/http's 1 MB limit: 431 from the server.
+	req, _ := http.NewRequest("GET", srv.URL+"/dashboard", nil)
+	req.Header.Set("Cookie", "authjs.session-token="+strings.Repeat("a", 1<<20+8192))
+	resp, err := newBrowser().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("oversized header: %d", resp.StatusCode)
+	}
+	// Many chunks and a 200 KB value under the limit: treated as no session.
+	var b strings.Builder
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "authjs.session-token.%d=%s; ", i, strings.Repeat("x", 2000))
+	}
+	for _, cookie := range []string{b.String(), "authjs.session-token=" + strings.Repeat("y", 200_000)} {
+		req, _ = http.NewRequest("GET", srv.URL+"/dashboard", nil)
+		req.Header.Set("Cookie", cookie)
+		resp, err = newBrowser().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Fatalf("oversized cookie: %d, want a redirect to sign in", resp.StatusCode)
+		}
 	}
 }
