@@ -190,6 +190,7 @@ var providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // ConfigError is a mistake in Config, reported by New.
 type ConfigError struct{ msg string }
 
+// Error returns the sentence that says what to set.
 func (e *ConfigError) Error() string { return "authgo: " + e.msg }
 
 func configErr(format string, args ...any) error {

@@ -69,6 +69,7 @@ type Error struct {
 	Fields map[string]string
 }
 
+// Error returns the type, the code and the cause, for logs.
 func (e *Error) Error() string {
 	msg := "authgo: " + string(e.Type)
 	if e.Code != "" {
@@ -80,6 +81,7 @@ func (e *Error) Error() string {
 	return msg
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether target is an *Error of the same type, so that

@@ -138,6 +138,7 @@ type OAuthError struct {
 	Err  error
 }
 
+// Error names the provider, the step and the cause.
 func (e *OAuthError) Error() string {
 	var b strings.Builder
 	b.WriteString("oauth")
@@ -154,6 +155,7 @@ func (e *OAuthError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause.
 func (e *OAuthError) Unwrap() error { return e.Err }
 
 // The salts and lifetime of the state JWE and the check cookies (§1.7).
