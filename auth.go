@@ -237,7 +237,7 @@ func (a *Auth) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rq.form = f
 	}
 	if err := a.checkCallbackURLParam(rq); err != nil {
-		a.fail(w, rq, err)
+		a.configurationFailure(w, rq, err)
 		return
 	}
 	a.route(w, rq)

@@ -173,3 +173,38 @@ func jsonEqual(a, b string) bool {
 	ya, _ := json.Marshal(y)
 	return string(xa) == string(ya)
 }
+
+// Error answers agree with @auth/core's for the same requests: status, the
+// Location (path and query) or the JSON body.
+func TestInteropErrorAnswers(t *testing.T) {
+	a := goAuth(t)
+	form := "application/x-www-form-urlencoded"
+	cases := []coreRequest{
+		{Method: "GET", Path: "/api/auth/nope"},
+		{Method: "GET", Path: "/api/auth/signin/credentials"},
+		{Method: "GET", Path: "/api/auth/session?callbackUrl=javascript:alert(1)"},
+		{Method: "POST", Path: "/api/auth/session", Body: "data=x", Headers: map[string]string{"content-type": form}},
+		{Method: "POST", Path: "/api/auth/callback/credentials", Body: "email=ada%40example.com&password=whatever1", Headers: map[string]string{"content-type": form}},
+		{Method: "POST", Path: "/api/auth/signout", Body: "callbackUrl=%2Fx", Headers: map[string]string{"content-type": form}},
+		{Method: "POST", Path: "/api/auth/signin", Body: "", Headers: map[string]string{"content-type": form}},
+		{Method: "POST", Path: "/api/auth/callback/credentials", Body: "email=ada%40example.com&password=whatever1", Headers: map[string]string{"content-type": form, "x-auth-return-redirect": "1"}},
+	}
+	core := runAuthCore(t, cases...)
+	for i, c := range cases {
+		req := httptest.NewRequest(c.Method, "http://localhost:3000"+c.Path, strings.NewReader(c.Body))
+		for k, v := range c.Headers {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		a.Handler().ServeHTTP(rec, req)
+		want := core[i]
+		if rec.Code != want.Status || rec.Header().Get("Location") != want.Location {
+			t.Errorf("%s %s: authgo %d %q, @auth/core %d %q", c.Method, c.Path, rec.Code, rec.Header().Get("Location"), want.Status, want.Location)
+			continue
+		}
+		if ct := rec.Header().Get("Content-Type"); strings.HasPrefix(ct, "application/json") && !jsonEqual(rec.Body.String(), want.Body) {
+			t.Errorf("%s %s: authgo body %s, @auth/core %s", c.Method, c.Path, rec.Body, want.Body)
+		}
+	}
+}
+

@@ -228,12 +228,19 @@ func (a *Auth) fail(w http.ResponseWriter, rq *request, err error) {
 		}
 	}
 	var page string
-	if e.SignInKind() && clientSafe[e.Type] {
+	if e.SignInKind() {
 		page = a.pageURL(rq, a.cfg.Pages.SignIn, "signin")
 	} else {
 		page = a.pageURL(rq, a.cfg.Pages.Error, "error")
 	}
-	redirect(w, rq.r, withQuery(page, "error", string(ct), "code", code))
+	target := withQuery(page, "error", string(ct), "code", code)
+	if rq.r.Header.Get("X-Auth-Return-Redirect") != "" {
+		// Auth.js answers an error in JSON mode with the URL alone, no
+		// Location header.
+		writeJSON(w, http.StatusOK, map[string]string{"url": target})
+		return
+	}
+	redirect(w, rq.r, target)
 }
 
 // logError logs e at a level that fits it: client mistakes at info or warn,
@@ -308,6 +315,26 @@ func (a *Auth) checkCallbackURLParam(rq *request) error {
 		}
 	}
 	return nil
+}
+
+// configurationFailure answers a request that fails Auth.js's assertConfig
+// (an invalid callbackUrl) as Auth.js does: GET requests for a page get the
+// error page with Configuration (500), or a redirect to Pages.Error; every
+// other request gets 500 JSON with a plain message.
+func (a *Auth) configurationFailure(w http.ResponseWriter, rq *request, err error) {
+	a.logError(rq.r.Context(), rq, asError(err, Configuration))
+	switch rq.action {
+	case "signin", "signout", "error", "verify-request":
+		if rq.r.Method == http.MethodGet && rq.provider == "" {
+			if p := a.cfg.Pages.Error; p != "" && !strings.HasPrefix(rq.r.URL.Query().Get("callbackUrl"), p) {
+				redirect(w, rq.r, withQuery(a.pageURL(rq, p, ""), "error", string(Configuration)))
+				return
+			}
+			a.renderError(w, rq, 0, string(Configuration))
+			return
+		}
+	}
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "There was a problem with the server configuration. Check the server logs for more information."})
 }
 
 // isHTTPURL reports whether v resolves, against origin, to an http(s) URL.
