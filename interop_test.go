@@ -207,4 +207,3 @@ func TestInteropErrorAnswers(t *testing.T) {
 		}
 	}
 }
-
