@@ -105,3 +105,10 @@ func getJSON(c *http.Client, u string, v any) {
 	defer resp.Body.Close()
 	_ = json.NewDecoder(resp.Body).Decode(v)
 }
+
+// credentialsFunc2 is a credentials provider whose Authorize is f.
+func credentialsFunc2(f func(authgo.Credentials) (*authgo.User, error)) authgo.Provider {
+	return providers.Credentials(providers.CredentialsConfig{
+		Authorize: func(_ context.Context, c authgo.Credentials, _ *http.Request) (*authgo.User, error) { return f(c) },
+	})
+}

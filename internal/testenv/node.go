@@ -18,7 +18,9 @@ import (
 )
 
 // package.json pins every npm package the tests use as a reference: the
-// Auth.js core, and a real OAuth 2.0 / OIDC server. Change a pin here and
+// Auth.js core, the next-auth client (with React, its one peer the client
+// module loads; --legacy-peer-deps keeps npm from installing Next.js), and
+// a real OAuth 2.0 / OIDC server. Change a pin here and
 // every test and .ci/run follow.
 //
 //go:embed package.json
@@ -105,7 +107,7 @@ func install(dir string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error")
+	cmd := exec.CommandContext(ctx, "npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", "--loglevel=error")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
