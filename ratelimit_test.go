@@ -1,8 +1,6 @@
 package authgo_test
 
 import (
-	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -105,19 +103,7 @@ func TestSignInHelperRateLimitedError(t *testing.T) {
 // Two instances behind one Redis limiter share one budget, and a Redis that
 // is down refuses sign-ins (fail-closed, logged) unless FailOpen is chosen.
 func TestRateLimitSharedThroughRedis(t *testing.T) {
-	opt, err := goredis.ParseURL(testenv.Redis(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := goredis.NewClient(opt)
-	t.Cleanup(func() { client.Close() })
-	prefix := fmt.Sprintf("authgo-test-%d:", time.Now().UnixNano())
-	t.Cleanup(func() {
-		keys, _ := client.Keys(context.Background(), prefix+"*").Result()
-		if len(keys) > 0 {
-			client.Del(context.Background(), keys...)
-		}
-	})
+	client, prefix := testenv.RedisClient(t, "root-ratelimit")
 	shared := ratelimit.NewRedis(client, ratelimit.WithPrefix(prefix))
 	one := newFixture(t, func(c *authgo.Config) { c.RateLimit.Limiter = shared })
 	two := newFixture(t, func(c *authgo.Config) { c.RateLimit.Limiter = shared })

@@ -21,7 +21,6 @@ import (
 	"github.com/authgo/authgo/adapter/memory"
 	"github.com/authgo/authgo/internal/testenv"
 	"github.com/authgo/authgo/providers"
-	"github.com/redis/go-redis/v9"
 )
 
 // backendPassword is the one password the test backend accepts.
@@ -134,15 +133,7 @@ func TestRefreshSingleFlightInProcess(t *testing.T) {
 }
 
 func TestRefreshAcrossInstancesWithRedis(t *testing.T) {
-	rdb := redis.NewClient(mustRedisOptions(t, testenv.Redis(t)))
-	t.Cleanup(func() { rdb.Close() })
-	prefix := fmt.Sprintf("authgo-test:refresh:%d:", time.Now().UnixNano())
-	t.Cleanup(func() {
-		keys, _ := rdb.Keys(context.Background(), prefix+"*").Result()
-		if len(keys) > 0 {
-			rdb.Del(context.Background(), keys...)
-		}
-	})
+	rdb, prefix := testenv.RedisClient(t, "refresh")
 	srv := newRotatingTokenServer(t)
 	var refreshers [2]*authgo.TokenRefresher
 	for i := range refreshers {
@@ -187,15 +178,6 @@ func TestRefreshAcrossInstancesWithRedis(t *testing.T) {
 	if v, _ := rdb.Get(context.Background(), keys[0]).Result(); strings.Contains(v, "at-1") || strings.Contains(v, "rt-1") {
 		t.Error("a token is stored in Redis in the clear")
 	}
-}
-
-func mustRedisOptions(t *testing.T, u string) *redis.Options {
-	t.Helper()
-	o, err := redis.ParseURL(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
 }
 
 func TestRefreshFailureMarksTokenOnce(t *testing.T) {

@@ -2,7 +2,6 @@ package ratelimit
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"net"
 	"strings"
@@ -20,31 +19,7 @@ import (
 // prefix is deleted when the test ends.
 func newRedisClient(t testing.TB) (*redis.Client, string) {
 	t.Helper()
-	opt, err := redis.ParseURL(testenv.Redis(t))
-	if err != nil {
-		t.Fatalf("%s: %v", testenv.RedisEnv, err)
-	}
-	c := redis.NewClient(opt)
-	prefix := "authgo-test:ratelimit:" + rand.Text() + ":"
-	if err := c.Ping(context.Background()).Err(); err != nil {
-		c.Close()
-		testenv.Unavailable(t, "Redis does not answer: "+err.Error(), "start redis-server or run .ci/run")
-	}
-	t.Cleanup(func() {
-		defer c.Close()
-		ctx := context.Background()
-		keys, err := c.Keys(ctx, prefix+"*").Result()
-		if err != nil {
-			t.Errorf("cleanup: %v", err)
-			return
-		}
-		if len(keys) > 0 {
-			if err := c.Del(ctx, keys...).Err(); err != nil {
-				t.Errorf("cleanup: %v", err)
-			}
-		}
-	})
-	return c, prefix
+	return testenv.RedisClient(t, "ratelimit")
 }
 
 func TestRedisExact(t *testing.T) {

@@ -24,30 +24,7 @@ import (
 // test ends.
 func newStore(t testing.TB) (*redis.Store, *goredis.Client, string) {
 	t.Helper()
-	opt, err := goredis.ParseURL(testenv.Redis(t))
-	if err != nil {
-		t.Fatalf("%s: %v", testenv.RedisEnv, err)
-	}
-	c := goredis.NewClient(opt)
-	if err := c.Ping(context.Background()).Err(); err != nil {
-		c.Close()
-		testenv.Unavailable(t, "Redis does not answer: "+err.Error(), "start redis-server or run .ci/run")
-	}
-	prefix := "authgo-test:adapter:" + rand.Text() + ":"
-	t.Cleanup(func() {
-		defer c.Close()
-		ctx := context.Background()
-		keys, err := c.Keys(ctx, prefix+"*").Result()
-		if err != nil {
-			t.Errorf("cleanup: %v", err)
-			return
-		}
-		if len(keys) > 0 {
-			if err := c.Del(ctx, keys...).Err(); err != nil {
-				t.Errorf("cleanup: %v", err)
-			}
-		}
-	})
+	c, prefix := testenv.RedisClient(t, "adapter")
 	return redis.New(c, redis.WithPrefix(prefix)), c, prefix
 }
 
