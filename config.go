@@ -125,6 +125,11 @@ type SessionConfig struct {
 	// RecordClientIP stores the client IP on database sessions (shown in
 	// session lists). Off by default: an IP address is personal data.
 	RecordClientIP bool
+	// AcceptNextAuthV4 reads NextAuth v4 session cookies
+	// (next-auth.session-token, JWE A256GCM) when a request has no v5
+	// one, and replaces them with v5 cookies: an app upgrading from
+	// next-auth v4 keeps its users signed in. JWT strategy only.
+	AcceptNextAuthV4 bool
 	// CacheTTL keeps database session lookups in process this long (e.g.
 	// 2s) to spare the database on busy apps. Sign-out and revocation
 	// through this Auth drop entries at once; other instances within the

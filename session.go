@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/authgo/authgo/adapter"
@@ -41,30 +42,48 @@ func (a *Auth) clearSessionCookies(rq *request) func(http.ResponseWriter) {
 func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
 	name := rq.cookies.SessionToken.Name
 	raw := cookie.ReadChunked(rq.r, name)
+	var v4 *cookie.Options // the NextAuth v4 cookie the session came from
+	if raw == "" && a.cfg.Session.AcceptNextAuthV4 {
+		o := rq.cookies.SessionToken
+		o.Name = strings.Replace(o.Name, "authjs.", "next-auth.", 1)
+		if raw = cookie.ReadChunked(rq.r, o.Name); raw != "" {
+			v4 = &o
+		}
+	}
 	if raw == "" {
 		return &sessionRead{}, nil
 	}
+	clearCookies := a.clearSessionCookies(rq)
+	if v4 != nil {
+		clearCookies = func(w http.ResponseWriter) { cookie.ClearChunked(w, rq.r, *v4) }
+	}
 	var tok Token
-	if err := a.codec.DecodeInto(raw, name, &tok); err != nil {
+	var err error
+	if v4 != nil {
+		err = a.codec.DecodeV4(raw, &tok)
+	} else {
+		err = a.codec.DecodeInto(raw, name, &tok)
+	}
+	if err != nil {
 		lvl := a.log.InfoContext
 		if !errors.Is(err, jwt.ErrExpired) {
 			lvl = a.log.WarnContext
 		}
-		lvl(ctx, "authgo: session token refused", "type", string(JWTSessionError), "err", err)
-		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+		lvl(ctx, "authgo: session token refused", "type", string(JWTSessionError), "nextauth_v4", v4 != nil, "err", err)
+		return &sessionRead{write: clearCookies}, nil
 	}
 	if revoked, err := a.tokenRevoked(ctx, &tok); err != nil {
 		return nil, err
 	} else if revoked {
 		a.log.InfoContext(ctx, "authgo: revoked session token refused", "type", string(JWTSessionError))
-		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+		return &sessionRead{write: clearCookies}, nil
 	}
 	next, err := a.runJWT(ctx, JWTParams{Token: &tok, Trigger: trigger, Session: data})
 	if err != nil {
 		return nil, err
 	}
 	if next == nil {
-		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+		return &sessionRead{write: clearCookies}, nil
 	}
 	expires := a.now().Add(a.cfg.Session.MaxAge)
 	s, err := a.runSession(ctx, SessionParams{Session: defaultSession(next, expires), Token: next, Trigger: trigger, NewSession: data})
@@ -89,6 +108,9 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 			return
 		}
 		cookie.WriteChunked(w, rq.r, rq.cookies.SessionToken, value, expires)
+		if v4 != nil {
+			cookie.ClearChunked(w, rq.r, *v4) // upgraded to a v5 cookie
+		}
 	}}, nil
 }
 
