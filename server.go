@@ -2,6 +2,7 @@ package authgo
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 )
@@ -149,4 +150,33 @@ func SessionFrom(ctx context.Context) *Session {
 		return nil
 	}
 	return s.session
+}
+
+// UpdateUser stores changes to a user through the adapter — a new name, a
+// new role — and tells Events.UpdateUser. Database sessions show the change
+// on their next read (cached lookups of the user are dropped). A JWT session
+// carries the claims it was issued with: revoke it (RevokeUserSessions), or
+// read the user in the JWT callback, for a change to apply at once.
+func (a *Auth) UpdateUser(ctx context.Context, u User) (*User, error) {
+	if a.cfg.Adapter == nil {
+		return nil, errors.New("authgo: UpdateUser needs an Adapter")
+	}
+	if u.ID == "" {
+		return nil, errors.New("authgo: UpdateUser needs the user's ID")
+	}
+	updated, err := a.cfg.Adapter.UpdateUser(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if updated == nil {
+		return nil, nil
+	}
+	a.sessionCache.forgetUser(u.ID)
+	logEvent(ctx, a.log, "updateUser", func() error {
+		if a.cfg.Events.UpdateUser == nil {
+			return nil
+		}
+		return a.cfg.Events.UpdateUser(ctx, updated)
+	})
+	return updated, nil
 }

@@ -123,3 +123,32 @@ func TestStoreDownAnswers503(t *testing.T) {
 		t.Fatal("no log line naming the failing call")
 	}
 }
+
+func TestUpdateUserAppliesToDatabaseSessions(t *testing.T) {
+	store := memory.New()
+	ctx := context.Background()
+	if _, err := store.CreateUser(ctx, authgo.User{ID: "user-2", Name: "Grace Hopper", Email: "grace@example.com", Role: "viewer"}); err != nil {
+		t.Fatal(err)
+	}
+	var told []string
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Adapter = store
+		c.Session.CacheTTL = time.Minute
+		c.Events.UpdateUser = func(_ context.Context, u *authgo.User) error { told = append(told, u.Role); return nil }
+	})
+	location(t, f.signIn("grace@example.com", "another long secret"))
+	if role := f.session()["user"].(map[string]any)["role"]; role != "viewer" {
+		t.Fatalf("role %v", role)
+	}
+	u, _ := store.GetUser(ctx, "user-2")
+	u.Role = "editor"
+	if _, err := f.auth.UpdateUser(ctx, *u); err != nil {
+		t.Fatal(err)
+	}
+	if role := f.session()["user"].(map[string]any)["role"]; role != "editor" {
+		t.Fatalf("role after UpdateUser %v (cached?)", role)
+	}
+	if len(told) != 1 || told[0] != "editor" {
+		t.Fatalf("Events.UpdateUser told %v", told)
+	}
+}
