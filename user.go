@@ -7,6 +7,7 @@ import (
 	"maps"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/jwt"
@@ -256,9 +257,10 @@ func readFlat(b []byte, known func(k string, v []byte) (bool, error), extra *map
 }
 
 // readString reads a JSON string (null reads as "") into dst, without
-// encoding/json when the string has no escapes.
+// encoding/json when the string has no escapes and is valid UTF-8 (else
+// encoding/json replaces the invalid bytes, and so must we).
 func readString(v []byte, dst *string) error {
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
 		*dst = string(v[1 : len(v)-1])
 		return nil
 	}
