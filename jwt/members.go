@@ -1,6 +1,9 @@
 package jwt
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
 
 // Members calls fn with the key and the raw JSON value of each top-level
 // member of the JSON object obj, in order, without decoding the values. It
@@ -23,7 +26,9 @@ func Members(obj []byte, fn func(key string, value []byte) error) error {
 			break
 		}
 		key := string(obj[m.keyStart:m.keyEnd])
-		if m.escaped {
+		if m.escaped || !utf8.ValidString(key) {
+			// As encoding/json reads it: escapes resolved, invalid
+			// UTF-8 replaced.
 			if err := json.Unmarshal(obj[m.start:m.keyEnd+1], &key); err != nil {
 				return errSyntax
 			}

@@ -23,6 +23,16 @@ func TestMembers(t *testing.T) {
 	if want := []string{"1", `"x\"y"`, `{"d":[1,2,{"e":null}]}`, "null"}; !reflect.DeepEqual(vals, want) {
 		t.Fatalf("values %q", vals)
 	}
+	// Keys read as encoding/json reads them: invalid UTF-8 replaced.
+	var got []string
+	_ = Members([]byte("{\"a\xbd\":1}"), func(k string, _ []byte) error { got = append(got, k); return nil })
+	var ref map[string]any
+	_ = json.Unmarshal([]byte("{\"a\xbd\":1}"), &ref)
+	for k := range ref {
+		if len(got) != 1 || got[0] != k {
+			t.Fatalf("key %q, encoding/json reads %q", got, k)
+		}
+	}
 	for _, bad := range []string{"", "[]", `{"a":1`, `{"a" 1}`, `{"a":1,}`, `{"a":1} x`, `{a:1}`} {
 		if err := Members([]byte(bad), func(string, []byte) error { return nil }); err == nil {
 			t.Errorf("%q accepted", bad)
