@@ -111,7 +111,8 @@ func FuzzTheme(f *testing.F) {
 		}
 		if len(imgs) == 1 {
 			src := attrOr(imgs[0], "src")
-			if !strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "http://") && !strings.HasPrefix(src, "https://") {
+			lower := strings.ToLower(src) // URL schemes are case-insensitive
+			if !strings.HasPrefix(src, "/") && !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
 				t.Fatalf("logo src %q", src)
 			}
 		}
