@@ -298,6 +298,11 @@ func parsePHC(encoded string) (phc, error) {
 	bad := func(what string) (phc, error) {
 		return phc{}, fmt.Errorf("%w: argon2id %s", ErrInvalidHash, what)
 	}
+	// encoding/base64 skips \r and \n inside its input; a stored hash has
+	// none, so refuse them rather than accept two spellings of one hash.
+	if strings.ContainsAny(encoded, "\r\n") {
+		return bad("string holds a line break")
+	}
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != argonIDTag {
 		return bad("string is not $argon2id$v=..$m=..,t=..,p=..$salt$hash")
