@@ -1,3 +1,47 @@
-// Package authgo is authentication for Go web applications with the scope of
-// Auth.js (NextAuth.js v5), and wire-compatible with it.
+// Package authgo is authentication for Go web applications, with the scope
+// of Auth.js (NextAuth.js v5) and wire-compatible with it: the same
+// /api/auth endpoints, JSON and encrypted session cookies, so a Next.js
+// front end, the next-auth/react client and a Go service can share one
+// session.
+//
+// # Setting up
+//
+// New checks a Config and returns an Auth. A secret (Config.Secret or
+// AUTH_SECRET) and at least one provider are all it needs:
+//
+//	auth, err := authgo.New(authgo.Config{
+//		Providers: []authgo.Provider{
+//			providers.Credentials(providers.CredentialsConfig{Authorize: checkPassword}),
+//			providers.GitHub(providers.Options{ClientID: id, ClientSecret: secret}),
+//		},
+//	})
+//	mux.Handle("/api/auth/", auth.Handler())
+//
+// Handler serves the Auth.js endpoints under the base path: the sign-in
+// page (/api/auth/signin), GET /api/auth/session, sign-out, the OAuth
+// callbacks. Mistakes in the Config fail at New with a *ConfigError that
+// says what to set.
+//
+// # Reading the session
+//
+// Auth.Session is Auth.js's auth(): it returns the session of a request (nil
+// when signed out), refreshing the cookie when it is given a
+// ResponseWriter. Middleware reads it once per request, guards whole areas
+// (redirect to sign in, or 401 JSON for APIs) and makes it available to
+// handlers through SessionFrom. RequireAuth and RequireRole check again in
+// handlers; roles form a hierarchy (viewer < editor < admin by default).
+//
+// # Signing in from your own forms
+//
+// Auth.SignIn and Auth.SignOut are the server actions of Auth.js: an app's
+// own login handler calls SignIn with the submitted fields and shows the
+// typed error it returns (errors.Is(err, ErrCredentialsSignin),
+// ErrRateLimited). Failed sign-ins are rate limited per email and per IP.
+//
+// # Sessions
+//
+// Sessions are encrypted JWT cookies by default (stateless; the jwt package
+// reads and writes them, also on its own) or rows in a database with an
+// Adapter (Session.Strategy). RevokeUserSessions signs a user out
+// everywhere, for both strategies.
 package authgo
