@@ -12,6 +12,9 @@ import (
 	"github.com/authgo/authgo/jwt"
 )
 
+// lastSeenEvery is how often a database session's LastSeenAt is written.
+const lastSeenEvery = time.Hour
+
 // SessionRecord is a database session row.
 type SessionRecord = adapter.Session
 
@@ -183,8 +186,14 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
 	}
 	maxAge, updateAge := a.cfg.Session.MaxAge, a.cfg.Session.UpdateAge
-	if !row.Expires.Add(-maxAge).Add(updateAge).After(now) {
-		row.Expires = now.Add(maxAge)
+	extend := !row.Expires.Add(-maxAge).Add(updateAge).After(now)
+	// "Last seen" (shown in session lists) is written at most once per
+	// lastSeenEvery, far less often than requests come.
+	seen := now.Sub(row.LastSeenAt) >= min(updateAge, lastSeenEvery)
+	if extend || seen {
+		if extend {
+			row.Expires = now.Add(maxAge)
+		}
 		row.LastSeenAt = now
 		if _, err := ad.UpdateSession(ctx, *row); err != nil {
 			return nil, &Error{Type: SessionTokenError, Err: err}

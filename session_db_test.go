@@ -65,8 +65,8 @@ func TestDatabaseSessionExpiryAndUpdateAge(t *testing.T) {
 
 	now = now.Add(30 * time.Minute) // within updateAge: row not written
 	f.session()
-	if row, _ := store.GetSession(ctx, token); !row.Expires.Equal(first.Expires) {
-		t.Fatal("row extended before UpdateAge passed")
+	if row, _ := store.GetSession(ctx, token); !row.Expires.Equal(first.Expires) || !row.LastSeenAt.Equal(first.LastSeenAt) {
+		t.Fatal("row written before UpdateAge passed")
 	}
 	now = now.Add(time.Hour) // past updateAge: extended to now+maxAge
 	f.session()
@@ -150,5 +150,26 @@ func TestUpdateUserAppliesToDatabaseSessions(t *testing.T) {
 	}
 	if len(told) != 1 || told[0] != "editor" {
 		t.Fatalf("Events.UpdateUser told %v", told)
+	}
+}
+
+// LastSeenAt moves at most hourly even when UpdateAge is a day, and the
+// expiry is not extended by it.
+func TestDatabaseSessionLastSeen(t *testing.T) {
+	store := memory.New()
+	ctx := context.Background()
+	now := time.Now()
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Adapter = store
+		c.Now = func() time.Time { return now }
+	})
+	location(t, f.signIn("ada@example.com", "correct horse battery"))
+	token := f.cookie("authjs.session-token").Value
+	first, _ := store.GetSession(ctx, token)
+	now = now.Add(90 * time.Minute)
+	f.session()
+	row, _ := store.GetSession(ctx, token)
+	if !row.LastSeenAt.After(first.LastSeenAt) || !row.Expires.Equal(first.Expires) {
+		t.Fatalf("after 90 min: last seen %v (was %v), expires %v (was %v)", row.LastSeenAt, first.LastSeenAt, row.Expires, first.Expires)
 	}
 }
