@@ -424,7 +424,10 @@ func TestOAuthIdPFaults(t *testing.T) {
 	}))
 	t.Cleanup(fault.Close)
 	t.Cleanup(func() { close(release) }) // runs before fault.Close
-	client := &http.Client{Timeout: 300 * time.Millisecond}
+	// The timeout covers the mock server's token endpoint too (one client
+	// per provider): it is long enough for that on a loaded machine, so the
+	// hang cases fail at the step they test.
+	client := &http.Client{Timeout: 2 * time.Second}
 	viaFaultToken := mockOAuth2(m, "mock", func(c *providers.OAuthConfig) { c.TokenURL = fault.URL + "/token"; c.HTTPClient = client })
 	viaFaultUserinfo := mockOAuth2(m, "mockui", func(c *providers.OAuthConfig) { c.UserinfoURL = fault.URL + "/userinfo"; c.HTTPClient = client })
 	cases := []struct{ mode, provider, step string }{
