@@ -154,12 +154,7 @@ func (a *Auth) endSession(w http.ResponseWriter, rq *request) error {
 	}
 	cookie.ClearChunked(w, rq.r, o)
 	if ev.Token != nil || ev.Session != nil {
-		logEvent(ctx, a.log, "signOut", func() error {
-			if a.cfg.Events.SignOut == nil {
-				return nil
-			}
-			return a.cfg.Events.SignOut(ctx, ev)
-		})
+		emit(ctx, a.log, "signOut", a.cfg.Events.SignOut, ev)
 	}
 	return nil
 }

@@ -362,14 +362,18 @@ func (c Config) normalize() (Config, error) {
 	return c, nil
 }
 
-// logEvent runs an event handler, logging (never returning) its error.
-func logEvent(ctx context.Context, log *slog.Logger, name string, f func() error) {
+// emit tells an event handler (if one is set) what happened, logging (never
+// returning) its error or panic: events cannot break a request.
+func emit[E any](ctx context.Context, log *slog.Logger, name string, handler func(context.Context, E) error, e E) {
+	if handler == nil {
+		return
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			log.ErrorContext(ctx, "authgo: event panicked", "event", name, "type", "EventError", "panic", fmt.Sprint(v))
 		}
 	}()
-	if err := f(); err != nil {
+	if err := handler(ctx, e); err != nil {
 		log.ErrorContext(ctx, "authgo: event failed", "event", name, "type", "EventError", "err", err)
 	}
 }

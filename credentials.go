@@ -52,12 +52,7 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 	if err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account}); err != nil {
 		return "", err
 	}
-	logEvent(ctx, a.log, "signIn", func() error {
-		if a.cfg.Events.SignIn == nil {
-			return nil
-		}
-		return a.cfg.Events.SignIn(ctx, SignInEvent{User: user, Account: account})
-	})
+	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: user, Account: account})
 	return a.callbackURL(rq), nil
 }
 
@@ -154,11 +149,6 @@ func (a *Auth) ensureStoredUser(ctx context.Context, u *User) (*User, error) {
 	if err != nil {
 		return nil, &Error{Type: AdapterErrorType, Err: err}
 	}
-	logEvent(ctx, a.log, "createUser", func() error {
-		if a.cfg.Events.CreateUser == nil {
-			return nil
-		}
-		return a.cfg.Events.CreateUser(ctx, created)
-	})
+	emit(ctx, a.log, "createUser", a.cfg.Events.CreateUser, created)
 	return created, nil
 }

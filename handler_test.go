@@ -420,3 +420,21 @@ func TestTwoInstancesSideBySide(t *testing.T) {
 		t.Fatal("a session of one instance was accepted by another with another secret")
 	}
 }
+
+// An event that fails or panics is logged and changes nothing.
+func TestEventsCannotBreakRequests(t *testing.T) {
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Events.SignIn = func(context.Context, authgo.SignInEvent) error { return io.ErrUnexpectedEOF }
+		c.Events.Session = func(context.Context, authgo.SessionEvent) error { panic("boom") }
+	})
+	if got := location(t, f.signIn("ada@example.com", "correct horse battery")); got != f.srv.URL {
+		t.Fatalf("sign-in with a failing event: %s", got)
+	}
+	if s := f.session(); s == nil {
+		t.Fatal("session read with a panicking event returned null")
+	}
+	logs := f.logs.String()
+	if !strings.Contains(logs, "event=signIn") || !strings.Contains(logs, "event=session") || !strings.Contains(logs, "EventError") {
+		t.Fatalf("event failures not logged:\n%s", logs)
+	}
+}

@@ -144,12 +144,7 @@ func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p OAuthProvider, re
 		return signedIn{}, "", &Error{Type: AdapterErrorType, Err: err}
 	}
 	acct.UserID = created.ID
-	logEvent(ctx, a.log, "createUser", func() error {
-		if a.cfg.Events.CreateUser == nil {
-			return nil
-		}
-		return a.cfg.Events.CreateUser(ctx, created)
-	})
+	emit(ctx, a.log, "createUser", a.cfg.Events.CreateUser, created)
 	a.linkAccountEvent(ctx, created, acct, res.Profile)
 	return signedIn{user: created, account: acct, profile: res.Profile, isNewUser: true}, "", nil
 }
@@ -179,12 +174,7 @@ func (a *Auth) createOAuthUser(ctx context.Context, u User, acct *Account) (*Use
 }
 
 func (a *Auth) linkAccountEvent(ctx context.Context, u *User, acct *Account, profile map[string]any) {
-	logEvent(ctx, a.log, "linkAccount", func() error {
-		if a.cfg.Events.LinkAccount == nil {
-			return nil
-		}
-		return a.cfg.Events.LinkAccount(ctx, LinkAccountEvent{User: u, Account: acct, Profile: profile})
-	})
+	emit(ctx, a.log, "linkAccount", a.cfg.Events.LinkAccount, LinkAccountEvent{User: u, Account: acct, Profile: profile})
 }
 
 // currentUser returns the user signed in on rq, from the JWT's sub or the

@@ -97,11 +97,7 @@ func (a *Auth) Middleware(cfg MiddlewareConfig) func(http.Handler) http.Handler 
 // readForRequest reads the session of r, writing the refreshed cookie on w.
 // A failing store answers 503 and ok is false.
 func (a *Auth) readForRequest(w http.ResponseWriter, r *http.Request) (*Session, bool) {
-	if s, ok := sessionFromContext(r.Context(), a); ok {
-		return s, true
-	}
-	rq := a.newRequest(r)
-	res, err := a.readSession(r.Context(), rq, TriggerRead, nil)
+	s, err := a.Session(w, r)
 	if err != nil {
 		a.log.ErrorContext(r.Context(), "authgo: session read failed", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")
@@ -112,7 +108,7 @@ func (a *Auth) readForRequest(w http.ResponseWriter, r *http.Request) (*Session,
 		}
 		return nil, false
 	}
-	return res.apply(w), true
+	return s, true
 }
 
 // alwaysPublic are the pages a guard must never send to itself.

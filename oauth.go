@@ -393,12 +393,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		a.fail(w, rq, err)
 		return
 	}
-	logEvent(ctx, a.log, "signIn", func() error {
-		if a.cfg.Events.SignIn == nil {
-			return nil
-		}
-		return a.cfg.Events.SignIn(ctx, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
-	})
+	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
 	a.log.InfoContext(ctx, "authgo: oauth sign-in", "provider", p.ID(), "new_user", in.isNewUser)
 	cb := a.callbackURL(rq)
 	if sp.CallbackURL != "" && cookie.Value(rq.r, rq.cookies.CallbackURL.Name) == "" {

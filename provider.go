@@ -3,15 +3,18 @@ package authgo
 import (
 	"context"
 	"net/http"
+
+	"github.com/authgo/authgo/internal/pages"
 )
 
-// Provider types, as Auth.js names them.
+// Provider types, as Auth.js names them (one set of values, shared with the
+// built-in pages).
 const (
-	TypeOAuth       = "oauth"
-	TypeOIDC        = "oidc"
-	TypeCredentials = "credentials"
-	TypeEmail       = "email"
-	TypeWebAuthn    = "webauthn"
+	TypeOAuth       = pages.TypeOAuth
+	TypeOIDC        = pages.TypeOIDC
+	TypeCredentials = pages.TypeCredentials
+	TypeEmail       = pages.TypeEmail
+	TypeWebAuthn    = pages.TypeWebAuthn
 )
 
 // Provider is a way to sign in. Every provider has an id (used in the URLs

@@ -84,6 +84,23 @@ func (a *Auth) guardLogin(r *http.Request, scope, identifier string) *loginGuard
 	return g
 }
 
+// keyLimit is one key of a guard and the limit it is counted against.
+type keyLimit struct {
+	key string
+	l   ratelimit.Limit
+}
+
+// limits returns the guard's keys with their limits: the client IP always,
+// the identifier when there is one.
+func (g *loginGuard) limits() []keyLimit {
+	rl := &g.a.cfg.RateLimit
+	out := []keyLimit{{g.ipKey, rl.PerIP}}
+	if g.idKey != "" {
+		out = append(out, keyLimit{g.idKey, rl.PerIdentifier})
+	}
+	return out
+}
+
 // check refuses the attempt with a RateLimited error when either key is out
 // of budget. It counts nothing.
 func (g *loginGuard) check(ctx context.Context) error {
@@ -93,13 +110,7 @@ func (g *loginGuard) check(ctx context.Context) error {
 	rl := &g.a.cfg.RateLimit
 	worst := time.Duration(0)
 	limited := false
-	for _, k := range []struct {
-		key string
-		l   ratelimit.Limit
-	}{{g.ipKey, rl.PerIP}, {g.idKey, rl.PerIdentifier}} {
-		if k.key == "" {
-			continue
-		}
+	for _, k := range g.limits() {
 		res, err := rl.Limiter.Check(ctx, k.key, k.l)
 		if err != nil {
 			g.a.log.ErrorContext(ctx, "authgo: rate limiter failed", "scope", g.scope, "policy", rl.FailurePolicy.String(), "err", err)
@@ -122,13 +133,7 @@ func (g *loginGuard) fail(ctx context.Context) {
 		return
 	}
 	rl := &g.a.cfg.RateLimit
-	for _, k := range []struct {
-		key string
-		l   ratelimit.Limit
-	}{{g.ipKey, rl.PerIP}, {g.idKey, rl.PerIdentifier}} {
-		if k.key == "" {
-			continue
-		}
+	for _, k := range g.limits() {
 		if _, err := rl.Limiter.Hit(ctx, k.key, k.l); err != nil {
 			g.a.log.ErrorContext(ctx, "authgo: rate limiter failed", "scope", g.scope, "err", err)
 		}

@@ -172,11 +172,6 @@ func (a *Auth) UpdateUser(ctx context.Context, u User) (*User, error) {
 		return nil, nil
 	}
 	a.sessionCache.forgetUser(u.ID)
-	logEvent(ctx, a.log, "updateUser", func() error {
-		if a.cfg.Events.UpdateUser == nil {
-			return nil
-		}
-		return a.cfg.Events.UpdateUser(ctx, updated)
-	})
+	emit(ctx, a.log, "updateUser", a.cfg.Events.UpdateUser, updated)
 	return updated, nil
 }

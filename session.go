@@ -96,12 +96,7 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 	if s != nil {
 		s.Token = next
 	}
-	logEvent(ctx, a.log, "session", func() error {
-		if a.cfg.Events.Session == nil {
-			return nil
-		}
-		return a.cfg.Events.Session(ctx, SessionEvent{Session: s, Token: next})
-	})
+	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s, Token: next})
 	// The token is re-encoded only when the cookie is written: a read that
 	// cannot set cookies (Session(nil, r)) skips the encryption.
 	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
@@ -212,12 +207,7 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 	if s != nil {
 		s.UserRecord = user
 	}
-	logEvent(ctx, a.log, "session", func() error {
-		if a.cfg.Events.Session == nil {
-			return nil
-		}
-		return a.cfg.Events.Session(ctx, SessionEvent{Session: s})
-	})
+	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s})
 	expires := now.Add(maxAge)
 	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
 		http.SetCookie(w, o.Cookie(token, expires))
