@@ -119,6 +119,7 @@ const (
 	refreshResultSalt = "authgo.refresh-result"
 	recentRefreshTTL  = 2 * time.Minute
 	maxRecentRefresh  = 10000
+	maxRefreshHops    = 3
 	refreshTimeout    = 30 * time.Second
 )
 
@@ -299,31 +300,42 @@ func hashToken(s string) string {
 }
 
 // refresh refreshes rt once per user and provider at a time, and answers a
-// refresh token refreshed a moment ago with its result.
+// refresh token refreshed a moment ago with its result while that result's
+// access token is still fresh (by the same Leeway as a token in a cookie).
+// A remembered result whose access token has expired is not handed out: the
+// refresh token it rotated to is followed instead, so a request that still
+// carries an old cookie ends with a live access token or RefreshTokenError,
+// never with a dead access token.
 func (r *TokenRefresher) refresh(ctx context.Context, userID, provider, rt string) (*TokenSet, error) {
 	fn, ok := r.funcs[provider]
 	if !ok {
 		return nil, errNoRefresher
 	}
-	h := hashToken(rt)
-	if ts, ok := r.recentResult(h); ok {
-		return ts, nil
+	for range maxRefreshHops {
+		ts, next := r.recentResult(hashToken(rt))
+		if ts != nil {
+			return ts, nil
+		}
+		if next == "" {
+			break
+		}
+		rt = next
 	}
+	h := hashToken(rt)
 	key := provider + "\x00" + userID
 	v, err, _ := r.group.Do(key, func() (any, error) {
-		if ts, ok := r.recentResult(h); ok {
+		if ts, _ := r.recentResult(h); ts != nil {
 			return ts, nil
 		}
 		// The work is shared, so it must not end with the first caller's
 		// request.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
-		ts, err := r.run(wctx, fn, key, h, provider, rt)
+		ts, err := r.run(wctx, fn, key, provider, rt)
 		if err != nil {
 			r.cfg.Logger.WarnContext(ctx, "authgo: token refresh failed", "provider", provider, "step", StepRefresh, "err", err)
 			return nil, err
 		}
-		r.remember(h, *ts)
 		r.cfg.Logger.InfoContext(ctx, "authgo: token refreshed", "provider", provider, "rotated", ts.RefreshToken != rt)
 		return ts, nil
 	})
@@ -334,8 +346,27 @@ func (r *TokenRefresher) refresh(ctx context.Context, userID, provider, rt strin
 	return &ts, nil
 }
 
-// run calls fn, under the cross-instance lock when there is one.
-func (r *TokenRefresher) run(ctx context.Context, fn RefreshFunc, key, h, provider, rt string) (*TokenSet, error) {
+// run calls fn for rt, under the cross-instance lock when there is one, and
+// remembers the result. A result another instance shared under the lock is
+// used only while its access token is fresh; a stale one is followed to the
+// refresh token it rotated to, at most maxRefreshHops times.
+func (r *TokenRefresher) run(ctx context.Context, fn RefreshFunc, key, provider, rt string) (*TokenSet, error) {
+	for hop := 0; ; hop++ {
+		ts, shared, err := r.runOnce(ctx, fn, key, provider, rt)
+		if err != nil {
+			return nil, err
+		}
+		r.remember(hashToken(rt), *ts)
+		if !shared || r.fresh(ts) || ts.RefreshToken == rt || hop == maxRefreshHops {
+			return ts, nil
+		}
+		rt = ts.RefreshToken
+	}
+}
+
+// runOnce calls fn for rt, or, with a Lock, takes the result of the
+// instance holding it; shared reports that fn did not run here.
+func (r *TokenRefresher) runOnce(ctx context.Context, fn RefreshFunc, key, provider, rt string) (ts *TokenSet, shared bool, err error) {
 	call := func(ctx context.Context) (*TokenSet, error) {
 		ts, err := fn(ctx, rt)
 		if err != nil {
@@ -351,12 +382,15 @@ func (r *TokenRefresher) run(ctx context.Context, fn RefreshFunc, key, h, provid
 		return &out, nil
 	}
 	if r.cfg.Lock == nil {
-		return call(ctx)
+		ts, err := call(ctx)
+		return ts, false, err
 	}
 	type sealed struct {
 		TS TokenSet `json:"ts"`
 	}
-	b, err := r.cfg.Lock.Do(ctx, hashToken(key), h, func(ctx context.Context) ([]byte, error) {
+	ran := false
+	b, err := r.cfg.Lock.Do(ctx, hashToken(key), hashToken(rt), func(ctx context.Context) ([]byte, error) {
+		ran = true
 		ts, err := call(ctx)
 		if err != nil {
 			return nil, err
@@ -365,24 +399,38 @@ func (r *TokenRefresher) run(ctx context.Context, fn RefreshFunc, key, h, provid
 		return []byte(s), err
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var s sealed
 	if err := r.codec.DecodeInto(string(b), refreshResultSalt, &s); err != nil {
-		return nil, fmt.Errorf("shared refresh result: %w", err)
+		return nil, false, fmt.Errorf("shared refresh result: %w", err)
 	}
-	return &s.TS, nil
+	return &s.TS, !ran, nil
 }
 
-func (r *TokenRefresher) recentResult(h string) (*TokenSet, bool) {
+// fresh reports whether ts's access token is good for longer than Leeway,
+// the rule a token in a cookie is held to.
+func (r *TokenRefresher) fresh(ts *TokenSet) bool {
+	return ts.ExpiresAt == 0 || r.cfg.Now().Add(r.cfg.Leeway).Unix() < ts.ExpiresAt
+}
+
+// recentResult returns the result remembered for the refresh token hashed
+// as h while its access token is fresh. For a stale one it returns next,
+// the refresh token that result rotated to (empty when it did not rotate).
+func (r *TokenRefresher) recentResult(h string) (ts *TokenSet, next string) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	e, ok := r.recent[h]
+	r.mu.Unlock()
 	if !ok || r.cfg.Now().After(e.until) {
-		return nil, false
+		return nil, ""
 	}
-	ts := e.ts
-	return &ts, true
+	if !r.fresh(&e.ts) {
+		if hashToken(e.ts.RefreshToken) == h {
+			return nil, ""
+		}
+		return nil, e.ts.RefreshToken
+	}
+	return &e.ts, ""
 }
 
 func (r *TokenRefresher) remember(h string, ts TokenSet) {

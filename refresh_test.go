@@ -355,3 +355,62 @@ func TestRefreshAgainstMockServer(t *testing.T) {
 		t.Errorf("refused refresh: %v", err)
 	}
 }
+
+// A remembered refresh result is handed to a request with an older cookie
+// only while its access token is still fresh. Once it has expired, the
+// refresh token it rotated to is used, so the request gets a live access
+// token rather than the dead one (issue: a 6-second upstream lifetime gave
+// a late request an expired access token and no Session.Error).
+func TestRefreshRememberedResultNotReusedOnceExpired(t *testing.T) {
+	srv := newRotatingTokenServer(t)
+	srv.expiresIn = 6
+	var offset atomic.Int64
+	r, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
+		Providers: []authgo.Provider{srv.provider()},
+		Leeway:    time.Second,
+		Now:       func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	first, err := r.Token(ctx, expiringToken("rt-0"))
+	if err != nil || first.Extra[authgo.ClaimAccessToken] != "at-1" {
+		t.Fatalf("first refresh: %v, %v", first, err)
+	}
+	// Straight away, an old cookie shares the fresh result.
+	late, _ := r.Token(ctx, expiringToken("rt-0"))
+	if late.Extra[authgo.ClaimAccessToken] != "at-1" || srv.calls.Load() != 1 {
+		t.Fatalf("late request: %v after %d grants", late.Extra, srv.calls.Load())
+	}
+	// Ten seconds on, at-1 is dead; the old cookie must not get it back.
+	// (Grants from now on live an hour, so the clock's offset does not
+	// make them stale too.)
+	offset.Store(int64(10 * time.Second))
+	srv.mu.Lock()
+	srv.expiresIn = 3600
+	srv.mu.Unlock()
+	old, err := r.Token(ctx, expiringToken("rt-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Extra[authgo.ClaimAccessToken] != "at-2" || old.Extra[authgo.ClaimRefreshToken] != "rt-2" || old.Extra[authgo.ClaimError] != nil {
+		t.Fatalf("old cookie after expiry got %v, want at-2 via the rotated rt-1", old.Extra)
+	}
+	if n := srv.calls.Load(); n != 2 {
+		t.Fatalf("%d refresh grants, want 2", n)
+	}
+	// The cookie written after the first refresh (rt-1) shares at-2.
+	mid, _ := r.Token(ctx, expiringToken("rt-1"))
+	if mid.Extra[authgo.ClaimAccessToken] != "at-2" || srv.calls.Load() != 2 {
+		t.Fatalf("rt-1 cookie: %v after %d grants", mid.Extra, srv.calls.Load())
+	}
+	// When the chain ends in a refresh token the server no longer takes,
+	// the answer is RefreshTokenError, not a dead access token.
+	offset.Store(int64(2 * time.Hour))
+	srv.fail.Store(true)
+	dead, _ := r.Token(ctx, expiringToken("rt-0"))
+	if dead.Extra[authgo.ClaimError] != string(authgo.RefreshTokenError) {
+		t.Fatalf("failed refresh: %v, want RefreshTokenError", dead.Extra)
+	}
+}
