@@ -132,39 +132,6 @@ func TestAuthorizeFailureIsConfiguration(t *testing.T) {
 	}
 }
 
-func TestMissingOrWrongCSRF(t *testing.T) {
-	f := newFixture(t, nil)
-	f.csrf()
-	for _, tok := range []string{"", strings.Repeat("0", 64), "short"} {
-		form := url.Values{"email": {"ada@example.com"}, "password": {"correct horse battery"}}
-		if tok != "" {
-			form.Set("csrfToken", tok)
-		}
-		got := location(t, f.do("POST", "/api/auth/callback/credentials", form, nil))
-		if got != f.url("/api/auth/signin?error=MissingCSRF") {
-			t.Errorf("token %q: redirect %q", tok, got)
-		}
-	}
-	if f.authorized.Load() != 0 {
-		t.Fatal("Authorize ran without a valid CSRF token")
-	}
-	// POST /session answers 400 null.
-	resp := f.do("POST", "/api/auth/session", url.Values{"data": {"x"}}, nil)
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 400 || string(b) != "null" {
-		t.Fatalf("POST /session without csrf: %d %s", resp.StatusCode, b)
-	}
-}
-
-func TestCrossOriginPostRefused(t *testing.T) {
-	f := newFixture(t, nil)
-	form := url.Values{"email": {"ada@example.com"}, "password": {"correct horse battery"}, "csrfToken": {f.csrf()}}
-	resp := f.do("POST", "/api/auth/callback/credentials", form, map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
-	if resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("cross-origin POST: %d", resp.StatusCode)
-	}
-}
-
 func TestReturnRedirectJSON(t *testing.T) {
 	f := newFixture(t, nil)
 	form := url.Values{"email": {"ada@example.com"}, "password": {"nope nope nope"}, "csrfToken": {f.csrf()}}
