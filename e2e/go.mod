@@ -2,6 +2,18 @@ module github.com/authgo/authgo/e2e
 
 go 1.26.0
 
-require github.com/authgo/authgo v0.0.0
+require (
+	github.com/authgo/authgo v0.0.0
+	github.com/chromedp/cdproto v0.159.0
+	github.com/chromedp/chromedp v0.23.0
+)
+
+require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/redis/go-redis/v9 v9.22.0 // indirect
+	go.uber.org/atomic v1.11.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)
 
 replace github.com/authgo/authgo => ../

@@ -187,13 +187,27 @@ func (a *App) routes() http.Handler {
 	return securityHeaders(root)
 }
 
+// The demo's content security policy. cspBase allows no scripts at all,
+// styles and images from this site only, no framing and no <base>.
+// cspSelfForms adds that forms post to this site only; every page sends
+// it except the login page when it shows OAuth buttons (showLogin): those
+// post to /api/auth/signin/{provider}, which redirects to the provider,
+// and Chromium applies form-action to every redirect after a form post —
+// the provider's own hops to its login pages included, which are not
+// known in advance — so there form-action must stay open, as on authgo's
+// built-in pages.
+const (
+	cspBase      = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"
+	cspSelfForms = cspBase + "; form-action 'self'"
+)
+
 // securityHeaders sets the headers every response of the demo carries: a
 // strict content security policy (no scripts at all), no framing, no
 // sniffing, no referrer to other sites.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", cspSelfForms)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

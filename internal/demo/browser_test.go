@@ -2,17 +2,40 @@ package demo
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/internal/testenv"
 )
+
+// startChromium starts headless Chromium for the test (skipped without
+// one, failed under CI) and returns the context of its first tab. The
+// browser ends with the test.
+func startChromium(t *testing.T) context.Context {
+	t.Helper()
+	path := testenv.Chromium(t)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
+	// The first Do starts the browser; it runs without a timeout, which
+	// would end the browser with it.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start Chromium at %s: %v", path, err)
+	}
+	return bctx
+}
 
 // TestBrowser uses the demo as a person would, in headless Chromium: the
 // browser sends its own Origin and Sec-Fetch-Site headers, so this also
@@ -21,23 +44,13 @@ import (
 // one h1) and saved as a screenshot in $AUTHGO_SCREENSHOT_DIR (or a
 // temporary directory).
 func TestBrowser(t *testing.T) {
-	path := testenv.Chromium(t)
+	bctx := startChromium(t)
 	app := newTestApp(t, authgo.StrategyDatabase)
 	dir := os.Getenv("AUTHGO_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = t.TempDir()
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
-	}
-
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
 	defer cancel()
@@ -168,5 +181,124 @@ func TestBrowser(t *testing.T) {
 	}
 	if r := look(t, "signed-out-phone"); r.Path != "/" {
 		t.Errorf("after sign-out: %s", r.Path)
+	}
+}
+
+// TestBrowserOAuthButtons clicks every "Sign in with …" button of the
+// login page in Chromium, with each provider at a real IdP on another
+// origin (oauth2-mock-server): the browser must go to the IdP, come back
+// to the callback and land on the dashboard signed in as that provider's
+// user. Chromium applies the page's CSP form-action to the redirects that
+// follow a form post, so this fails while the login page sends
+// form-action 'self'.
+func TestBrowserOAuthButtons(t *testing.T) {
+	bctx := startChromium(t)
+	issuer := startIdP(t)
+	app := newTestAppWithEnv(t, authgo.StrategyJWT, idpEnv(issuer))
+	ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
+	defer cancel()
+	base := app.srv.URL
+
+	// The documents the browser requests, redirects included.
+	var mu sync.Mutex
+	var visited []string
+	err := chromedp.Listen(bctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok && e.Type == network.ResourceTypeDocument {
+			mu.Lock()
+			visited = append(visited, e.Request.URL)
+			mu.Unlock()
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visits := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		out := visited
+		visited = nil
+		return out
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/login")); err != nil {
+		t.Fatal(err)
+	}
+	buttons, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('form[action^="/api/auth/signin/"] button')].map(b => b.textContent.trim())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(buttons) != len(idpProviders) {
+		t.Fatalf("login page shows %d provider buttons %q, want %d", len(buttons), buttons, len(idpProviders))
+	}
+
+	for _, id := range idpProviders {
+		client := id + "-client"
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(base+"/login"),
+			// Record the login page's CSP violations (DevTools may run
+			// script on a page whose policy forbids it).
+			chromedp.Evaluate[chromedp.Void](`window.violations = [];
+				document.addEventListener('securitypolicyviolation', e => violations.push(e.effectiveDirective + ' blocked ' + e.blockedURI))`),
+		)
+		if err != nil {
+			t.Fatalf("%s: login page: %v", id, err)
+		}
+		visits()
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action="/api/auth/signin/`+id+`"] button`))); err != nil {
+			t.Fatalf("%s: click: %v", id, err)
+		}
+		// Wait for the dashboard, but not for long: a blocked redirect
+		// leaves the browser on the login page.
+		wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+		err = chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS("dl.facts")))
+		wcancel()
+		where, _ := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			violations, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.violations || []`))
+			t.Fatalf("%s: the button did not sign in: the browser is at %s (%v); CSP violations %q; documents requested %q",
+				id, where, err, violations, visits())
+		}
+		body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if where != base+"/dashboard" || !strings.Contains(body, "User of "+client) || !strings.Contains(body, client+"@example.com") {
+			t.Errorf("%s: at %s, want the dashboard of %s@example.com: %q", id, where, client, body)
+		}
+		checkOAuthRoundTrip(t, id, visits(), base, issuer)
+		err = chromedp.Do(ctx,
+			chromedp.Click(chromedp.CSS("form[action='/signout'] button")),
+			chromedp.WaitVisible(chromedp.CSS("a.button[href='/login']")),
+		)
+		if err != nil {
+			t.Fatalf("%s: sign out: %v", id, err)
+		}
+	}
+}
+
+// checkOAuthRoundTrip checks the documents the browser requested after a
+// click on provider id's button: the sign-in post, the IdP's authorization
+// endpoint for the provider's client, the app's callback with a code, the
+// dashboard — in that order, nothing else.
+func checkOAuthRoundTrip(t *testing.T, id string, visited []string, base, issuer string) {
+	t.Helper()
+	want := []func(u *url.URL) bool{
+		func(u *url.URL) bool { return u.String() == base+"/api/auth/signin/"+id },
+		func(u *url.URL) bool {
+			return strings.HasPrefix(u.String(), issuer+"/authorize?") && u.Query().Get("client_id") == id+"-client"
+		},
+		func(u *url.URL) bool {
+			return strings.HasPrefix(u.String(), base+"/api/auth/callback/"+id+"?") && u.Query().Get("code") != ""
+		},
+		func(u *url.URL) bool { return u.String() == base+"/dashboard" },
+	}
+	ok := len(visited) == len(want)
+	for i := 0; ok && i < len(want); i++ {
+		u, err := url.Parse(visited[i])
+		ok = err == nil && want[i](u)
+	}
+	if !ok {
+		t.Errorf("%s: the browser requested %q; want the sign-in post, %s/authorize, the callback, the dashboard", id, visited, issuer)
 	}
 }

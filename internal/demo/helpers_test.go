@@ -36,7 +36,14 @@ func newTestApp(t *testing.T, strategy authgo.SessionStrategy) *testApp {
 
 func newTestAppAt(t *testing.T, path string, strategy authgo.SessionStrategy) *testApp {
 	t.Helper()
-	app, err := New(context.Background(), Config{DBPath: path, Strategy: strategy, Secret: testSecret, Password: testPassword})
+	return newTestAppFrom(t, Config{DBPath: path, Strategy: strategy, Secret: testSecret, Password: testPassword})
+}
+
+// newTestAppFrom is the demo configured by cfg behind an httptest server;
+// both end with the test.
+func newTestAppFrom(t *testing.T, cfg Config) *testApp {
+	t.Helper()
+	app, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -54,6 +54,10 @@ func (a *App) showLogin(w http.ResponseWriter, r *http.Request, status int, p pa
 			d.OAuth = append(d.OAuth, pr)
 		}
 	}
+	if len(d.OAuth) > 0 {
+		// The OAuth buttons' redirects to the providers (see cspBase).
+		w.Header().Set("Content-Security-Policy", cspBase)
+	}
 	p.Data = d
 	a.render(w, r, status, "login", p)
 }

@@ -1,4 +1,4 @@
-package pages
+package pages_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/authgo/authgo/internal/pages"
 	"github.com/authgo/authgo/internal/testenv"
 )
 
@@ -101,53 +102,53 @@ func pageServer(t *testing.T, rec *recorded) *httptest.Server {
 			t.Errorf("render: %v", err)
 		}
 	}
-	credentials := Provider{ID: "credentials", Name: "Email and password", Type: TypeCredentials,
+	credentials := pages.Provider{ID: "credentials", Name: "Email and password", Type: pages.TypeCredentials,
 		SigninURL: "/api/auth/signin/credentials", CallbackURL: "/api/auth/callback/credentials",
-		Fields: []Field{
+		Fields: []pages.Field{
 			{Name: "email", Label: "Email", Type: "email", Placeholder: "you@example.com", Required: true},
 			{Name: "password", Label: "Password", Type: "password", Required: true},
 		}}
-	all := []Provider{
-		{ID: "github", Name: "GitHub", Type: TypeOAuth, SigninURL: "/api/auth/signin/github"},
-		{ID: "google", Name: "Google", Type: TypeOIDC, SigninURL: "/api/auth/signin/google"},
-		{ID: "resend", Name: "Email", Type: TypeEmail, SigninURL: "/api/auth/signin/resend"},
+	all := []pages.Provider{
+		{ID: "github", Name: "GitHub", Type: pages.TypeOAuth, SigninURL: "/api/auth/signin/github"},
+		{ID: "google", Name: "Google", Type: pages.TypeOIDC, SigninURL: "/api/auth/signin/google"},
+		{ID: "resend", Name: "Email", Type: pages.TypeEmail, SigninURL: "/api/auth/signin/resend"},
 		credentials,
 	}
-	brand := Theme{BrandColor: "#0f766e", Logo: "/logo.svg"}
+	brand := pages.Theme{BrandColor: "#0f766e", Logo: "/logo.svg"}
 	mux.HandleFunc("GET /logo.svg", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/svg+xml")
 		fmt.Fprint(w, logoSVG)
 	})
 	mux.HandleFunc("GET /signin", func(w http.ResponseWriter, r *http.Request) {
-		must(RenderSignIn(w, 200, SignIn{Providers: all, CSRFToken: "csrf-token-value", CallbackURL: "/dashboard"}))
+		must(pages.RenderSignIn(w, 200, pages.SignIn{Providers: all, CSRFToken: "csrf-token-value", CallbackURL: "/dashboard"}))
 	})
 	mux.HandleFunc("GET /signin-error", func(w http.ResponseWriter, r *http.Request) {
-		must(RenderSignIn(w, 200, SignIn{Theme: brand, Providers: all, CSRFToken: "csrf-token-value", CallbackURL: "/dashboard",
+		must(pages.RenderSignIn(w, 200, pages.SignIn{Theme: brand, Providers: all, CSRFToken: "csrf-token-value", CallbackURL: "/dashboard",
 			Error: "CredentialsSignin", Notice: "Too many attempts. Try again in 12 minutes.",
 			FieldErrors: map[string]string{"email": "Enter an email address like you@example.com."}}))
 	})
 	mux.HandleFunc("GET /signin-dark", func(w http.ResponseWriter, r *http.Request) {
-		must(RenderSignIn(w, 200, SignIn{Theme: Theme{ColorScheme: SchemeDark}, Providers: all, CSRFToken: "c", CallbackURL: "/"}))
+		must(pages.RenderSignIn(w, 200, pages.SignIn{Theme: pages.Theme{ColorScheme: pages.SchemeDark}, Providers: all, CSRFToken: "c", CallbackURL: "/"}))
 	})
 	mux.HandleFunc("GET /signin-credentials", func(w http.ResponseWriter, r *http.Request) {
-		must(RenderSignIn(w, 200, SignIn{Providers: []Provider{credentials}, CSRFToken: "csrf-token-value",
+		must(pages.RenderSignIn(w, 200, pages.SignIn{Providers: []pages.Provider{credentials}, CSRFToken: "csrf-token-value",
 			CallbackURL: "http://app.example/after?x=1&y=2"}))
 	})
 	mux.HandleFunc("GET /signin-hostile", func(w http.ResponseWriter, r *http.Request) {
 		evil := `"><script>document.title='pwned'</script><img src=x onerror="document.title='pwned'">`
-		must(RenderSignIn(w, 200, SignIn{Providers: []Provider{
-			{ID: "x", Name: evil, Type: TypeOAuth, SigninURL: "javascript:document.title='pwned'"},
+		must(pages.RenderSignIn(w, 200, pages.SignIn{Providers: []pages.Provider{
+			{ID: "x", Name: evil, Type: pages.TypeOAuth, SigninURL: "javascript:document.title='pwned'"},
 		}, CSRFToken: evil, CallbackURL: evil, Error: evil, Notice: evil}))
 	})
 	mux.HandleFunc("GET /signout", func(w http.ResponseWriter, r *http.Request) {
-		must(RenderSignOut(w, 200, SignOut{Theme: brand, Action: "/api/auth/signout", CSRFToken: "c"}))
+		must(pages.RenderSignOut(w, 200, pages.SignOut{Theme: brand, Action: "/api/auth/signout", CSRFToken: "c"}))
 	})
 	mux.HandleFunc("GET /error", func(w http.ResponseWriter, r *http.Request) {
 		// A light brand colour: the button text must turn dark to stay readable.
-		must(RenderError(w, Error{Theme: Theme{BrandColor: "#fde047"}, Code: "Verification", SignInURL: "/api/auth/signin", HomeURL: "/"}))
+		must(pages.RenderError(w, pages.Error{Theme: pages.Theme{BrandColor: "#fde047"}, Code: "Verification", SignInURL: "/api/auth/signin", HomeURL: "/"}))
 	})
 	mux.HandleFunc("GET /verify-request", func(w http.ResponseWriter, r *http.Request) {
-		must(RenderVerifyRequest(w, 200, VerifyRequest{Host: "app.example.com", HomeURL: "/"}))
+		must(pages.RenderVerifyRequest(w, 200, pages.VerifyRequest{Host: "app.example.com", HomeURL: "/"}))
 	})
 	mux.HandleFunc("POST /api/auth/callback/credentials", func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
