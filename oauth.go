@@ -396,7 +396,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
 	a.log.InfoContext(ctx, "authgo: oauth sign-in", "provider", p.ID(), "new_user", in.isNewUser)
 	cb := a.callbackURL(rq)
-	if sp.CallbackURL != "" && cookie.Value(rq.r, rq.cookies.CallbackURL.Name) == "" {
+	if sp.CallbackURL != "" && callbackCookie(rq) == "" {
 		cb = a.redirectTarget(ctx, rq, sp.CallbackURL)
 	}
 	if in.isNewUser && a.cfg.Pages.NewUser != "" {
