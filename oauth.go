@@ -311,7 +311,10 @@ func (a *Auth) openCheck(rq *request, o cookie.Options, p OAuthProvider, what st
 // page); a missing, forged, expired or foreign check cookie, a state or
 // nonce mismatch is InvalidCheck (error page, shown as Configuration);
 // linking conflicts are OAuthAccountNotLinked; a refusing SignIn callback
-// is AccessDenied.
+// is AccessDenied. The profile's email is stored and compared in its
+// NormalizeEmail form; one that NFKC would change beyond case (full-width
+// or other look-alike characters) is OAuthCallbackError with code
+// invalid_email.
 func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) {
 	ctx := rq.r.Context()
 	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
@@ -378,6 +381,10 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 	}
 	if res == nil || res.User.ID == "" {
 		a.oauthFailed(w, rq, p, StepProfile, OAuthCallbackError, errors.New("the profile has no account id"))
+		return
+	}
+	if res.User.Email, err = providerEmail(res.User.Email); err != nil {
+		a.oauthFailed(w, rq, p, StepProfile, OAuthCallbackError, &OAuthError{Provider: p.ID(), Step: StepProfile, Code: "invalid_email", Err: err})
 		return
 	}
 	in, target, err := a.oauthSignIn(ctx, rq, p, res)
