@@ -276,10 +276,8 @@ func (c Config) normalize() (Config, error) {
 			return c, configErr("two providers have the id %q; give one of them another id", id)
 		}
 		seen[id] = true
-		if v, ok := p.(interface{ Validate() error }); ok {
-			if err := v.Validate(); err != nil {
-				return c, configErr("provider %q: %v", id, err)
-			}
+		if err := validateProvider(p, ProviderSettings{Development: c.Development}); err != nil {
+			return c, configErr("provider %q: %v", id, err)
 		}
 		switch p.Type() {
 		case TypeCredentials:
@@ -383,6 +381,17 @@ func (c *Config) normalizeURL(env func(string) string) error {
 	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
 	if c.BasePath == "/" || strings.ContainsAny(c.BasePath, "?#%\\ ") {
 		return configErr("BasePath %q is not a path like /api/auth", c.BasePath)
+	}
+	return nil
+}
+
+// validateProvider runs the provider's own check, if it has one.
+func validateProvider(p Provider, s ProviderSettings) error {
+	switch v := p.(type) {
+	case ProviderValidator:
+		return v.ValidateProvider(s)
+	case interface{ Validate() error }:
+		return v.Validate()
 	}
 	return nil
 }
