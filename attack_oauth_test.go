@@ -19,7 +19,8 @@ import (
 )
 
 // Attacks on the OAuth engine and on what authgo stores from a provider:
-// look-alike email addresses and plain-http endpoints.
+// look-alike email addresses, plain-http endpoints, and sign-in requests
+// that try to rewrite the authorization request.
 
 // lookAlikes are addresses that NFKC folds into a plain ASCII address
 // (john@example.com, save the last) but that are other strings to the
@@ -239,5 +240,59 @@ func TestAttackPlainHTTPDiscoveredEndpointsRefused(t *testing.T) {
 				t.Errorf("no log line naming the discovery step, %s and https:\n%s", field, logs)
 			}
 		})
+	}
+}
+
+// TestAttackSignInQueryCannotRewriteAuthorization: query parameters of a
+// sign-in request were laid over the configured authorization parameters,
+// so ?scope=email&prompt=none reached the identity provider (and could
+// drop a configured acr_values=mfa). Configured parameters win; protocol
+// parameters never come from the request; other parameters (login_hint)
+// still pass through, as in Auth.js. The flow completes.
+func TestAttackSignInQueryCannotRewriteAuthorization(t *testing.T) {
+	m := startMockIdP(t)
+	p := mockOIDC(m, "mock", func(c *providers.OAuthConfig) {
+		c.AuthorizationParams = url.Values{"prompt": {"consent"}, "acr_values": {"mfa"}}
+	})
+	f := newOAuthFixture(t, withProviders(p))
+	attack := url.Values{
+		"scope": {"email"}, "prompt": {"none"}, "acr_values": {""}, "response_type": {"token"}, "client_id": {"evil"},
+		"redirect_uri": {"https://evil.example/cb"}, "code_challenge": {"x"}, "code_challenge_method": {"plain"},
+		"nonce": {"n"}, "state": {"s"}, "response_mode": {"fragment"}, "claims": {`{"id_token":{"email":null}}`},
+		"login_hint": {"mallory"}, "ui_locales": {"de"},
+	}
+	authURL := startSignIn(f, "mock", attack.Encode())
+	u, _ := url.Parse(authURL)
+	q := u.Query()
+	for k, want := range map[string]string{
+		"scope": "openid profile email", "prompt": "consent", "acr_values": "mfa", "response_type": "code",
+		"client_id": mockClientID, "redirect_uri": f.url("/api/auth/callback/mock"), "code_challenge_method": "S256",
+		"login_hint": "mallory", "ui_locales": "de",
+	} {
+		if got := q[k]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	for _, k := range []string{"code_challenge", "nonce", "state"} {
+		if v := q.Get(k); v == "" || v == attack.Get(k) {
+			t.Errorf("%s = %q: taken from the request", k, v)
+		}
+	}
+	for _, k := range []string{"response_mode", "claims"} {
+		if q.Has(k) {
+			t.Errorf("%s = %q reached the provider", k, q.Get(k))
+		}
+	}
+	if loc := location(t, f.get(authorizeAt(f, authURL))); loc != f.url("/dashboard") {
+		t.Fatalf("callback went to %q", loc)
+	}
+
+	// An OAuth 2 provider without a nonce or state check: the request
+	// cannot add them either, nor change the scope.
+	plain := mockOAuth2(m, "plain", func(c *providers.OAuthConfig) { c.Checks = []string{providers.CheckPKCE} })
+	g := newOAuthFixture(t, withProviders(plain))
+	q = mustQuery(t, startSignIn(g, "plain", "scope=admin&nonce=n&state=s&code_challenge=x"))
+	if q.Get("scope") != "read" || q.Has("nonce") || q.Has("state") || q.Get("code_challenge") == "x" {
+		t.Errorf("OAuth 2 authorization query %v", q)
 	}
 }

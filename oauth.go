@@ -72,8 +72,12 @@ type AuthorizationRequest struct {
 	Nonce         string
 	CodeChallenge string // S256 of the verifier
 	// Params are extra authorization parameters from the sign-in request
-	// (its query string), e.g. prompt or login_hint. They never override
-	// the protocol parameters.
+	// (its query string), e.g. prompt or login_hint, as Auth.js passes
+	// them. They never hold a protocol parameter (scope, response_type,
+	// client_id, redirect_uri, state, nonce, code_challenge,
+	// code_challenge_method, response_mode, claims, request, request_uri);
+	// a provider adds them only where it has no value of its own, so a
+	// configured parameter (prompt=consent, acr_values) always wins.
 	Params url.Values
 }
 
@@ -181,12 +185,14 @@ type statePayload struct {
 }
 
 // reservedAuthParams are the protocol parameters a sign-in request's query
-// may not set.
+// may not set, even where the flow leaves them out (no nonce check, no
+// scopes): they belong to the configuration and the checks. The sign-in
+// form's own fields are not authorization parameters either.
 var reservedAuthParams = map[string]bool{
-	"response_type": true, "client_id": true, "redirect_uri": true, "state": true,
+	"response_type": true, "client_id": true, "redirect_uri": true, "scope": true, "state": true,
 	"nonce": true, "code_challenge": true, "code_challenge_method": true,
-	"response_mode": true, "callbackUrl": true, "csrfToken": true, "client_secret": true,
-	"request": true, "request_uri": true,
+	"response_mode": true, "client_secret": true, "claims": true,
+	"request": true, "request_uri": true, "callbackUrl": true, "csrfToken": true,
 }
 
 // checkCookies returns the cookie options of the check cookies for p.
