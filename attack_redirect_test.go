@@ -51,18 +51,23 @@ func TestAttackForgedHostWithoutURLRefusedAtNew(t *testing.T) {
 	}
 }
 
+// oneEnv is an environment with the single variable key=value.
+func oneEnv(key, value string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		if k == key {
+			return value, true
+		}
+		return "", false
+	}
+}
+
 // TestForgedHostIgnoredWithURL: with a configured URL (as Config.URL or
 // AUTH_URL), a forged Host header changes nothing: /providers, the
 // sign-out redirect and error redirects all use the configured origin.
 func TestForgedHostIgnoredWithURL(t *testing.T) {
 	for name, cfg := range map[string]authgo.Config{
 		"Config.URL": {URL: "https://app.example/api/auth", LookupEnv: noEnv},
-		"AUTH_URL": {LookupEnv: func(k string) (string, bool) {
-			if k == "AUTH_URL" {
-				return "https://app.example/api/auth", true
-			}
-			return "", false
-		}},
+		"AUTH_URL":   {LookupEnv: oneEnv("AUTH_URL", "https://app.example/api/auth")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg.Secret = []string{testSecret}
@@ -72,6 +77,11 @@ func TestForgedHostIgnoredWithURL(t *testing.T) {
 			a.Handler().ServeHTTP(rec, evilHostRequest("GET", "https://app.example/api/auth/providers", nil))
 			if b := rec.Body.String(); rec.Code != 200 || strings.Contains(b, "evil") || !strings.Contains(b, `"signinUrl":"https://app.example/api/auth/signin/credentials"`) {
 				t.Errorf("/providers with a forged Host: %d %s", rec.Code, b)
+			}
+			rec = httptest.NewRecorder()
+			a.Handler().ServeHTTP(rec, evilHostRequest("GET", "https://app.example/api/auth/signin/credentials", nil))
+			if loc := rec.Header().Get("Location"); loc != "https://app.example/api/auth/error?error=Configuration" {
+				t.Errorf("error redirect with a forged Host: %d Location %q", rec.Code, loc)
 			}
 			req := signedInRequest(t, a, "https://app.example/")
 			tok := csrfFor(t, a)
@@ -95,14 +105,9 @@ func TestForgedHostIgnoredWithURL(t *testing.T) {
 // run. Both keep taking the origin from the request.
 func TestTrustHostAndDevelopmentAcceptHost(t *testing.T) {
 	for name, cfg := range map[string]authgo.Config{
-		"TrustHost":   {TrustHost: true, LookupEnv: noEnv},
-		"Development": {Development: true, LookupEnv: noEnv},
-		"AUTH_TRUST_HOST": {LookupEnv: func(k string) (string, bool) {
-			if k == "AUTH_TRUST_HOST" {
-				return "true", true
-			}
-			return "", false
-		}},
+		"TrustHost":       {TrustHost: true, LookupEnv: noEnv},
+		"Development":     {Development: true, LookupEnv: noEnv},
+		"AUTH_TRUST_HOST": {LookupEnv: oneEnv("AUTH_TRUST_HOST", "true")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg.Secret = []string{testSecret}

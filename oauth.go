@@ -307,6 +307,43 @@ func (a *Auth) openCheck(rq *request, o cookie.Options, p OAuthProvider, what st
 	return c.Value, nil
 }
 
+// verifyChecks runs the checks of a callback: the state parameter must be
+// the value of the state cookie (and a state JWE of this server, whose
+// payload it returns); the PKCE verifier and the nonce come from their
+// cookies into req. Any failure is a failed check (InvalidCheck).
+func (a *Auth) verifyChecks(rq *request, p OAuthProvider, checks OAuthChecks, req *CallbackRequest) (statePayload, error) {
+	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
+	var sp statePayload
+	if checks.State {
+		want, err := a.openCheck(rq, stateOpt, p, "state")
+		if err != nil {
+			return sp, err
+		}
+		got := req.Params.Get("state")
+		switch {
+		case got == "":
+			return sp, errors.New("state parameter missing")
+		case subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1:
+			return sp, errors.New("state parameter does not match the state cookie")
+		}
+		if err := a.codec.DecodeInto(got, stateSalt, &sp); err != nil {
+			return sp, fmt.Errorf("state parameter invalid: %w", err)
+		}
+	}
+	var err error
+	if checks.PKCE {
+		if req.CodeVerifier, err = a.openCheck(rq, pkceOpt, p, "pkce"); err != nil {
+			return sp, err
+		}
+	}
+	if checks.Nonce {
+		if req.Nonce, err = a.openCheck(rq, nonceOpt, p, "nonce"); err != nil {
+			return sp, err
+		}
+	}
+	return sp, nil
+}
+
 // finishOAuth completes an OAuth sign-in (GET|POST /callback/{provider}):
 // the IdP's error, the checks, the exchange at the provider, the SignIn
 // callback, linking, the session and the redirect. The check cookies are
@@ -346,35 +383,10 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		return
 	}
 	req := CallbackRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: params}
-	var sp statePayload
-	if checks.State {
-		want, err := a.openCheck(rq, stateOpt, p, "state")
-		if err == nil {
-			got := params.Get("state")
-			if got == "" {
-				err = errors.New("state parameter missing")
-			} else if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-				err = errors.New("state parameter does not match the state cookie")
-			} else if err = a.codec.DecodeInto(got, stateSalt, &sp); err != nil {
-				err = fmt.Errorf("state parameter invalid: %w", err)
-			}
-		}
-		if err != nil {
-			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
-			return
-		}
-	}
-	if checks.PKCE {
-		if req.CodeVerifier, err = a.openCheck(rq, pkceOpt, p, "pkce"); err != nil {
-			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
-			return
-		}
-	}
-	if checks.Nonce {
-		if req.Nonce, err = a.openCheck(rq, nonceOpt, p, "nonce"); err != nil {
-			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
-			return
-		}
+	sp, err := a.verifyChecks(rq, p, checks, &req)
+	if err != nil {
+		a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
+		return
 	}
 	if params.Get("code") == "" {
 		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, errors.New("callback without a code"))

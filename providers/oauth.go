@@ -302,17 +302,8 @@ func (o *OAuth) ValidateProvider(s authgo.ProviderSettings) error {
 	case c.ClientAuth != ClientSecretBasic && c.ClientAuth != ClientSecretPost && c.ClientAuth != ClientNone:
 		return fmt.Errorf("client auth %q is not client_secret_basic, client_secret_post or none", c.ClientAuth)
 	}
-	for _, e := range []struct{ name, u string }{{"Issuer", c.Issuer}, {"AuthorizationURL", c.AuthorizationURL}, {"TokenURL", c.TokenURL}, {"UserinfoURL", c.UserinfoURL}, {"EndSessionURL", c.EndSessionURL}} {
-		if e.u == "" {
-			continue
-		}
-		p, err := url.Parse(e.u)
-		switch {
-		case err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "":
-			return fmt.Errorf("%s %q is not an http(s) URL", e.name, e.u)
-		case p.Scheme == "http" && !s.Development && !loopbackHost(p.Hostname()):
-			return fmt.Errorf("%s %q is plain http: use https (http is accepted only on loopback hosts, or with authgo.Config.Development)", e.name, e.u)
-		}
+	if err := o.checkEndpoints(s.Development); err != nil {
+		return err
 	}
 	for _, ch := range c.Checks {
 		if ch != CheckPKCE && ch != CheckState && ch != CheckNonce {
@@ -321,6 +312,25 @@ func (o *OAuth) ValidateProvider(s authgo.ProviderSettings) error {
 	}
 	if slices.Contains(c.SigningAlgs, "none") {
 		return errors.New(`signing algorithm "none" is never accepted`)
+	}
+	return nil
+}
+
+// checkEndpoints requires every configured endpoint to be an https URL, or
+// an http one on a loopback host or in development.
+func (o *OAuth) checkEndpoints(development bool) error {
+	c := o.cfg
+	for _, e := range []struct{ name, u string }{{"Issuer", c.Issuer}, {"AuthorizationURL", c.AuthorizationURL}, {"TokenURL", c.TokenURL}, {"UserinfoURL", c.UserinfoURL}, {"EndSessionURL", c.EndSessionURL}} {
+		if e.u == "" {
+			continue
+		}
+		p, err := url.Parse(e.u)
+		switch {
+		case err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "":
+			return fmt.Errorf("%s %q is not an http(s) URL", e.name, e.u)
+		case p.Scheme == "http" && !development && !loopbackHost(p.Hostname()):
+			return fmt.Errorf("%s %q is plain http: use https (http is accepted only on loopback hosts, or with authgo.Config.Development)", e.name, e.u)
+		}
 	}
 	return nil
 }
