@@ -3,6 +3,7 @@ package authgo
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -199,6 +200,11 @@ func validHost(h string) bool {
 
 // Handler returns the http.Handler of the Auth.js endpoints. Mount it at
 // the base path, e.g. mux.Handle("/api/auth/", auth.Handler()).
+//
+// A POST body may hold at most MaxBodyBytes (64 KiB); a larger one is
+// answered 413. A callbackUrl parameter (query or body) that is not a path
+// or an http(s) URL fails the request, as in Auth.js; a callback-url
+// cookie with such a value is ignored and cleared.
 func (a *Auth) Handler() http.Handler { return http.HandlerFunc(a.serveHTTP) }
 
 func (a *Auth) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -227,6 +233,10 @@ func (a *Auth) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		f, err := parseBody(w, r)
 		if err != nil {
 			a.log.InfoContext(r.Context(), "authgo: unreadable request body", "action", action, "err", err)
+			if errors.Is(err, errBodyTooLarge) {
+				bodyTooLarge(w, r)
+				return
+			}
 			if action == "session" {
 				writeJSON(w, http.StatusBadRequest, nil)
 				return
@@ -240,6 +250,7 @@ func (a *Auth) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		a.configurationFailure(w, rq, err)
 		return
 	}
+	a.clearBadCallbackCookie(w, rq)
 	a.route(w, rq)
 }
 

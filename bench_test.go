@@ -15,6 +15,7 @@ import (
 func benchAuth(b *testing.B, mutate func(*authgo.Config)) (*authgo.Auth, *http.Request) {
 	cfg := authgo.Config{
 		Secret:    []string{testSecret},
+		URL:       "http://localhost/api/auth",
 		Providers: []authgo.Provider{testCredentials()},
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LookupEnv: noEnv,

@@ -17,8 +17,8 @@ import (
 )
 
 // Config configures an Auth. The zero value of every field is a documented
-// default; only a secret (or AUTH_SECRET) and at least one provider are
-// required.
+// default; a secret (or AUTH_SECRET), at least one provider, and URL (or
+// AUTH_URL) or TrustHost (or AUTH_TRUST_HOST) are required.
 type Config struct {
 	// Secret encrypts session tokens and binds CSRF tokens. Secret[0]
 	// encrypts; every element decrypts, so a new secret can be put first
@@ -31,22 +31,31 @@ type Config struct {
 	// AllowShortSecret accepts secrets under 32 bytes, e.g. to share the
 	// existing, shorter secret of a Next.js app. Prefer a long secret.
 	AllowShortSecret bool
-	// Development allows running without a secret: a random one is made at
-	// New (sessions then end when the process does) and a warning logged.
-	// Never set it in production.
+	// Development is for local runs (Auth.js's NODE_ENV !== "production").
+	// It allows running without a secret (a random one is made at New, so
+	// sessions end when the process does, and a warning logged), without
+	// URL or TrustHost (the origin comes from the Host header), and with
+	// plain-http OAuth endpoints on any host. Default false. Never set it
+	// in production.
 	Development bool
 
 	// URL is the public URL of the auth endpoints, e.g.
 	// https://example.com/api/auth; its origin is used for redirects and
-	// provider callback URLs, its path as BasePath. Default: AUTH_URL,
-	// NEXTAUTH_URL; when unset, the origin comes from each request (Host
-	// header and TLS, or the X-Forwarded-* headers when TrustHost is set).
+	// provider callback URLs (whatever Host header a request carries), its
+	// path as BasePath. Default: AUTH_URL, else NEXTAUTH_URL.
+	//
+	// New requires URL or TrustHost (or Development): without either, a
+	// forged Host header would choose the URLs authgo builds, and New
+	// fails, as Auth.js answers UntrustedHost.
 	URL string
 	// BasePath is where Handler is mounted. Default "/api/auth", or the
 	// path of URL.
 	BasePath string
-	// TrustHost trusts X-Forwarded-Host and X-Forwarded-Proto from the
-	// proxy in front of the app. Default: AUTH_TRUST_HOST.
+	// TrustHost takes the origin of each request from its Host header and
+	// TLS, or from X-Forwarded-Host and X-Forwarded-Proto when present: set
+	// it when no single URL fits (several host names) and a proxy you
+	// control sets or checks those headers. Unused when URL is set.
+	// Default: AUTH_TRUST_HOST (1, true or yes), else false.
 	TrustHost bool
 
 	// Providers are the ways to sign in, in the order the sign-in page
@@ -249,34 +258,8 @@ func (c Config) normalize() (Config, error) {
 		}
 	}
 
-	// URL and base path.
-	if c.URL == "" {
-		c.URL = env("AUTH_URL")
-		if c.URL == "" {
-			c.URL = env("NEXTAUTH_URL")
-		}
-	}
-	if c.URL != "" {
-		u, err := url.Parse(c.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return c, configErr("URL %q is not an http(s) URL like https://example.com/api/auth: set Config.URL or AUTH_URL to the public URL of the auth endpoints", c.URL)
-		}
-		if p := strings.TrimRight(u.Path, "/"); p != "" && c.BasePath == "" {
-			c.BasePath = p
-		}
-	}
-	if !c.TrustHost {
-		switch strings.ToLower(env("AUTH_TRUST_HOST")) {
-		case "1", "true", "yes":
-			c.TrustHost = true
-		}
-	}
-	if c.BasePath == "" {
-		c.BasePath = defaultBasePath
-	}
-	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
-	if c.BasePath == "/" || strings.ContainsAny(c.BasePath, "?#%\\ ") {
-		return c, configErr("BasePath %q is not a path like /api/auth", c.BasePath)
+	if err := c.normalizeURL(env); err != nil {
+		return c, err
 	}
 
 	// Providers.
@@ -293,10 +276,8 @@ func (c Config) normalize() (Config, error) {
 			return c, configErr("two providers have the id %q; give one of them another id", id)
 		}
 		seen[id] = true
-		if v, ok := p.(interface{ Validate() error }); ok {
-			if err := v.Validate(); err != nil {
-				return c, configErr("provider %q: %v", id, err)
-			}
+		if err := validateProvider(p, ProviderSettings{Development: c.Development}); err != nil {
+			return c, configErr("provider %q: %v", id, err)
 		}
 		switch p.Type() {
 		case TypeCredentials:
@@ -360,6 +341,59 @@ func (c Config) normalize() (Config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// normalizeURL fills URL and TrustHost from AUTH_URL (NEXTAUTH_URL) and
+// AUTH_TRUST_HOST, sets BasePath from URL's path, and refuses a Config that
+// would take its origin from a Host header nobody vouches for.
+func (c *Config) normalizeURL(env func(string) string) error {
+	if c.URL == "" {
+		c.URL = env("AUTH_URL")
+		if c.URL == "" {
+			c.URL = env("NEXTAUTH_URL")
+		}
+	}
+	if c.URL != "" {
+		u, err := url.Parse(c.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return configErr("URL %q is not an http(s) URL like https://example.com/api/auth: set Config.URL or AUTH_URL to the public URL of the auth endpoints", c.URL)
+		}
+		if p := strings.TrimRight(u.Path, "/"); p != "" && c.BasePath == "" {
+			c.BasePath = p
+		}
+	}
+	if !c.TrustHost {
+		switch strings.ToLower(env("AUTH_TRUST_HOST")) {
+		case "1", "true", "yes":
+			c.TrustHost = true
+		}
+	}
+	if c.URL == "" && !c.TrustHost && !c.Development {
+		// Auth.js answers every request of such an app with UntrustedHost;
+		// refusing it here says so before the first request.
+		return configErr("no public URL (UntrustedHost): set Config.URL or AUTH_URL to the public URL of the auth endpoints, e.g. https://example.com/api/auth; " +
+			"or, behind a proxy you control that sets the Host header (and X-Forwarded-Host), set Config.TrustHost or AUTH_TRUST_HOST=true. " +
+			"Without either, a forged Host header would choose the URLs authgo builds (provider callback URLs, redirects). Config.Development trusts the Host header for local runs")
+	}
+	if c.BasePath == "" {
+		c.BasePath = defaultBasePath
+	}
+	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
+	if c.BasePath == "/" || strings.ContainsAny(c.BasePath, "?#%\\ ") {
+		return configErr("BasePath %q is not a path like /api/auth", c.BasePath)
+	}
+	return nil
+}
+
+// validateProvider runs the provider's own check, if it has one.
+func validateProvider(p Provider, s ProviderSettings) error {
+	switch v := p.(type) {
+	case ProviderValidator:
+		return v.ValidateProvider(s)
+	case interface{ Validate() error }:
+		return v.Validate()
+	}
+	return nil
 }
 
 // emit tells an event handler (if one is set) what happened, logging (never

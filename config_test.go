@@ -31,6 +31,9 @@ func TestConfigMistakesFailAtNew(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.cfg.LookupEnv = noEnv
+			if c.cfg.URL == "" {
+				c.cfg.URL = "https://app.example/api/auth"
+			}
 			_, err := authgo.New(c.cfg)
 			var ce *authgo.ConfigError
 			if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
@@ -74,7 +77,7 @@ func TestDevelopmentModeWithoutSecret(t *testing.T) {
 }
 
 func TestAllowShortSecret(t *testing.T) {
-	if _, err := authgo.New(authgo.Config{Secret: []string{"short-but-shared"}, AllowShortSecret: true, Providers: []authgo.Provider{credentialsFunc(nil)}, LookupEnv: noEnv}); err != nil {
+	if _, err := authgo.New(authgo.Config{Secret: []string{"short-but-shared"}, AllowShortSecret: true, URL: "https://app.example/api/auth", Providers: []authgo.Provider{credentialsFunc(nil)}, LookupEnv: noEnv}); err != nil {
 		t.Fatal(err)
 	}
 }

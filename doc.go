@@ -7,9 +7,12 @@
 // # Setting up
 //
 // New checks a Config and returns an Auth. A secret (Config.Secret or
-// AUTH_SECRET) and at least one provider are all it needs:
+// AUTH_SECRET), the public URL of the endpoints (Config.URL or AUTH_URL;
+// or TrustHost behind a proxy that sets the Host header) and at least one
+// provider are all it needs:
 //
 //	auth, err := authgo.New(authgo.Config{
+//		URL: "https://example.com/api/auth", // or AUTH_URL
 //		Providers: []authgo.Provider{
 //			providers.Credentials(providers.CredentialsConfig{Authorize: checkPassword}),
 //			providers.GitHub(providers.Options{ClientID: id, ClientSecret: secret}),
@@ -20,7 +23,9 @@
 // Handler serves the Auth.js endpoints under the base path: the sign-in
 // page (/api/auth/signin), GET /api/auth/session, sign-out, the OAuth
 // callbacks. Mistakes in the Config fail at New with a *ConfigError that
-// says what to set.
+// says what to set. Without URL or TrustHost, New fails as Auth.js answers
+// UntrustedHost: the URLs authgo builds would otherwise follow whatever
+// Host header a client sends (Development lifts this for local runs).
 //
 // # Reading the session
 //

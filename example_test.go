@@ -30,8 +30,12 @@ func checkPassword(_ context.Context, email, pw string) (*authgo.User, error) {
 // A net/http app with email + password sign-in, the Auth.js endpoints under
 // /api/auth and a page that needs a session.
 func Example() {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux) // the app, listening at srv.URL
+	defer srv.Close()
 	auth, err := authgo.New(authgo.Config{
 		Secret: []string{exampleSecret}, // default: AUTH_SECRET
+		URL:    srv.URL + "/api/auth",   // default: AUTH_URL
 		Providers: []authgo.Provider{
 			providers.Credentials(providers.CredentialsConfig{
 				Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
@@ -43,7 +47,6 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	mux := http.NewServeMux()
 	mux.Handle("/api/auth/", auth.Handler()) // sign-in page: /api/auth/signin
 	mux.Handle("/dashboard", auth.RequireAuth(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, _ := auth.Session(w, r)
@@ -51,8 +54,6 @@ func Example() {
 	})))
 
 	// What a browser does: ask for a page, get sent to sign in, post the form.
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
 	browser := newBrowser()
 	resp, _ := browser.Get(srv.URL + "/dashboard")
 	fmt.Println(resp.StatusCode, resp.Header.Get("Location"))
@@ -82,7 +83,7 @@ func ExampleNew() {
 // The app's own login form handler signs the user in with Auth.SignIn and
 // shows what went wrong — the "server action" of Auth.js.
 func ExampleAuth_SignIn() {
-	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, Providers: []authgo.Provider{
+	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, URL: "http://localhost/api/auth", Providers: []authgo.Provider{
 		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
 			return checkPassword(ctx, c["email"], c["password"])
 		}}),
@@ -119,7 +120,7 @@ func ExampleAuth_SignIn() {
 // Middleware reads the session once per request and guards whole areas;
 // handlers check roles again before they change anything.
 func ExampleAuth_Middleware() {
-	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, Providers: []authgo.Provider{
+	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, URL: "https://example.com/api/auth", Providers: []authgo.Provider{
 		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
 			return checkPassword(ctx, c["email"], c["password"])
 		}}),

@@ -1,6 +1,7 @@
 package authgo
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -58,10 +59,10 @@ func FuzzParseBody(f *testing.F) {
 }
 
 func TestParseBodyLimits(t *testing.T) {
-	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", maxBodyBytes+1)))
+	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", MaxBodyBytes+1)))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if _, err := parseBody(httptest.NewRecorder(), r); err == nil {
-		t.Fatal("oversized body accepted")
+	if _, err := parseBody(httptest.NewRecorder(), r); !errors.Is(err, errBodyTooLarge) {
+		t.Fatalf("oversized body: %v, want errBodyTooLarge", err)
 	}
 	r = httptest.NewRequest("POST", "/", http.NoBody)
 	if b, err := parseBody(httptest.NewRecorder(), r); err != nil || len(b.values) != 0 {

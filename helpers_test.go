@@ -61,19 +61,24 @@ func newFixture(t *testing.T, mutate func(*authgo.Config)) *fixture {
 		Logger:    slog.New(slog.NewTextHandler(&lockedWriter{b: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		LookupEnv: func(string) (string, bool) { return "", false },
 	}
+	// The server starts first so that its address can be the Config's
+	// URL, as an app deployed at one address configures it.
+	var mux http.ServeMux
+	f.srv = httptest.NewServer(&mux)
+	t.Cleanup(f.srv.Close)
 	if mutate != nil {
 		mutate(&cfg)
+	}
+	if cfg.URL == "" && !cfg.TrustHost && !cfg.Development {
+		cfg.URL = f.srv.URL
 	}
 	a, err := authgo.New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	f.auth = a
-	mux := http.NewServeMux()
 	mux.Handle(a.BasePath()+"/", a.Handler())
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "home") })
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
 	jar, _ := cookiejar.New(nil)
 	f.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return f

@@ -56,8 +56,7 @@ func accountOf(p OAuthProvider, res *OAuthResult) *Account {
 //     when the adapter is an adapter.UserAccountCreator.
 func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p OAuthProvider, res *OAuthResult) (signedIn, string, error) {
 	acct := accountOf(p, res)
-	user := res.User
-	user.Email = strings.ToLower(strings.TrimSpace(user.Email))
+	user := res.User // its Email is canonical: see providerEmail
 	user.EmailVerified = nil
 	ad := a.cfg.Adapter
 	if ad == nil {

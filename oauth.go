@@ -72,8 +72,12 @@ type AuthorizationRequest struct {
 	Nonce         string
 	CodeChallenge string // S256 of the verifier
 	// Params are extra authorization parameters from the sign-in request
-	// (its query string), e.g. prompt or login_hint. They never override
-	// the protocol parameters.
+	// (its query string), e.g. prompt or login_hint, as Auth.js passes
+	// them. They never hold a protocol parameter (scope, response_type,
+	// client_id, redirect_uri, state, nonce, code_challenge,
+	// code_challenge_method, response_mode, claims, request, request_uri);
+	// a provider adds them only where it has no value of its own, so a
+	// configured parameter (prompt=consent, acr_values) always wins.
 	Params url.Values
 }
 
@@ -181,12 +185,14 @@ type statePayload struct {
 }
 
 // reservedAuthParams are the protocol parameters a sign-in request's query
-// may not set.
+// may not set, even where the flow leaves them out (no nonce check, no
+// scopes): they belong to the configuration and the checks. The sign-in
+// form's own fields are not authorization parameters either.
 var reservedAuthParams = map[string]bool{
-	"response_type": true, "client_id": true, "redirect_uri": true, "state": true,
+	"response_type": true, "client_id": true, "redirect_uri": true, "scope": true, "state": true,
 	"nonce": true, "code_challenge": true, "code_challenge_method": true,
-	"response_mode": true, "callbackUrl": true, "csrfToken": true, "client_secret": true,
-	"request": true, "request_uri": true,
+	"response_mode": true, "client_secret": true, "claims": true,
+	"request": true, "request_uri": true, "callbackUrl": true, "csrfToken": true,
 }
 
 // checkCookies returns the cookie options of the check cookies for p.
@@ -301,6 +307,43 @@ func (a *Auth) openCheck(rq *request, o cookie.Options, p OAuthProvider, what st
 	return c.Value, nil
 }
 
+// verifyChecks runs the checks of a callback: the state parameter must be
+// the value of the state cookie (and a state JWE of this server, whose
+// payload it returns); the PKCE verifier and the nonce come from their
+// cookies into req. Any failure is a failed check (InvalidCheck).
+func (a *Auth) verifyChecks(rq *request, p OAuthProvider, checks OAuthChecks, req *CallbackRequest) (statePayload, error) {
+	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
+	var sp statePayload
+	if checks.State {
+		want, err := a.openCheck(rq, stateOpt, p, "state")
+		if err != nil {
+			return sp, err
+		}
+		got := req.Params.Get("state")
+		switch {
+		case got == "":
+			return sp, errors.New("state parameter missing")
+		case subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1:
+			return sp, errors.New("state parameter does not match the state cookie")
+		}
+		if err := a.codec.DecodeInto(got, stateSalt, &sp); err != nil {
+			return sp, fmt.Errorf("state parameter invalid: %w", err)
+		}
+	}
+	var err error
+	if checks.PKCE {
+		if req.CodeVerifier, err = a.openCheck(rq, pkceOpt, p, "pkce"); err != nil {
+			return sp, err
+		}
+	}
+	if checks.Nonce {
+		if req.Nonce, err = a.openCheck(rq, nonceOpt, p, "nonce"); err != nil {
+			return sp, err
+		}
+	}
+	return sp, nil
+}
+
 // finishOAuth completes an OAuth sign-in (GET|POST /callback/{provider}):
 // the IdP's error, the checks, the exchange at the provider, the SignIn
 // callback, linking, the session and the redirect. The check cookies are
@@ -311,7 +354,10 @@ func (a *Auth) openCheck(rq *request, o cookie.Options, p OAuthProvider, what st
 // page); a missing, forged, expired or foreign check cookie, a state or
 // nonce mismatch is InvalidCheck (error page, shown as Configuration);
 // linking conflicts are OAuthAccountNotLinked; a refusing SignIn callback
-// is AccessDenied.
+// is AccessDenied. The profile's email is stored and compared in its
+// NormalizeEmail form; one that NFKC would change beyond case (full-width
+// or other look-alike characters) is OAuthCallbackError with code
+// invalid_email.
 func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) {
 	ctx := rq.r.Context()
 	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
@@ -337,35 +383,10 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		return
 	}
 	req := CallbackRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: params}
-	var sp statePayload
-	if checks.State {
-		want, err := a.openCheck(rq, stateOpt, p, "state")
-		if err == nil {
-			got := params.Get("state")
-			if got == "" {
-				err = errors.New("state parameter missing")
-			} else if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-				err = errors.New("state parameter does not match the state cookie")
-			} else if err = a.codec.DecodeInto(got, stateSalt, &sp); err != nil {
-				err = fmt.Errorf("state parameter invalid: %w", err)
-			}
-		}
-		if err != nil {
-			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
-			return
-		}
-	}
-	if checks.PKCE {
-		if req.CodeVerifier, err = a.openCheck(rq, pkceOpt, p, "pkce"); err != nil {
-			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
-			return
-		}
-	}
-	if checks.Nonce {
-		if req.Nonce, err = a.openCheck(rq, nonceOpt, p, "nonce"); err != nil {
-			a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
-			return
-		}
+	sp, err := a.verifyChecks(rq, p, checks, &req)
+	if err != nil {
+		a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
+		return
 	}
 	if params.Get("code") == "" {
 		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, errors.New("callback without a code"))
@@ -378,6 +399,10 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 	}
 	if res == nil || res.User.ID == "" {
 		a.oauthFailed(w, rq, p, StepProfile, OAuthCallbackError, errors.New("the profile has no account id"))
+		return
+	}
+	if res.User.Email, err = providerEmail(res.User.Email); err != nil {
+		a.oauthFailed(w, rq, p, StepProfile, OAuthCallbackError, &OAuthError{Provider: p.ID(), Step: StepProfile, Code: "invalid_email", Err: err})
 		return
 	}
 	in, target, err := a.oauthSignIn(ctx, rq, p, res)
@@ -396,7 +421,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
 	a.log.InfoContext(ctx, "authgo: oauth sign-in", "provider", p.ID(), "new_user", in.isNewUser)
 	cb := a.callbackURL(rq)
-	if sp.CallbackURL != "" && cookie.Value(rq.r, rq.cookies.CallbackURL.Name) == "" {
+	if sp.CallbackURL != "" && callbackCookie(rq) == "" {
 		cb = a.redirectTarget(ctx, rq, sp.CallbackURL)
 	}
 	if in.isNewUser && a.cfg.Pages.NewUser != "" {

@@ -62,3 +62,19 @@ type CredentialsProvider interface {
 type IdentifierField interface {
 	IdentifierField() string
 }
+
+// ProviderSettings are the parts of a Config that a provider's own checks
+// depend on.
+type ProviderSettings struct {
+	// Development is Config.Development: a provider may accept what it
+	// refuses in production, such as plain-http endpoints on any host.
+	Development bool
+}
+
+// ProviderValidator is implemented by providers that check their own
+// configuration. New calls ValidateProvider with the settings of its
+// Config and fails with the error it returns; a provider without it but
+// with a Validate() error method is checked by that.
+type ProviderValidator interface {
+	ValidateProvider(s ProviderSettings) error
+}

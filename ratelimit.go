@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/authgo/authgo/ratelimit"
@@ -151,9 +150,10 @@ func (g *loginGuard) succeed(ctx context.Context) {
 }
 
 // normalizeIdentifier folds an identifier the way emails are compared, so
-// "Ada@Example.com " and "ada@example.com" share one budget.
+// "Ada@Example.com ", "ＡＤＡ@example.com" and "ada@example.com" share one
+// budget.
 func normalizeIdentifier(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = foldIdentifier(s)
 	if len(s) > 320 {
 		s = s[:320]
 	}

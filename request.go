@@ -17,9 +17,12 @@ import (
 	"github.com/authgo/authgo/internal/cookie"
 )
 
-// maxBodyBytes bounds a request body. Sign-in forms and session updates are
-// small; a larger body is refused before it is read.
-const maxBodyBytes = 64 << 10
+// MaxBodyBytes is the largest request body the auth endpoints read: 64 KiB.
+// Sign-in forms and session updates are far smaller. A POST with a larger
+// body is answered 413 Request Entity Too Large (JSON
+// {"error":"RequestTooLarge","maxBytes":65536} for API clients, plain text
+// for browsers) without reading more of it than the limit.
+const MaxBodyBytes = 64 << 10
 
 // body is a parsed POST body: form-urlencoded or JSON. Values holds every
 // member that is a string (or a number or boolean, formatted); raw holds
@@ -40,24 +43,30 @@ func (b *body) get(k string) string {
 // errUnsupportedBody is returned for a body that is neither JSON nor a form.
 var errUnsupportedBody = errors.New("body must be application/json or application/x-www-form-urlencoded")
 
+// errBodyTooLarge is returned for a body of more than MaxBodyBytes.
+var errBodyTooLarge = fmt.Errorf("body larger than %d bytes", MaxBodyBytes)
+
 // parseBody reads r's body as Auth.js's getBody does: JSON or a
-// form-urlencoded form, at most maxBodyBytes. An empty body is an empty
-// form.
+// form-urlencoded form, at most MaxBodyBytes (errBodyTooLarge past it, as
+// soon as Content-Length says so). An empty body is an empty form.
 func parseBody(w http.ResponseWriter, r *http.Request) (*body, error) {
 	b := &body{values: map[string]string{}}
 	if r.Body == nil || r.Body == http.NoBody {
 		return b, nil
+	}
+	if r.ContentLength > MaxBodyBytes {
+		return nil, errBodyTooLarge
 	}
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if ct != "" && err != nil {
 		return nil, errUnsupportedBody
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, fmt.Errorf("body larger than %d bytes", maxBodyBytes)
+			return nil, errBodyTooLarge
 		}
 		return nil, err
 	}
@@ -110,6 +119,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// bodyTooLarge answers a POST whose body is over MaxBodyBytes: 413, as JSON
+// for API clients, as plain text for browsers. It is the client's mistake,
+// not the server's configuration, so no error redirect.
+func bodyTooLarge(w http.ResponseWriter, r *http.Request) {
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": "RequestTooLarge", "maxBytes": MaxBodyBytes})
+		return
+	}
+	http.Error(w, fmt.Sprintf("Request body too large: the limit is %d bytes.", MaxBodyBytes), http.StatusRequestEntityTooLarge)
 }
 
 // noStore marks a response as private and never cached, as Auth.js marks
@@ -306,10 +326,10 @@ func callbackURLParam(rq *request) string {
 }
 
 // checkCallbackURLParam refuses, as Auth.js's assertConfig does, a
-// callbackUrl in the query or the cookie that is not a path or an http(s)
-// URL (javascript:, data:, …).
+// callbackUrl in the query or the body that is not a path or an http(s)
+// URL (javascript:, data:, …): the client sent it itself.
 func (a *Auth) checkCallbackURLParam(rq *request) error {
-	for _, v := range []string{rq.r.URL.Query().Get("callbackUrl"), cookie.Value(rq.r, rq.cookies.CallbackURL.Name)} {
+	for _, v := range []string{rq.r.URL.Query().Get("callbackUrl"), rq.form.get("callbackUrl")} {
 		if v != "" && !isHTTPURL(v, rq.origin) {
 			return errorf(InvalidCallbackURL, "callbackUrl is not an http(s) URL")
 		}
@@ -317,8 +337,31 @@ func (a *Auth) checkCallbackURLParam(rq *request) error {
 	return nil
 }
 
+// callbackCookie returns the callback-url cookie of rq, or "" when it is
+// not a path or an http(s) URL. authgo only ever writes checked URLs there,
+// so a javascript: value was planted (by a sibling subdomain, or an
+// injected Set-Cookie); Auth.js answers every request with a 500 until it
+// is cleared, which would let whoever planted it lock the user out.
+func callbackCookie(rq *request) string {
+	v := cookie.Value(rq.r, rq.cookies.CallbackURL.Name)
+	if v != "" && !isHTTPURL(v, rq.origin) {
+		return ""
+	}
+	return v
+}
+
+// clearBadCallbackCookie deletes a callback-url cookie that callbackCookie
+// ignores.
+func (a *Auth) clearBadCallbackCookie(w http.ResponseWriter, rq *request) {
+	name := rq.cookies.CallbackURL.Name
+	if cookie.Value(rq.r, name) != "" && callbackCookie(rq) == "" {
+		a.log.WarnContext(rq.r.Context(), "authgo: callback-url cookie is not an http(s) URL; cleared", "action", rq.action)
+		http.SetCookie(w, rq.cookies.CallbackURL.Expired(name))
+	}
+}
+
 // configurationFailure answers a request that fails Auth.js's assertConfig
-// (an invalid callbackUrl) as Auth.js does: GET requests for a page get the
+// (an invalid callbackUrl parameter) as Auth.js does: GET requests for a page get the
 // error page with Configuration (500), or a redirect to Pages.Error; every
 // other request gets 500 JSON with a plain message.
 func (a *Auth) configurationFailure(w http.ResponseWriter, rq *request, err error) {
@@ -412,12 +455,12 @@ func (a *Auth) redirectTarget(ctx context.Context, rq *request, target string) s
 }
 
 // callbackURL returns where to send the user after this action: the
-// callbackUrl parameter, else the callback-url cookie, else the origin,
+// callbackUrl parameter, else a valid callback-url cookie, else the origin,
 // passed through the redirect check.
 func (a *Auth) callbackURL(rq *request) string {
 	v := callbackURLParam(rq)
 	if v == "" {
-		v = cookie.Value(rq.r, rq.cookies.CallbackURL.Name)
+		v = callbackCookie(rq)
 	}
 	if v == "" {
 		return rq.origin
@@ -431,7 +474,7 @@ func (a *Auth) callbackURL(rq *request) string {
 func (a *Auth) rememberCallbackURL(w http.ResponseWriter, rq *request) string {
 	param := callbackURLParam(rq)
 	target := a.callbackURL(rq)
-	if param != "" && cookie.Value(rq.r, rq.cookies.CallbackURL.Name) != target {
+	if param != "" && callbackCookie(rq) != target {
 		http.SetCookie(w, rq.cookies.CallbackURL.Cookie(target, time.Time{}))
 	}
 	return target

@@ -22,6 +22,7 @@ func TestSessionCrossesSubdomainsToSatellite(t *testing.T) {
 	shared := authgo.CookiesConfig{Domain: "example.test"}
 	main := mustNew(t, authgo.Config{
 		Secret:    []string{testSecret},
+		URL:       "http://auth.example.test/api/auth",
 		Cookies:   shared,
 		Providers: []authgo.Provider{testCredentials()},
 		Callbacks: authgo.Callbacks{Redirect: authgo.AllowRedirectHosts(".example.test")},
@@ -29,6 +30,7 @@ func TestSessionCrossesSubdomainsToSatellite(t *testing.T) {
 	})
 	sat := mustNew(t, authgo.Config{
 		Secret:    []string{testSecret},
+		URL:       "http://app.example.test/api/auth",
 		Cookies:   shared,
 		Satellite: &authgo.SatelliteConfig{SignInURL: "http://auth.example.test/api/auth/signin"},
 		LookupEnv: noEnv,

@@ -1,6 +1,7 @@
 package authgo
 
 import (
+	"errors"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -19,11 +20,17 @@ const (
 // NormalizeEmail returns the canonical form of an email address as the
 // user typed it: NFKC-normalised, trimmed and lower-cased, as Auth.js
 // normalises the identifiers of its email provider, so "Ada@Example.COM "
-// and "ada@example.com" name one account. ok is false when the result is
+// and "ada@example.com" name one account. NFKC comes before any check, so
+// full-width letters and a full-width ＠ are folded first (the bypass of
+// Auth.js advisory GHSA-7rqj-j65f-68wh). ok is false when the result is
 // not a plain address (local@domain, no display name, no quotes, no
 // comments) of at most 254 bytes.
+//
+// authgo uses it on every path that stores or looks up an address:
+// credentials fields of type email, the users Authorize returns, OAuth
+// profiles (see Auth.Handler) and the rate-limit identifier.
 func NormalizeEmail(s string) (email string, ok bool) {
-	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+	s = foldIdentifier(s)
 	if s == "" || len(s) > maxEmailBytes || !utf8.ValidString(s) || strings.ContainsAny(s, "\"(),:;<>[\\]") {
 		return s, false
 	}
@@ -44,6 +51,33 @@ func NormalizeEmail(s string) (email string, ok bool) {
 		return s, false
 	}
 	return s, true
+}
+
+// foldIdentifier is the one folding of emails and sign-in identifiers:
+// NFKC, then trimmed and lower-cased.
+func foldIdentifier(s string) string {
+	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+}
+
+// providerEmail returns the canonical form of an email address an identity
+// provider vouches for, or "" for none. The provider verified the string
+// it sent: one that NFKC changes beyond case, surrounding space and
+// canonically equivalent forms (full-width letters, a full-width ＠,
+// ligatures, circled or mathematical letters) is another string than the
+// one authgo would store, so it is refused rather than folded into the
+// address of an existing user, or stored as a look-alike of one.
+func providerEmail(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	email, ok := NormalizeEmail(raw)
+	if !ok {
+		return "", errors.New("the profile's email address is not a plain address")
+	}
+	if email != strings.ToLower(strings.TrimSpace(norm.NFC.String(raw))) {
+		return "", errors.New("the profile's email address holds look-alike characters that NFKC folds (full-width, ligature, …)")
+	}
+	return email, nil
 }
 
 // validateCredentials checks the fields of a credentials sign-in by their

@@ -68,7 +68,9 @@ func FromEnv(lookup func(string) (string, bool)) ([]authgo.Provider, error) {
 			errs = append(errs, fmt.Errorf("%s: %s_SECRET is set but %s_ID is not", id, env, env))
 			return
 		}
-		if err := p.Validate(); err != nil {
+		// The https rule depends on authgo.Config.Development, which New
+		// knows and applies; here everything else is checked.
+		if err := p.ValidateProvider(authgo.ProviderSettings{Development: true}); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 			return
 		}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -270,8 +272,19 @@ func (o *OAuth) AllowDangerousEmailAccountLinking() bool {
 	return o.cfg.AllowDangerousEmailAccountLinking
 }
 
-// Validate reports a provider that cannot work; authgo.New calls it.
-func (o *OAuth) Validate() error {
+// Validate reports a provider that cannot work, as production would see
+// it: ValidateProvider with no settings.
+func (o *OAuth) Validate() error { return o.ValidateProvider(authgo.ProviderSettings{}) }
+
+// ValidateProvider reports a provider that cannot work; authgo.New calls
+// it with the settings of its Config. Every endpoint (Issuer,
+// AuthorizationURL, TokenURL, UserinfoURL, EndSessionURL) must be an https
+// URL: codes, tokens and the client secret cross these connections. Plain
+// http is accepted on loopback hosts (127.0.0.0/8, ::1, localhost) and,
+// for any host, in development (authgo.Config.Development). The endpoints
+// an OIDC discovery document names are held to the same rule when
+// discovered (see discover).
+func (o *OAuth) ValidateProvider(s authgo.ProviderSettings) error {
 	c := o.cfg
 	switch {
 	case c.ClientID == "":
@@ -289,14 +302,8 @@ func (o *OAuth) Validate() error {
 	case c.ClientAuth != ClientSecretBasic && c.ClientAuth != ClientSecretPost && c.ClientAuth != ClientNone:
 		return fmt.Errorf("client auth %q is not client_secret_basic, client_secret_post or none", c.ClientAuth)
 	}
-	for _, u := range []string{c.Issuer, c.AuthorizationURL, c.TokenURL, c.UserinfoURL, c.EndSessionURL} {
-		if u == "" {
-			continue
-		}
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			return fmt.Errorf("%q is not an http(s) URL", u)
-		}
+	if err := o.checkEndpoints(s.Development); err != nil {
+		return err
 	}
 	for _, ch := range c.Checks {
 		if ch != CheckPKCE && ch != CheckState && ch != CheckNonce {
@@ -307,6 +314,37 @@ func (o *OAuth) Validate() error {
 		return errors.New(`signing algorithm "none" is never accepted`)
 	}
 	return nil
+}
+
+// checkEndpoints requires every configured endpoint to be an https URL, or
+// an http one on a loopback host or in development.
+func (o *OAuth) checkEndpoints(development bool) error {
+	c := o.cfg
+	for _, e := range []struct{ name, u string }{{"Issuer", c.Issuer}, {"AuthorizationURL", c.AuthorizationURL}, {"TokenURL", c.TokenURL}, {"UserinfoURL", c.UserinfoURL}, {"EndSessionURL", c.EndSessionURL}} {
+		if e.u == "" {
+			continue
+		}
+		p, err := url.Parse(e.u)
+		switch {
+		case err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "":
+			return fmt.Errorf("%s %q is not an http(s) URL", e.name, e.u)
+		case p.Scheme == "http" && !development && !loopbackHost(p.Hostname()):
+			return fmt.Errorf("%s %q is plain http: use https (http is accepted only on loopback hosts, or with authgo.Config.Development)", e.name, e.u)
+		}
+	}
+	return nil
+}
+
+// loopbackHost reports whether host (without port or brackets) is
+// localhost or a loopback IP address (127.0.0.0/8, ::1, also written as an
+// IPv4-mapped IPv6 address). A name that merely starts with localhost or
+// 127. is not.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
 }
 
 func (o *OAuth) fail(step string, code string, err error) *authgo.OAuthError {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"time"
 
@@ -52,9 +53,13 @@ func (o *OAuth) discover(ctx context.Context) (*discovery, error) {
 	}
 	var meta struct {
 		EndSession string   `json:"end_session_endpoint"`
+		JWKS       string   `json:"jwks_uri"`
 		PKCE       []string `json:"code_challenge_methods_supported"`
 	}
 	if err := p.Claims(&meta); err != nil {
+		return nil, o.fail(authgo.StepDiscovery, "", err)
+	}
+	if err := o.checkDiscovered(p, meta.JWKS, meta.EndSession); err != nil {
 		return nil, o.fail(authgo.StepDiscovery, "", err)
 	}
 	ep := p.Endpoint()
@@ -85,6 +90,36 @@ func (o *OAuth) discover(ctx context.Context) (*discovery, error) {
 	})
 	o.disc = d
 	return d, nil
+}
+
+// checkDiscovered holds the endpoints the discovery document names (those
+// the configuration does not override, and the JWKS) to the rule
+// ValidateProvider applies to configured ones: https, except on loopback
+// hosts. An issuer on a plain-http, non-loopback host (which New accepts
+// only in development) vouches for plain-http endpoints; a loopback issuer
+// does not vouch for other hosts.
+func (o *OAuth) checkDiscovered(p *oidc.Provider, jwks, endSession string) error {
+	c := o.cfg
+	iss, _ := url.Parse(c.Issuer) // checked by ValidateProvider
+	devIssuer := iss != nil && iss.Scheme == "http" && !loopbackHost(iss.Hostname())
+	ep := p.Endpoint()
+	for _, e := range []struct{ field, u, configured string }{
+		{"authorization_endpoint", ep.AuthURL, c.AuthorizationURL}, {"token_endpoint", ep.TokenURL, c.TokenURL},
+		{"userinfo_endpoint", p.UserInfoEndpoint(), c.UserinfoURL}, {"end_session_endpoint", endSession, c.EndSessionURL},
+		{"jwks_uri", jwks, ""},
+	} {
+		if e.u == "" || e.configured != "" {
+			continue
+		}
+		u, err := url.Parse(e.u)
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+			return fmt.Errorf("the discovery document's %s %q is not an http(s) URL", e.field, truncate(e.u, 200))
+		case u.Scheme == "http" && !devIssuer && !loopbackHost(u.Hostname()):
+			return fmt.Errorf("the discovery document's %s %q is plain http: use https (http is accepted only on loopback hosts)", e.field, truncate(e.u, 200))
+		}
+	}
+	return nil
 }
 
 // Checks returns the checks of the flow. An oidc provider whose discovery

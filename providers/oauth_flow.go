@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/authgo/authgo"
@@ -16,8 +17,10 @@ import (
 // ID token verification and the mapping of tokens and profile to a user.
 
 // AuthCodeURL returns the authorization URL: response_type=code,
-// client_id, redirect_uri, scope, the configured and requested parameters,
-// state, nonce, and the S256 code challenge.
+// client_id, redirect_uri, scope, the configured parameters, state, nonce,
+// the S256 code challenge, and then those requested parameters that name
+// none of these (a request's prompt=none never replaces a configured
+// prompt=consent).
 func (o *OAuth) AuthCodeURL(ctx context.Context, req authgo.AuthorizationRequest) (string, error) {
 	d, err := o.discover(ctx)
 	if err != nil {
@@ -26,11 +29,6 @@ func (o *OAuth) AuthCodeURL(ctx context.Context, req authgo.AuthorizationRequest
 	conf := &oauth2.Config{ClientID: o.cfg.ClientID, Endpoint: d.endpoint, RedirectURL: req.RedirectURI, Scopes: o.cfg.Scopes}
 	var opts []oauth2.AuthCodeOption
 	for k, vs := range o.cfg.AuthorizationParams {
-		if len(vs) > 0 {
-			opts = append(opts, oauth2.SetAuthURLParam(k, vs[0]))
-		}
-	}
-	for k, vs := range req.Params {
 		if len(vs) > 0 {
 			opts = append(opts, oauth2.SetAuthURLParam(k, vs[0]))
 		}
@@ -44,7 +42,27 @@ func (o *OAuth) AuthCodeURL(ctx context.Context, req authgo.AuthorizationRequest
 	if req.CodeChallenge != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("code_challenge", req.CodeChallenge), oauth2.SetAuthURLParam("code_challenge_method", "S256"))
 	}
-	return conf.AuthCodeURL(req.State, opts...), nil
+	return addMissingParams(conf.AuthCodeURL(req.State, opts...), req.Params)
+}
+
+// addMissingParams adds to the query of target each parameter of extra
+// that it does not have yet.
+func addMissingParams(target string, extra url.Values) (string, error) {
+	if len(extra) == 0 {
+		return target, nil
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return "", fmt.Errorf("authorization URL: %w", err)
+	}
+	q := u.Query()
+	for k, vs := range extra {
+		if len(vs) > 0 && !q.Has(k) {
+			q.Set(k, vs[0])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // tokenError turns an error of x/oauth2 into an OAuthError of step. A

@@ -106,6 +106,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// where the guards send people.
 	app.auth, err = authgo.New(authgo.Config{
 		Secret: []string{cfg.Secret},
+		// The demo runs on the developer's machine, reached by whatever
+		// host name they type: the origin comes from the Host header
+		// (AUTH_URL, if set, fixes it instead).
+		Development: true,
 		Providers: append([]authgo.Provider{
 			providers.Credentials(providers.CredentialsConfig{Authorize: app.authorize}),
 		}, fromEnv...),

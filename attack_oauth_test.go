@@ -1,0 +1,298 @@
+package authgo_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/adapter/memory"
+	"github.com/authgo/authgo/providers"
+)
+
+// Attacks on the OAuth engine and on what authgo stores from a provider:
+// look-alike email addresses, plain-http endpoints, and sign-in requests
+// that try to rewrite the authorization request.
+
+// lookAlikes are addresses that NFKC folds into a plain ASCII address
+// (john@example.com, save the last) but that are other strings to the
+// identity provider that verified them.
+var lookAlikes = []string{
+	"ＪＯＨＮ@ｅｘａｍｐｌｅ.ｃｏｍ",      // full-width letters
+	"john＠example.com",      // full-width @ (GHSA-7rqj-j65f-68wh)
+	"ｊohn@example.com",      // one full-width letter
+	"𝐣𝐨𝐡𝐧@example.com",      // mathematical bold
+	"ⓙohn@example.com",      // circled letter
+	"john@example.co\u2098", // subscript m
+	"\ufb01@example.com",    // the ligature ﬁ (→ fi@example.com)
+}
+
+// TestAttackLookAlikeOAuthEmail: OAuth profile emails were only
+// lower-cased while credentials emails are NFKC-normalised, so an identity
+// provider's address in full-width letters became a second user that looks
+// like john@example.com. Through a real OIDC flow, each look-alike is now
+// refused — with and without dangerous email linking — and nothing is
+// stored: the provider verified a string authgo would not store as is.
+func TestAttackLookAlikeOAuthEmail(t *testing.T) {
+	m := startMockIdP(t)
+	ctx := context.Background()
+	for _, linking := range []bool{false, true} {
+		t.Run("dangerous linking "+strconv.FormatBool(linking), func(t *testing.T) {
+			ad := memory.New()
+			john, err := ad.CreateUser(ctx, adapter.User{Email: "john@example.com", Name: "John"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := mockOIDC(m, "mock", func(c *providers.OAuthConfig) { c.AllowDangerousEmailAccountLinking = linking })
+			for i, email := range lookAlikes {
+				sub := fmt.Sprintf("mallory-%v-%d", linking, i)
+				m.profile(map[string]any{"sub": sub, "email": email, "email_verified": true, "name": "Mallory"})
+				f := newOAuthFixture(t, withProviders(p), withAdapter(ad, authgo.StrategyJWT))
+				resp := oauthSignIn(f, "mock")
+				if acct, _ := ad.GetAccount(ctx, "mock", sub); acct != nil {
+					t.Errorf("%q: the account was stored for user %s (john is %s)", email, acct.UserID, john.ID)
+					continue
+				}
+				if u, _ := ad.GetUserByEmail(ctx, strings.ToLower(email)); u != nil {
+					t.Errorf("%q: a look-alike user %+v was created", email, u)
+				}
+				wantFailure(t, f, resp, "/api/auth/signin?error=OAuthCallbackError", "mock", "profile")
+			}
+			if u, _ := ad.GetUserByEmail(ctx, "john@example.com"); u == nil || u.ID != john.ID || u.Name != "John" {
+				t.Errorf("john is now %+v", u)
+			}
+		})
+	}
+}
+
+// TestOAuthEmailCaseIsOneAccount: what NFKC leaves alone but case and
+// spaces change is the same address: stored in its canonical form, it
+// finds the existing user (OAuthAccountNotLinked without dangerous
+// linking, linked with it) and a new user is stored lower-case.
+func TestOAuthEmailCaseIsOneAccount(t *testing.T) {
+	m := startMockIdP(t)
+	ctx := context.Background()
+	ad := memory.New()
+	john, _ := ad.CreateUser(ctx, adapter.User{Email: "john@example.com"})
+
+	m.profile(map[string]any{"sub": "john-upper", "email": " John@Example.COM ", "email_verified": true})
+	f := newOAuthFixture(t, withProviders(mockOIDC(m, "mock")), withAdapter(ad, authgo.StrategyJWT))
+	wantFailure(t, f, oauthSignIn(f, "mock"), "/api/auth/signin?error=OAuthAccountNotLinked", "mock", "")
+
+	linking := mockOIDC(m, "linking", func(c *providers.OAuthConfig) { c.AllowDangerousEmailAccountLinking = true })
+	f = newOAuthFixture(t, withProviders(linking), withAdapter(ad, authgo.StrategyJWT))
+	if loc := location(t, oauthSignIn(f, "linking")); loc != f.url("/dashboard") {
+		t.Fatalf("linking sign-in went to %q", loc)
+	}
+	if acct, _ := ad.GetAccount(ctx, "linking", "john-upper"); acct == nil || acct.UserID != john.ID {
+		t.Errorf("account %+v, want linked to john %s", acct, john.ID)
+	}
+
+	// Canonically equivalent forms (a decomposed é) are one address too.
+	m.profile(map[string]any{"sub": "jose", "email": "Jose\u0301@Example.com", "email_verified": true})
+	f = newOAuthFixture(t, withProviders(mockOIDC(m, "mock")), withAdapter(ad, authgo.StrategyJWT))
+	if loc := location(t, oauthSignIn(f, "mock")); loc != f.url("/dashboard") {
+		t.Fatalf("new user sign-in went to %q", loc)
+	}
+	if u, _ := ad.GetUserByEmail(ctx, "jos\u00e9@example.com"); u == nil {
+		t.Error("the new user was not stored under the canonical address")
+	}
+}
+
+// TestAttackLookAlikeCredentialsEmail: a credentials user that Authorize
+// returns with a look-alike of a stored address was created as a second
+// user under database sessions; the adapter is now asked for the
+// canonical address, which finds the stored user.
+func TestAttackLookAlikeCredentialsEmail(t *testing.T) {
+	ctx := context.Background()
+	ad := memory.New()
+	ada, _ := ad.CreateUser(ctx, adapter.User{Email: "ada@example.com", Name: "Ada"})
+	cred := credentialsFunc(func() (*authgo.User, error) {
+		return &authgo.User{Email: "ＡＤＡ@example.com", Name: "Ada"}, nil
+	})
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Providers = []authgo.Provider{cred}
+		c.Adapter = ad
+		c.Session.Strategy = authgo.StrategyDatabase
+	})
+	location(t, f.signIn("ada@example.com", "correct horse battery"))
+	user, _ := f.session()["user"].(map[string]any)
+	if user["id"] != ada.ID {
+		t.Errorf("session user %v, want the stored ada %s", user, ada.ID)
+	}
+	for _, e := range []string{"ＡＤＡ@example.com", "ａｄａ@example.com"} {
+		if u, _ := ad.GetUserByEmail(ctx, e); u != nil {
+			t.Errorf("a look-alike user was created: %+v", u)
+		}
+	}
+}
+
+// TestAttackLookAlikeIdentifierSharesRateLimit: an identifier typed in a
+// text field (not declared as email) was only lower-cased for the rate
+// limit, so full-width variants of one address each got a fresh budget.
+func TestAttackLookAlikeIdentifierSharesRateLimit(t *testing.T) {
+	cred := providers.Credentials(providers.CredentialsConfig{
+		Fields:    []authgo.Field{{Name: "email", Type: "text"}, {Name: "password", Type: "password"}},
+		Authorize: func(context.Context, authgo.Credentials, *http.Request) (*authgo.User, error) { return nil, nil },
+	})
+	f := newFixture(t, func(c *authgo.Config) { c.Providers = []authgo.Provider{cred} })
+	for i := 0; i < 5; i++ {
+		location(t, f.signIn("ada@example.com", "wrong password "+strconv.Itoa(i)))
+	}
+	for _, v := range []string{"ＡＤＡ@example.com", "ada＠example.com", "ⓐda@example.com"} {
+		if resp := f.signIn(v, "another wrong one"); resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("look-alike %q got a fresh budget: %d", v, resp.StatusCode)
+		}
+	}
+}
+
+// TestAttackPlainHTTPEndpointsRefusedAtNew: plain http:// issuer, token,
+// user info (and authorization, end-session) URLs were accepted for any
+// host, so codes, tokens and client secrets could cross the network in
+// clear. They are a configuration error at New, except on loopback hosts
+// or with Config.Development.
+func TestAttackPlainHTTPEndpointsRefusedAtNew(t *testing.T) {
+	oidc := func(issuer string) authgo.Provider {
+		return providers.OIDC(providers.OAuthConfig{Issuer: issuer, ClientID: "c", ClientSecret: "s"})
+	}
+	oauth2 := func(edit func(*providers.OAuthConfig)) authgo.Provider {
+		c := providers.OAuthConfig{ClientID: "c", ClientSecret: "s", AuthorizationURL: "https://idp.example/authorize", TokenURL: "https://idp.example/token", UserinfoURL: "https://idp.example/me"}
+		edit(&c)
+		return providers.OAuth2(c)
+	}
+	newAuth := func(dev bool, p authgo.Provider) error {
+		_, err := authgo.New(authgo.Config{Secret: []string{testSecret}, URL: "https://app.example/api/auth", Development: dev, Providers: []authgo.Provider{p}, LookupEnv: noEnv})
+		return err
+	}
+	refused := map[string]authgo.Provider{
+		"issuer":            oidc("http://idp.example"),
+		"token":             oauth2(func(c *providers.OAuthConfig) { c.TokenURL = "http://idp.example/token" }),
+		"userinfo":          oauth2(func(c *providers.OAuthConfig) { c.UserinfoURL = "http://idp.example/me" }),
+		"authorization":     oauth2(func(c *providers.OAuthConfig) { c.AuthorizationURL = "http://idp.example/authorize" }),
+		"end session":       oauth2(func(c *providers.OAuthConfig) { c.EndSessionURL = "http://idp.example/logout" }),
+		"GitHub Enterprise": providers.GitHub(providers.Options{ClientID: "c", ClientSecret: "s", BaseURL: "http://github.corp.example"}),
+	}
+	for _, host := range []string{"127.0.0.1.nip.io", "localhost.evil.example", "0.0.0.0", "10.0.0.1", "2130706433", "[::ffff:a00:1]", "[fe80::1]"} {
+		refused["issuer on "+host] = oidc("http://" + host + ":8080")
+	}
+	for name, p := range refused {
+		err := newAuth(false, p)
+		var ce *authgo.ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "https") || !strings.Contains(err.Error(), "Development") {
+			t.Errorf("%s: New = %v, want a ConfigError asking for https", name, err)
+		}
+		if err := newAuth(true, p); err != nil {
+			t.Errorf("%s: refused in Development: %v", name, err)
+		}
+	}
+	for _, host := range []string{"127.0.0.1", "127.8.9.10", "localhost", "LOCALHOST", "[::1]", "[::ffff:127.0.0.1]"} {
+		if err := newAuth(false, oidc("http://"+host+":8080/realms/dev")); err != nil {
+			t.Errorf("loopback issuer %s refused: %v", host, err)
+		}
+	}
+}
+
+// TestAttackPlainHTTPDiscoveredEndpointsRefused: a discovery document (on
+// a loopback issuer, so New accepts it) that sends the token, JWKS, user
+// info, authorization or end-session request to a plain-http host fails
+// discovery, naming the endpoint: the sign-in never reaches the provider.
+func TestAttackPlainHTTPDiscoveredEndpointsRefused(t *testing.T) {
+	for _, field := range []string{"token_endpoint", "jwks_uri", "userinfo_endpoint", "authorization_endpoint", "end_session_endpoint"} {
+		t.Run(field, func(t *testing.T) {
+			var issuer string
+			authorized := false
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/.well-known/openid-configuration":
+					doc := map[string]any{
+						"issuer": issuer, "authorization_endpoint": issuer + "/authorize", "token_endpoint": issuer + "/token",
+						"jwks_uri": issuer + "/jwks", "userinfo_endpoint": issuer + "/me", "end_session_endpoint": issuer + "/logout",
+						"code_challenge_methods_supported": []string{"S256"}, "id_token_signing_alg_values_supported": []string{"RS256"},
+						"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
+					}
+					doc[field] = "http://idp.example/" + field
+					json.NewEncoder(w).Encode(doc)
+				case "/authorize":
+					authorized = true
+				}
+			}))
+			defer srv.Close()
+			issuer = srv.URL
+			p := providers.OIDC(providers.OAuthConfig{ID: "disc", Issuer: issuer, ClientID: "c", ClientSecret: "s"})
+			f := newOAuthFixture(t, withProviders(p))
+			resp := f.do("POST", "/api/auth/signin/disc", url.Values{"csrfToken": {f.csrf()}}, nil)
+			loc := location(t, resp)
+			if strings.HasPrefix(loc, issuer) || authorized {
+				t.Fatalf("sign-in went to the provider (%s) although its %s is plain http", loc, field)
+			}
+			if !strings.HasPrefix(loc, f.srv.URL) || !strings.Contains(loc, "error=Configuration") {
+				t.Errorf("redirect %q, want a Configuration error on the app", loc)
+			}
+			if logs := f.logText(); !strings.Contains(logs, "step=discovery") || !strings.Contains(logs, field) || !strings.Contains(logs, "https") {
+				t.Errorf("no log line naming the discovery step, %s and https:\n%s", field, logs)
+			}
+		})
+	}
+}
+
+// TestAttackSignInQueryCannotRewriteAuthorization: query parameters of a
+// sign-in request were laid over the configured authorization parameters,
+// so ?scope=email&prompt=none reached the identity provider (and could
+// drop a configured acr_values=mfa). Configured parameters win; protocol
+// parameters never come from the request; other parameters (login_hint)
+// still pass through, as in Auth.js. The flow completes.
+func TestAttackSignInQueryCannotRewriteAuthorization(t *testing.T) {
+	m := startMockIdP(t)
+	p := mockOIDC(m, "mock", func(c *providers.OAuthConfig) {
+		c.AuthorizationParams = url.Values{"prompt": {"consent"}, "acr_values": {"mfa"}}
+	})
+	f := newOAuthFixture(t, withProviders(p))
+	attack := url.Values{
+		"scope": {"email"}, "prompt": {"none"}, "acr_values": {""}, "response_type": {"token"}, "client_id": {"evil"},
+		"redirect_uri": {"https://evil.example/cb"}, "code_challenge": {"x"}, "code_challenge_method": {"plain"},
+		"nonce": {"n"}, "state": {"s"}, "response_mode": {"fragment"}, "claims": {`{"id_token":{"email":null}}`},
+		"login_hint": {"mallory"}, "ui_locales": {"de"},
+	}
+	authURL := startSignIn(f, "mock", attack.Encode())
+	u, _ := url.Parse(authURL)
+	q := u.Query()
+	for k, want := range map[string]string{
+		"scope": "openid profile email", "prompt": "consent", "acr_values": "mfa", "response_type": "code",
+		"client_id": mockClientID, "redirect_uri": f.url("/api/auth/callback/mock"), "code_challenge_method": "S256",
+		"login_hint": "mallory", "ui_locales": "de",
+	} {
+		if got := q[k]; len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	for _, k := range []string{"code_challenge", "nonce", "state"} {
+		if v := q.Get(k); v == "" || v == attack.Get(k) {
+			t.Errorf("%s = %q: taken from the request", k, v)
+		}
+	}
+	for _, k := range []string{"response_mode", "claims"} {
+		if q.Has(k) {
+			t.Errorf("%s = %q reached the provider", k, q.Get(k))
+		}
+	}
+	if loc := location(t, f.get(authorizeAt(f, authURL))); loc != f.url("/dashboard") {
+		t.Fatalf("callback went to %q", loc)
+	}
+
+	// An OAuth 2 provider without a nonce or state check: the request
+	// cannot add them either, nor change the scope.
+	plain := mockOAuth2(m, "plain", func(c *providers.OAuthConfig) { c.Checks = []string{providers.CheckPKCE} })
+	g := newOAuthFixture(t, withProviders(plain))
+	q = mustQuery(t, startSignIn(g, "plain", "scope=admin&nonce=n&state=s&code_challenge=x"))
+	if q.Get("scope") != "read" || q.Has("nonce") || q.Has("state") || q.Get("code_challenge") == "x" {
+		t.Errorf("OAuth 2 authorization query %v", q)
+	}
+}
