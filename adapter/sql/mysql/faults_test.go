@@ -2,7 +2,6 @@ package mysql_test
 
 import (
 	"context"
-	dbsql "database/sql"
 	"testing"
 	"time"
 
@@ -14,26 +13,12 @@ import (
 	"github.com/authgo/authgo/internal/testenv"
 )
 
-// TestDatabaseDown opens an adapter on a port where no server listens: the
-// errors say unavailable, nothing panics. An adapter made without migrating
-// fails per call.
+// TestDatabaseDown opens an adapter on a port where no server listens
+// (see sqltest.DatabaseDown).
 func TestDatabaseDown(t *testing.T) {
-	ctx := context.Background()
 	cfg := gomysql.NewConfig()
 	cfg.User, cfg.Net, cfg.Addr, cfg.DBName, cfg.Timeout = "root", "tcp", sqltest.ClosedPort(t), "test", 2*time.Second
-	_, err := mysql.Open(ctx, cfg.FormatDSN(), authsql.Options{})
-	sqltest.WantUnavailable(t, "Open on a closed port", err)
-
-	db, err := dbsql.Open("mysql", cfg.FormatDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	a, err := authsql.New(ctx, db, mysql.Driver{}, authsql.Options{SkipMigrations: true})
-	if err != nil {
-		t.Fatalf("New(SkipMigrations): %v", err)
-	}
-	sqltest.DownCalls(t, a)
+	sqltest.DatabaseDown(t, mysql.Open, "mysql", cfg.FormatDSN(), mysql.Driver{})
 }
 
 // TestRecovery takes the database away under a working adapter and brings

@@ -44,10 +44,9 @@ func newDB(t testing.TB) sqltest.Database {
 	}}
 }
 
-func TestConformance(t *testing.T)          { sqltest.Conformance(t, newDB) }
-func TestConformancePrefixed(t *testing.T)  { sqltest.ConformancePrefixed(t, newDB) }
-func TestMigrations(t *testing.T)           { sqltest.Migrations(t, newDB) }
-func TestConcurrentMigrations(t *testing.T) { sqltest.ConcurrentMigrations(t, newDB) }
+// TestAdapter runs the conformance suite and the migration tests (see
+// sqltest.Run).
+func TestAdapter(t *testing.T) { sqltest.Run(t, newDB) }
 
 // BenchmarkGetSessionAndUser measures the lookup behind every request with
 // database sessions (see sqltest.BenchmarkGetSessionAndUser).

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	dbsql "database/sql"
 	"net/url"
 	"testing"
 
@@ -12,25 +11,11 @@ import (
 	"github.com/authgo/authgo/internal/testenv"
 )
 
-// TestDatabaseDown opens an adapter on a port where no server listens: the
-// errors say unavailable, nothing panics. An adapter made without migrating
-// fails per call.
+// TestDatabaseDown opens an adapter on a port where no server listens
+// (see sqltest.DatabaseDown).
 func TestDatabaseDown(t *testing.T) {
-	ctx := context.Background()
 	pgURL := "postgres://postgres@" + sqltest.ClosedPort(t) + "/test?sslmode=disable&connect_timeout=2"
-	_, err := postgres.Open(ctx, pgURL, authsql.Options{})
-	sqltest.WantUnavailable(t, "Open on a closed port", err)
-
-	db, err := dbsql.Open("pgx", pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	a, err := authsql.New(ctx, db, postgres.Driver{}, authsql.Options{SkipMigrations: true})
-	if err != nil {
-		t.Fatalf("New(SkipMigrations): %v", err)
-	}
-	sqltest.DownCalls(t, a)
+	sqltest.DatabaseDown(t, postgres.Open, "pgx", pgURL, postgres.Driver{})
 }
 
 // TestRecovery takes the database away under a working adapter and brings

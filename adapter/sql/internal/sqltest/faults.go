@@ -2,6 +2,7 @@ package sqltest
 
 import (
 	"context"
+	dbsql "database/sql"
 	"errors"
 	"io"
 	"net"
@@ -34,21 +35,35 @@ func WantUnavailable(t *testing.T, what string, err error) {
 	}
 }
 
-// DownCalls checks an adapter made without migrating (New does not
-// connect) on a database that is not there: each call fails as
-// unavailable, nothing panics.
-func DownCalls(t *testing.T, a *authsql.Adapter) {
-	t.Helper()
+// Open is a driver module's Open.
+type Open func(ctx context.Context, dsn string, opts authsql.Options) (*authsql.Adapter, error)
+
+// DatabaseDown checks a database that is not there (dsn names a port where
+// no server listens): open fails as unavailable, and an adapter that New
+// made without migrating (New does not connect) fails each call as
+// unavailable; nothing panics.
+func DatabaseDown(t *testing.T, open Open, driverName, dsn string, drv authsql.Driver) {
 	ctx := context.Background()
-	d := a.Dialect().String()
-	_, _, err := a.GetSessionAndUser(ctx, "token")
-	WantUnavailable(t, d+" GetSessionAndUser", err)
+	_, err := open(ctx, dsn, authsql.Options{})
+	WantUnavailable(t, "Open on a closed port", err)
+
+	db, err := dbsql.Open(driverName, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, err := authsql.New(ctx, db, drv, authsql.Options{SkipMigrations: true})
+	if err != nil {
+		t.Fatalf("New(SkipMigrations): %v", err)
+	}
+	_, _, err = a.GetSessionAndUser(ctx, "token")
+	WantUnavailable(t, "GetSessionAndUser", err)
 	_, err = a.UseVerificationToken(ctx, "a@example.com", "token")
-	WantUnavailable(t, d+" UseVerificationToken", err)
+	WantUnavailable(t, "UseVerificationToken", err)
 	_, err = a.CreateUserAndLinkAccount(ctx, adapter.User{Email: "a@example.com"}, adapter.Account{Provider: "p", ProviderAccountID: "1"})
-	WantUnavailable(t, d+" CreateUserAndLinkAccount", err)
+	WantUnavailable(t, "CreateUserAndLinkAccount", err)
 	err = a.Migrate(ctx)
-	WantUnavailable(t, d+" Migrate", err)
+	WantUnavailable(t, "Migrate", err)
 }
 
 // Proxy forwards TCP connections to a database server and can be stopped

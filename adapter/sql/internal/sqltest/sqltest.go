@@ -53,6 +53,17 @@ func CloseWith(t testing.TB, a *authsql.Adapter, err error) (*authsql.Adapter, e
 // Name is a random lower-case name for a schema or database.
 func Name() string { return "authgo_test_" + strings.ToLower(rand.Text()[:12]) }
 
+// Run runs the tests that every driver module passes against its real
+// database, each on fresh databases that newDB makes: the conformance
+// suite with default and with prefixed tables, and the migrations run
+// once, twice, by several instances at once, and on a newer schema.
+func Run(t *testing.T, newDB func(testing.TB) Database) {
+	t.Run("Conformance", func(t *testing.T) { Conformance(t, newDB) })
+	t.Run("ConformancePrefixed", func(t *testing.T) { ConformancePrefixed(t, newDB) })
+	t.Run("Migrations", func(t *testing.T) { Migrations(t, newDB) })
+	t.Run("ConcurrentMigrations", func(t *testing.T) { ConcurrentMigrations(t, newDB) })
+}
+
 // Conformance runs the adapter conformance suite, each subtest on a fresh
 // database.
 func Conformance(t *testing.T, newDB func(testing.TB) Database) {
