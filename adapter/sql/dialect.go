@@ -1,23 +1,10 @@
 package sql
 
 import (
-	"context"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
-
-	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
-
-	"github.com/authgo/authgo/adapter"
 )
 
 // Dialect says which SQL database an Adapter talks to. The differences it
@@ -28,15 +15,18 @@ type Dialect int
 
 const (
 	// SQLite is SQLite through modernc.org/sqlite (pure Go, driver name
-	// "sqlite"): the embedded default. Times are INTEGER Unix milliseconds,
-	// as Prisma's SQLite connector stores DateTime.
+	// "sqlite"; module adapter/sql/sqlite): the embedded default. Times are
+	// INTEGER Unix milliseconds, as Prisma's SQLite connector stores
+	// DateTime.
 	SQLite Dialect = iota + 1
 	// Postgres is PostgreSQL through github.com/jackc/pgx/v5/stdlib (driver
-	// name "pgx"). Times are TIMESTAMPTZ; the schema is @auth/pg-adapter's.
+	// name "pgx"; module adapter/sql/postgres). Times are TIMESTAMPTZ; the
+	// schema is @auth/pg-adapter's.
 	Postgres
 	// MySQL is MySQL 8 or MariaDB 10.5+ through github.com/go-sql-driver/mysql
-	// (driver name "mysql"). Times are DATETIME(3) in UTC; tables use a
-	// binary collation, so tokens and emails compare exactly.
+	// (driver name "mysql"; module adapter/sql/mysql). Times are DATETIME(3)
+	// in UTC; tables use a binary collation, so tokens and emails compare
+	// exactly.
 	MySQL
 )
 
@@ -145,102 +135,4 @@ func (c *timeCol) Scan(v any) error {
 		return fmt.Errorf("unreadable time of type %T", v)
 	}
 	return nil
-}
-
-// errNoUser is the cause when a row would refer to a missing user.
-var errNoUser = errors.New("no such user")
-
-// fail returns err as the *adapter.Error of method, classified: unique
-// violations become adapter.ErrDuplicate (without the driver's message,
-// which in MySQL repeats the duplicate value — a token, say), foreign key
-// violations errNoUser, and everything that means the database cannot be
-// reached in time wraps adapter.ErrUnavailable.
-func (d Dialect) fail(ctx context.Context, method string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ae *adapter.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	switch {
-	case d.duplicate(err):
-		err = adapter.ErrDuplicate
-	case d.foreignKey(err):
-		err = errNoUser
-	case unavailable(ctx, err):
-		err = fmt.Errorf("%w: %w", adapter.ErrUnavailable, err)
-	}
-	return &adapter.Error{Method: method, Err: err}
-}
-
-func (d Dialect) duplicate(err error) bool {
-	var pe *pgconn.PgError
-	var me *mysql.MySQLError
-	var se *sqlite.Error
-	switch {
-	case errors.As(err, &pe):
-		return pe.Code == "23505"
-	case errors.As(err, &me):
-		return me.Number == 1062
-	case errors.As(err, &se):
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
-}
-
-func (d Dialect) foreignKey(err error) bool {
-	var pe *pgconn.PgError
-	var me *mysql.MySQLError
-	var se *sqlite.Error
-	switch {
-	case errors.As(err, &pe):
-		return pe.Code == "23503"
-	case errors.As(err, &me):
-		return me.Number == 1452 || me.Number == 1216
-	case errors.As(err, &se):
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-	}
-	return false
-}
-
-// unavailable reports whether err means the database could not be reached
-// or did not answer in time, as opposed to a query it refused.
-func unavailable(ctx context.Context, err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return true
-	}
-	// A connection the server closed under a query ends in EOF.
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return true
-	}
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
-		return true
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) || pgconn.Timeout(err) {
-		return true
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		// Class 08: connection exception; 57P01..57P03: shutting down,
-		// crash recovery, cannot connect now; 53300: too many connections.
-		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") || pe.Code == "53300"
-	}
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		// Too many connections, server shutdown, lock wait timeout.
-		return me.Number == 1040 || me.Number == 1053 || me.Number == 1205
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
-	}
-	return false
 }

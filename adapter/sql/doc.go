@@ -1,13 +1,27 @@
 // Package sql is authgo's adapter for SQL databases: one implementation
-// over database/sql with a Dialect for each of SQLite (modernc.org/sqlite,
-// pure Go, the embedded default), PostgreSQL (pgx) and MySQL 8 / MariaDB
-// 10.5+ (go-sql-driver/mysql). It implements adapter.Adapter and every
-// optional interface of package adapter.
+// over database/sql with a Dialect for each of SQLite, PostgreSQL and MySQL 8
+// / MariaDB 10.5+. It implements adapter.Adapter and every optional
+// interface of package adapter.
 //
-//	a, err := sql.OpenSQLite(ctx, "auth.db", sql.Options{})
-//	a, err := sql.OpenPostgres(ctx, "postgres://app@db/app", sql.Options{})
-//	a, err := sql.OpenMySQL(ctx, "app@tcp(db:3306)/app", sql.Options{})
-//	a, err := sql.New(ctx, existingDB, sql.Postgres, sql.Options{TablePrefix: "auth_"})
+// This package links no database driver. Each driver is a module of its
+// own, so a program links only the one it uses:
+//
+//	go get github.com/authgo/authgo/adapter/sql/postgres  # pgx
+//	go get github.com/authgo/authgo/adapter/sql/mysql     # go-sql-driver/mysql
+//	go get github.com/authgo/authgo/adapter/sql/sqlite    # modernc.org/sqlite, pure Go
+//
+//	a, err := sqlite.Open(ctx, "auth.db", authsql.Options{})
+//	a, err := postgres.Open(ctx, "postgres://app@db/app", authsql.Options{})
+//	a, err := mysql.Open(ctx, "app@tcp(db:3306)/app", authsql.Options{})
+//	a, err := authsql.New(ctx, existingDB, postgres.Driver{}, authsql.Options{TablePrefix: "auth_"})
+//
+// (authsql is this package, imported under another name so that it does not
+// hide database/sql.) These Open functions were OpenSQLite, OpenPostgres and
+// OpenMySQL of this package before the drivers moved out; they behave as
+// those did. New takes a *sql.DB the program opened itself and the
+// driver module's Driver, which says the dialect and how to read the
+// driver's errors; Open takes the name of a registered database/sql driver
+// instead, and OpenDB a *sql.DB that the adapter then owns.
 //
 // # Schema
 //

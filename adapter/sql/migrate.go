@@ -91,7 +91,7 @@ func (a *Adapter) Migrate(ctx context.Context) error {
 	if err == nil || errors.Is(err, ErrSchemaTooNew) {
 		return err
 	}
-	return a.d.fail(ctx, "Migrate", err)
+	return a.fail(ctx, "Migrate", err)
 }
 
 func (a *Adapter) migrate(ctx context.Context) (err error) {

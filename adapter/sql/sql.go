@@ -10,10 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/google/uuid"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 
 	"github.com/authgo/authgo/adapter"
 )
@@ -48,6 +45,7 @@ type Options struct {
 // optional interface of package adapter. It is safe for concurrent use.
 type Adapter struct {
 	db      *dbsql.DB
+	drv     Driver
 	d       Dialect
 	q       queries
 	names   Tables // final names, prefix included
@@ -68,17 +66,19 @@ var (
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,47}$`)
 
 // New returns an adapter over db, which must have been opened with the
-// driver that d names, and migrates the schema unless opts.SkipMigrations
-// is set. Close does not close db.
+// driver that drv describes (postgres.Driver{}, mysql.Driver{} or
+// sqlite.Driver{} of the driver modules), and migrates the schema unless
+// opts.SkipMigrations is set. Close does not close db.
 //
 // For SQLite, open db with foreign keys on, a busy timeout and, ideally,
-// WAL and _txlock=immediate, as OpenSQLite does. For MySQL, parseTime=true
-// and loc=UTC are recommended, as OpenMySQL sets; times are read correctly
+// WAL and _txlock=immediate, as sqlite.Open does. For MySQL, parseTime=true
+// and loc=UTC are recommended, as mysql.Open sets; times are read correctly
 // without them.
-func New(ctx context.Context, db *dbsql.DB, d Dialect, opts Options) (*Adapter, error) {
-	if !d.valid() {
-		return nil, fmt.Errorf("adapter/sql: unknown dialect %v", d)
+func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter, error) {
+	if !usable(drv) {
+		return nil, errNoDriver
 	}
+	d := drv.Dialect()
 	def := func(name, fallback string) (string, error) {
 		if name == "" {
 			name = fallback
@@ -107,7 +107,7 @@ func New(ctx context.Context, db *dbsql.DB, d Dialect, opts Options) (*Adapter, 
 			return nil, err
 		}
 	}
-	a := &Adapter{db: db, d: d, names: n}
+	a := &Adapter{db: db, drv: drv, d: d, names: n}
 	q := d.quote
 	a.tables = strings.NewReplacer(
 		"{users}", q(n.Users),
@@ -134,67 +134,33 @@ func New(ctx context.Context, db *dbsql.DB, d Dialect, opts Options) (*Adapter, 
 	return a, nil
 }
 
-// OpenSQLite opens (creating if needed) the SQLite database file at path
-// with WAL journaling, a 5 s busy timeout, foreign keys on and immediate
-// write transactions, and migrates it unless opts.SkipMigrations is set.
-// The path ":memory:" gives a private in-memory database on one connection.
-// Close closes the database.
-func OpenSQLite(ctx context.Context, path string, opts Options) (*Adapter, error) {
-	if strings.ContainsAny(path, "?#") {
-		return nil, errors.New("adapter/sql: the SQLite path may not contain ? or #")
-	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	if path != ":memory:" {
-		dsn += "&_pragma=journal_mode(WAL)"
-	}
-	db, err := dbsql.Open("sqlite", dsn)
+// Open opens the database dataSourceName with the database/sql driver
+// registered as driverName, which drv describes, and makes an adapter on it
+// as OpenDB does. The driver modules' Open functions are the usual way in;
+// Open serves a driver name of your own, such as one that pgx's
+// stdlib.RegisterConnConfig returns.
+func Open(ctx context.Context, driverName, dataSourceName string, drv Driver, opts Options) (*Adapter, error) {
+	db, err := dbsql.Open(driverName, dataSourceName)
 	if err != nil {
-		return nil, fmt.Errorf("adapter/sql: open SQLite: %w", err)
+		return nil, fmt.Errorf("adapter/sql: open %s: %w", driverName, err)
 	}
-	if path == ":memory:" {
-		db.SetMaxOpenConns(1)
-	}
-	return open(ctx, db, SQLite, opts)
+	return OpenDB(ctx, db, drv, opts)
 }
 
-// OpenPostgres connects to the PostgreSQL database at url (a postgres://
-// URL or key=value string, as pgx reads it) and migrates it unless
-// opts.SkipMigrations is set. To use a schema, add search_path=name to the
-// URL. Close closes the pool.
-func OpenPostgres(ctx context.Context, url string, opts Options) (*Adapter, error) {
-	db, err := dbsql.Open("pgx", url)
-	if err != nil {
-		return nil, fmt.Errorf("adapter/sql: open PostgreSQL: %w", err)
+// OpenDB makes an adapter that owns db: it checks that the database
+// answers, migrates it unless opts.SkipMigrations is set, and closes db when
+// either fails. Close closes db. Use New for a database that the rest of
+// the program keeps using after the adapter.
+func OpenDB(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter, error) {
+	if !usable(drv) {
+		db.Close()
+		return nil, errNoDriver
 	}
-	return open(ctx, db, Postgres, opts)
-}
-
-// OpenMySQL connects to the MySQL or MariaDB database named by dsn (the
-// go-sql-driver/mysql format, e.g. "user:pass@tcp(host:3306)/db") and
-// migrates it unless opts.SkipMigrations is set. It sets parseTime=true,
-// loc=UTC and client-side parameter interpolation (one round trip per
-// query) whatever dsn says. Close closes the pool.
-func OpenMySQL(ctx context.Context, dsn string, opts Options) (*Adapter, error) {
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("adapter/sql: MySQL DSN: %w", err)
-	}
-	cfg.ParseTime = true
-	cfg.Loc = time.UTC
-	cfg.InterpolateParams = true
-	conn, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("adapter/sql: MySQL: %w", err)
-	}
-	return open(ctx, dbsql.OpenDB(conn), MySQL, opts)
-}
-
-func open(ctx context.Context, db *dbsql.DB, d Dialect, opts Options) (*Adapter, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, d.fail(ctx, "Open", err)
+		return nil, fail(ctx, drv, "Open", err)
 	}
-	a, err := New(ctx, db, d, opts)
+	a, err := New(ctx, db, drv, opts)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -212,8 +178,9 @@ func (a *Adapter) Dialect() Dialect { return a.d }
 // TableNames returns the table names in use, prefix included.
 func (a *Adapter) TableNames() Tables { return a.names }
 
-// Close closes the database when the adapter opened it (OpenSQLite,
-// OpenPostgres, OpenMySQL), and does nothing when it was given one (New).
+// Close closes the database when the adapter owns it (Open, OpenDB and the
+// driver modules' Open functions), and does nothing when it was given one
+// (New).
 func (a *Adapter) Close() error {
 	if a.owned {
 		return a.db.Close()
@@ -335,7 +302,7 @@ func (a *Adapter) one(ctx context.Context, q string, args []any, dest ...any) (f
 // CreateUser stores u; an empty ID is replaced by a new UUID.
 func (a *Adapter) CreateUser(ctx context.Context, u adapter.User) (*adapter.User, error) {
 	got, err := a.createUser(ctx, a.db, u)
-	return got, a.d.fail(ctx, "CreateUser", err)
+	return got, a.fail(ctx, "CreateUser", err)
 }
 
 type execer interface {
@@ -366,7 +333,7 @@ func (a *Adapter) getUser(ctx context.Context, method, q string, args ...any) (*
 	var r userRow
 	found, err := a.one(ctx, q, args, r.dest()...)
 	if err != nil || !found {
-		return nil, a.d.fail(ctx, method, err)
+		return nil, a.fail(ctx, method, err)
 	}
 	return r.user(), nil
 }
@@ -406,7 +373,7 @@ func (a *Adapter) UpdateUser(ctx context.Context, u adapter.User) (*adapter.User
 		return nil, nil
 	}
 	if badKey(u.Email) {
-		return nil, a.d.fail(ctx, "UpdateUser", errBadKey)
+		return nil, a.fail(ctx, "UpdateUser", errBadKey)
 	}
 	var verified any
 	if u.EmailVerified != nil {
@@ -417,7 +384,7 @@ func (a *Adapter) UpdateUser(ctx context.Context, u adapter.User) (*adapter.User
 		return a.getUser(ctx, "UpdateUser", a.q.updateUser, args...)
 	}
 	if _, err := a.db.ExecContext(ctx, a.q.updateUser, args...); err != nil {
-		return nil, a.d.fail(ctx, "UpdateUser", err)
+		return nil, a.fail(ctx, "UpdateUser", err)
 	}
 	return a.getUser(ctx, "UpdateUser", a.q.getUser, u.ID)
 }
@@ -437,7 +404,7 @@ func (a *Adapter) DeleteUser(ctx context.Context, id string) error {
 		}
 		return nil
 	})
-	return a.d.fail(ctx, "DeleteUser", err)
+	return a.fail(ctx, "DeleteUser", err)
 }
 
 func (a *Adapter) inTx(ctx context.Context, f func(*dbsql.Tx) error) error {
@@ -463,7 +430,7 @@ func (a *Adapter) linkAccount(ctx context.Context, db execer, x adapter.Account)
 
 // LinkAccount stores the account of an existing user.
 func (a *Adapter) LinkAccount(ctx context.Context, x adapter.Account) error {
-	return a.d.fail(ctx, "LinkAccount", a.linkAccount(ctx, a.db, x))
+	return a.fail(ctx, "LinkAccount", a.linkAccount(ctx, a.db, x))
 }
 
 // UpdateAccount replaces the tokens of the account in one statement.
@@ -473,7 +440,7 @@ func (a *Adapter) UpdateAccount(ctx context.Context, x adapter.Account) error {
 	}
 	_, err := a.db.ExecContext(ctx, a.q.updateAccount, str(x.RefreshToken), str(x.AccessToken), num(x.ExpiresAt),
 		str(x.TokenType), str(x.Scope), str(x.IDToken), str(x.SessionState), x.Provider, x.ProviderAccountID)
-	return a.d.fail(ctx, "UpdateAccount", err)
+	return a.fail(ctx, "UpdateAccount", err)
 }
 
 // UnlinkAccount deletes the account.
@@ -482,7 +449,7 @@ func (a *Adapter) UnlinkAccount(ctx context.Context, provider, providerAccountID
 		return nil
 	}
 	_, err := a.db.ExecContext(ctx, a.q.unlinkAccount, provider, providerAccountID)
-	return a.d.fail(ctx, "UnlinkAccount", err)
+	return a.fail(ctx, "UnlinkAccount", err)
 }
 
 // GetAccount returns the account, or nil.
@@ -493,7 +460,7 @@ func (a *Adapter) GetAccount(ctx context.Context, provider, providerAccountID st
 	var r accountRow
 	found, err := a.one(ctx, a.q.getAccount, []any{provider, providerAccountID}, r.dest()...)
 	if err != nil || !found {
-		return nil, a.d.fail(ctx, "GetAccount", err)
+		return nil, a.fail(ctx, "GetAccount", err)
 	}
 	return r.account(), nil
 }
@@ -511,7 +478,7 @@ func (a *Adapter) CreateUserAndLinkAccount(ctx context.Context, u adapter.User, 
 		return a.linkAccount(ctx, tx, x)
 	})
 	if err != nil {
-		return nil, a.d.fail(ctx, "CreateUserAndLinkAccount", err)
+		return nil, a.fail(ctx, "CreateUserAndLinkAccount", err)
 	}
 	return got, nil
 }
@@ -527,12 +494,12 @@ func (a *Adapter) CreateSession(ctx context.Context, s adapter.Session) (*adapte
 	}
 	s.Expires, s.CreatedAt, s.LastSeenAt = s.Expires.UTC(), s.CreatedAt.UTC(), s.LastSeenAt.UTC()
 	if badKey(s.SessionToken, s.UserID) {
-		return nil, a.d.fail(ctx, "CreateSession", errBadKey)
+		return nil, a.fail(ctx, "CreateSession", errBadKey)
 	}
 	_, err := a.db.ExecContext(ctx, a.q.createSession, uuid.NewString(), s.SessionToken, s.UserID,
 		a.d.timeArg(s.Expires), a.d.timeArg(s.CreatedAt), a.d.timeArg(s.LastSeenAt), str(s.UserAgent), str(s.IP))
 	if err != nil {
-		return nil, a.d.fail(ctx, "CreateSession", err)
+		return nil, a.fail(ctx, "CreateSession", err)
 	}
 	return &s, nil
 }
@@ -541,7 +508,7 @@ func (a *Adapter) getSession(ctx context.Context, method, q string, args ...any)
 	var r sessionRow
 	found, err := a.one(ctx, q, args, r.dest()...)
 	if err != nil || !found {
-		return nil, a.d.fail(ctx, method, err)
+		return nil, a.fail(ctx, method, err)
 	}
 	return r.session(), nil
 }
@@ -564,7 +531,7 @@ func (a *Adapter) GetSessionAndUser(ctx context.Context, sessionToken string) (*
 	var u userRow
 	found, err := a.one(ctx, a.q.getSessionAndUser, []any{sessionToken}, append(s.dest(), u.dest()...)...)
 	if err != nil || !found {
-		return nil, nil, a.d.fail(ctx, "GetSessionAndUser", err)
+		return nil, nil, a.fail(ctx, "GetSessionAndUser", err)
 	}
 	return s.session(), u.user(), nil
 }
@@ -580,7 +547,7 @@ func (a *Adapter) UpdateSession(ctx context.Context, s adapter.Session) (*adapte
 		return a.getSession(ctx, "UpdateSession", a.q.updateSession, args...)
 	}
 	if _, err := a.db.ExecContext(ctx, a.q.updateSession, args...); err != nil {
-		return nil, a.d.fail(ctx, "UpdateSession", err)
+		return nil, a.fail(ctx, "UpdateSession", err)
 	}
 	return a.getSession(ctx, "UpdateSession", a.q.getSession, s.SessionToken)
 }
@@ -598,7 +565,7 @@ func (a *Adapter) DeleteSession(ctx context.Context, sessionToken string) (*adap
 		return nil, err
 	}
 	if won, err := a.deleted(ctx, a.q.deleteSession, sessionToken); !won {
-		return nil, a.d.fail(ctx, "DeleteSession", err)
+		return nil, a.fail(ctx, "DeleteSession", err)
 	}
 	return s, nil
 }
@@ -621,18 +588,18 @@ func (a *Adapter) ListUserSessions(ctx context.Context, userID string) ([]adapte
 	}
 	rows, err := a.db.QueryContext(ctx, a.q.listUserSessions, userID, a.d.timeArg(time.Now()))
 	if err != nil {
-		return nil, a.d.fail(ctx, "ListUserSessions", err)
+		return nil, a.fail(ctx, "ListUserSessions", err)
 	}
 	defer rows.Close()
 	out := []adapter.Session{}
 	for rows.Next() {
 		var r sessionRow
 		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, a.d.fail(ctx, "ListUserSessions", err)
+			return nil, a.fail(ctx, "ListUserSessions", err)
 		}
 		out = append(out, *r.session())
 	}
-	return out, a.d.fail(ctx, "ListUserSessions", rows.Err())
+	return out, a.fail(ctx, "ListUserSessions", rows.Err())
 }
 
 // DeleteUserSessions deletes all sessions of the user and reports how many.
@@ -642,10 +609,10 @@ func (a *Adapter) DeleteUserSessions(ctx context.Context, userID string) (int64,
 	}
 	res, err := a.db.ExecContext(ctx, a.q.deleteUserSessions, userID)
 	if err != nil {
-		return 0, a.d.fail(ctx, "DeleteUserSessions", err)
+		return 0, a.fail(ctx, "DeleteUserSessions", err)
 	}
 	n, err := res.RowsAffected()
-	return n, a.d.fail(ctx, "DeleteUserSessions", err)
+	return n, a.fail(ctx, "DeleteUserSessions", err)
 }
 
 // DeleteExpired deletes sessions and verification tokens that expired at
@@ -655,12 +622,12 @@ func (a *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, erro
 	for _, q := range []string{a.q.deleteExpiredSessions, a.q.deleteExpiredTokens} {
 		res, err := a.db.ExecContext(ctx, q, a.d.timeArg(now))
 		if err != nil {
-			return total, a.d.fail(ctx, "DeleteExpired", err)
+			return total, a.fail(ctx, "DeleteExpired", err)
 		}
 		n, err := res.RowsAffected()
 		total += n
 		if err != nil {
-			return total, a.d.fail(ctx, "DeleteExpired", err)
+			return total, a.fail(ctx, "DeleteExpired", err)
 		}
 	}
 	return total, nil
@@ -669,10 +636,10 @@ func (a *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, erro
 // CreateVerificationToken stores vt.
 func (a *Adapter) CreateVerificationToken(ctx context.Context, vt adapter.VerificationToken) error {
 	if badKey(vt.Identifier, vt.Token) {
-		return a.d.fail(ctx, "CreateVerificationToken", errBadKey)
+		return a.fail(ctx, "CreateVerificationToken", errBadKey)
 	}
 	_, err := a.db.ExecContext(ctx, a.q.createToken, vt.Identifier, a.d.timeArg(vt.Expires), vt.Token)
-	return a.d.fail(ctx, "CreateVerificationToken", err)
+	return a.fail(ctx, "CreateVerificationToken", err)
 }
 
 // UseVerificationToken deletes the token and returns it, or nil. Exactly
@@ -691,11 +658,11 @@ func (a *Adapter) UseVerificationToken(ctx context.Context, identifier, token st
 	}
 	found, err := a.one(ctx, q, []any{identifier, token}, &vt.Identifier, &vt.Token, &exp)
 	if err != nil || !found {
-		return nil, a.d.fail(ctx, method, err)
+		return nil, a.fail(ctx, method, err)
 	}
 	if !a.d.returning() {
 		if won, err := a.deleted(ctx, a.q.useToken, identifier, token); !won {
-			return nil, a.d.fail(ctx, method, err)
+			return nil, a.fail(ctx, method, err)
 		}
 	}
 	vt.Expires = exp.t
@@ -706,7 +673,7 @@ func (a *Adapter) getAuthenticator(ctx context.Context, method, q string, args .
 	var r authRow
 	found, err := a.one(ctx, q, args, r.dest()...)
 	if err != nil || !found {
-		return nil, a.d.fail(ctx, method, err)
+		return nil, a.fail(ctx, method, err)
 	}
 	return r.authenticator(), nil
 }
@@ -722,12 +689,12 @@ func (a *Adapter) GetAuthenticator(ctx context.Context, credentialID string) (*a
 // CreateAuthenticator stores the authenticator of an existing user.
 func (a *Adapter) CreateAuthenticator(ctx context.Context, x adapter.Authenticator) (*adapter.Authenticator, error) {
 	if badKey(x.CredentialID, x.UserID) {
-		return nil, a.d.fail(ctx, "CreateAuthenticator", errBadKey)
+		return nil, a.fail(ctx, "CreateAuthenticator", errBadKey)
 	}
 	_, err := a.db.ExecContext(ctx, a.q.createAuthenticator, x.CredentialID, x.UserID, x.ProviderAccountID, x.CredentialPublicKey,
 		x.Counter, x.CredentialDeviceType, x.CredentialBackedUp, str(x.Transports))
 	if err != nil {
-		return nil, a.d.fail(ctx, "CreateAuthenticator", err)
+		return nil, a.fail(ctx, "CreateAuthenticator", err)
 	}
 	return &x, nil
 }
@@ -740,18 +707,18 @@ func (a *Adapter) ListAuthenticatorsByUserID(ctx context.Context, userID string)
 	}
 	rows, err := a.db.QueryContext(ctx, a.q.listAuthenticators, userID)
 	if err != nil {
-		return nil, a.d.fail(ctx, "ListAuthenticatorsByUserID", err)
+		return nil, a.fail(ctx, "ListAuthenticatorsByUserID", err)
 	}
 	defer rows.Close()
 	out := []adapter.Authenticator{}
 	for rows.Next() {
 		var r authRow
 		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, a.d.fail(ctx, "ListAuthenticatorsByUserID", err)
+			return nil, a.fail(ctx, "ListAuthenticatorsByUserID", err)
 		}
 		out = append(out, *r.authenticator())
 	}
-	return out, a.d.fail(ctx, "ListAuthenticatorsByUserID", rows.Err())
+	return out, a.fail(ctx, "ListAuthenticatorsByUserID", rows.Err())
 }
 
 // UpdateAuthenticatorCounter sets the counter and returns the
@@ -765,7 +732,7 @@ func (a *Adapter) UpdateAuthenticatorCounter(ctx context.Context, credentialID s
 		return a.getAuthenticator(ctx, method, a.q.updateCounter, counter, credentialID)
 	}
 	if _, err := a.db.ExecContext(ctx, a.q.updateCounter, counter, credentialID); err != nil {
-		return nil, a.d.fail(ctx, method, err)
+		return nil, a.fail(ctx, method, err)
 	}
 	return a.getAuthenticator(ctx, method, a.q.getAuthenticator, credentialID)
 }
@@ -774,10 +741,10 @@ func (a *Adapter) UpdateAuthenticatorCounter(ctx context.Context, credentialID s
 // never moves back), in one upsert.
 func (a *Adapter) RevokeUserTokens(ctx context.Context, userID string, before time.Time) error {
 	if badKey(userID) {
-		return a.d.fail(ctx, "RevokeUserTokens", errBadKey)
+		return a.fail(ctx, "RevokeUserTokens", errBadKey)
 	}
 	_, err := a.db.ExecContext(ctx, a.q.revoke, userID, a.d.timeArg(before))
-	return a.d.fail(ctx, "RevokeUserTokens", err)
+	return a.fail(ctx, "RevokeUserTokens", err)
 }
 
 // TokensRevokedBefore returns the user's revocation epoch, zero if none.
@@ -787,5 +754,5 @@ func (a *Adapter) TokensRevokedBefore(ctx context.Context, userID string) (time.
 	}
 	var t timeCol
 	_, err := a.one(ctx, a.q.revokedBefore, []any{userID}, &t)
-	return t.t, a.d.fail(ctx, "TokensRevokedBefore", err)
+	return t.t, a.fail(ctx, "TokensRevokedBefore", err)
 }

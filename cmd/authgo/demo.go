@@ -7,7 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/authgo/authgo/internal/demo"
+	"github.com/authgo/authgo/cmd/authgo/internal/demo"
 )
 
 // runDemo is `authgo demo`: the example app of internal/demo, served until

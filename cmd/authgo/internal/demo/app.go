@@ -10,6 +10,7 @@ import (
 
 	"github.com/authgo/authgo"
 	authsql "github.com/authgo/authgo/adapter/sql"
+	"github.com/authgo/authgo/adapter/sql/sqlite"
 	"github.com/authgo/authgo/providers"
 )
 
@@ -78,7 +79,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 	// authgo's SQL adapter creates its tables (users, accounts, sessions,
 	// ...) in the file; the demo adds its own two beside them.
-	db, err := authsql.OpenSQLite(ctx, cfg.DBPath, authsql.Options{})
+	db, err := sqlite.Open(ctx, cfg.DBPath, authsql.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("demo: open %s: %w", cfg.DBPath, err)
 	}

@@ -1,4 +1,4 @@
-package sql_test
+package postgres_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // each side reads what the other wrote — the point of sharing a database
 // with a Next.js app.
 func TestPgAdapterStatements(t *testing.T) {
-	a := newPostgres(t).mustOpen(t, authsql.Options{})
+	a := newDB(t).MustOpen(t, authsql.Options{})
 	db, ctx := a.DB(), context.Background()
 	verified := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 

@@ -1,4 +1,4 @@
-package sql_test
+package sqlite_test
 
 import (
 	"context"
@@ -10,16 +10,17 @@ import (
 
 	"github.com/authgo/authgo/adapter"
 	authsql "github.com/authgo/authgo/adapter/sql"
+	"github.com/authgo/authgo/adapter/sql/sqlite"
 )
 
 // An application keeps users and sessions in a SQLite file; the schema is
 // created on first open.
-func ExampleOpenSQLite() {
+func ExampleOpen() {
 	dir, _ := os.MkdirTemp("", "authgo-example")
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
 
-	a, err := authsql.OpenSQLite(ctx, filepath.Join(dir, "auth.db"), authsql.Options{})
+	a, err := sqlite.Open(ctx, filepath.Join(dir, "auth.db"), authsql.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sql_test
+package postgres_test
 
 import (
 	"context"
@@ -13,53 +13,26 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/authgo/authgo/adapter"
 	authsql "github.com/authgo/authgo/adapter/sql"
+	"github.com/authgo/authgo/adapter/sql/internal/sqltest"
 )
 
 // BenchmarkGetSessionAndUser measures the lookup behind every request with
-// database sessions, on 1,000 users with one session each.
-func BenchmarkGetSessionAndUser(b *testing.B) {
-	for _, d := range dialects {
-		b.Run(d.name, func(b *testing.B) {
-			a := d.new(b).mustOpen(b, authsql.Options{})
-			ctx := context.Background()
-			const n = 1000
-			tokens := make([]string, n)
-			for i := range n {
-				u, err := a.CreateUser(ctx, adapter.User{Name: "User", Email: fmt.Sprintf("u%d@example.com", i)})
-				if err != nil {
-					b.Fatal(err)
-				}
-				tokens[i] = uuid.NewString()
-				if _, err := a.CreateSession(ctx, adapter.Session{SessionToken: tokens[i], UserID: u.ID, Expires: time.Now().Add(time.Hour)}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			i := 0
-			for b.Loop() {
-				s, u, err := a.GetSessionAndUser(ctx, tokens[i%n])
-				if err != nil || s == nil || u == nil {
-					b.Fatalf("GetSessionAndUser = %v, %v, %v", s, u, err)
-				}
-				i++
-			}
-		})
-	}
-}
+// database sessions (see sqltest.BenchmarkGetSessionAndUser).
+func BenchmarkGetSessionAndUser(b *testing.B) { sqltest.BenchmarkGetSessionAndUser(b, newDB) }
 
 // BenchmarkPostgres1M loads 1,000,000 sessions (of 10,000 users) into
 // PostgreSQL with COPY and reports the p50, p99 and max latency of
 // GetSessionAndUser over random tokens, one lookup per iteration. It runs
 // only with AUTHGO_BENCH_PG_1M=1; the load takes about a minute. Run it as
 //
-//	AUTHGO_BENCH_PG_1M=1 go test ./adapter/sql -run '^$' -bench Postgres1M -benchtime 20000x
+//	AUTHGO_BENCH_PG_1M=1 go test ./adapter/sql/postgres -run '^$' -bench Postgres1M -benchtime 20000x
 func BenchmarkPostgres1M(b *testing.B) {
 	if os.Getenv("AUTHGO_BENCH_PG_1M") != "1" {
 		b.Skip("set AUTHGO_BENCH_PG_1M=1 to load 1,000,000 sessions into PostgreSQL")
 	}
 	const users, sessions = 10_000, 1_000_000
-	a := newPostgres(b).mustOpen(b, authsql.Options{})
+	a := newDB(b).MustOpen(b, authsql.Options{})
 	ctx := context.Background()
 
 	start := time.Now()
