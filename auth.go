@@ -33,6 +33,7 @@ type Auth struct {
 
 	revocations  *revocations
 	sessionCache *sessionCache
+	apiPaths     *matcher // Access.APIPrefixes
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -67,6 +68,7 @@ func New(cfg Config) (*Auth, error) {
 	for i, secure := range []bool{false, true} {
 		a.cookies[i] = c.Cookies.apply(cookie.Defaults(secure))
 	}
+	a.apiPaths = newMatcher(c.Access.APIPrefixes, true)
 	a.cop = http.NewCrossOriginProtection()
 	// An OAuth provider with response_mode=form_post is called back by a
 	// cross-site POST from the identity provider; state, nonce and PKCE

@@ -126,7 +126,8 @@ func ExampleAuth_Middleware() {
 	}, Access: authgo.AccessConfig{SignInPage: "/login"}})
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", auth.RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "admin area of ", authgo.SessionFrom(r.Context()).User.Email)
+		s, _ := auth.SessionFrom(r.Context()) // RequireRole ran: never nil here
+		fmt.Fprint(w, "admin area of ", s.User.Email)
 	})))
 	app := auth.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin", "/api/"}})(mux)
 

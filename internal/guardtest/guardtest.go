@@ -1,0 +1,93 @@
+// Package guardtest holds what the path-guard attack tests of both modules
+// (the root and e2e) share: request targets that try to reach a handler
+// under a guarded prefix without the guard noticing, and a client that
+// sends them byte for byte. Go's http.Client cleans and re-escapes paths,
+// so these requests go over a plain TCP connection.
+package guardtest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Bypasses are request targets aimed at routes under /admin — GET
+// /admin/{page} and GET /admin/{rest...} — and at GET /posts/{id}/edit:
+// encoded slashes and backslashes, encoded and double-encoded dot segments,
+// matrix parameters, empty and dot segments, case changes, trailing dots.
+// Those ending in /login or /static also try to make a guard take them for
+// a public page.
+var Bypasses = []string{
+	// Encoded slash or backslash in a segment, with or without dots.
+	"/admin/..%2F", "/admin/..%2f", "/admin/..%5C", "/admin/..%5c",
+	"/admin/%2e%2e%2F", "/admin/%2E%2E%2f", "/admin/.%2F", "/admin/%2e%2F",
+	"/admin/..%2F..%2F", "/admin/x%2F..%2F..%2F", "/admin/..%5C..%5C",
+	"/admin/..%2Flogin", "/admin/..%2F..%2Flogin", "/admin/..%2Fstatic", "/admin/..%5Cstatic",
+	"/admin/x/..%2F..%2F", "/admin/a/b/..%2F..%2F..%2Fstatic", "/admin/x/..%2F..%2F..%2Flogin",
+	"/admin%2Fp", "/admin%2fp", "/admin%5Cp", "/admin%5cp",
+	// Double encoding.
+	"/admin/..%252F", "/admin/%252e%252e%252f", "/admin/..%255C", "/%2561dmin/p",
+	"/admin/..%252F..%252Flogin", "/admin%252Fp",
+	// Matrix parameters.
+	"/admin;x=1/p", "/admin/p;x=1", "/admin;/p", "/admin/..;/", "/admin/..;/login",
+	// Empty, dot and encoded-dot segments.
+	"//admin/p", "///admin/p", "/./admin/p", "/x/../admin/p", "/admin/./p", "/admin//p",
+	"/admin/%2e", "/admin/%2e%2e", "/admin/..", "/admin/.", "/%2e/admin/p", "/x/%2e%2e/admin/p",
+	// Case and trailing dots.
+	"/ADMIN/p", "/Admin/p", "/aDmIn/p", "/admin%2e%2e", "/admin%2e%2e/p", "/admin./p",
+	"/admin../p", "/admin/p.", "/admin/p..", "/admin%2e/p", "/admin%20/p",
+	// A ServeMux pattern entry (GET /posts/{id}/edit).
+	"/posts/..%2F/edit", "/posts/x%2F..%2F..%2F/edit", "/posts/a%2Fb/edit", "/posts/%2e%2e/edit",
+	"/posts/..%5C/edit", "/posts/x/./edit", "//posts/x/edit", "/posts/x/edit;y", "/posts/x/..%2Fedit",
+}
+
+// Response is what Get read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Get sends "GET target HTTP/1.1" with headers to the server at addr
+// (host:port) exactly as written, and reads the answer. A non-empty cookie
+// is sent as the Cookie header.
+func Get(addr, target, cookie string) (*Response, error) {
+	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	var b strings.Builder
+	fmt.Fprintf(&b, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", target, addr)
+	if cookie != "" {
+		fmt.Fprintf(&b, "Cookie: %s\r\n", cookie)
+	}
+	b.WriteString("\r\n")
+	if _, err := io.WriteString(conn, b.String()); err != nil {
+		return nil, err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}, nil
+}
+
+// CookieHeader joins cookies into the value of a Cookie request header.
+func CookieHeader(cookies []*http.Cookie) string {
+	parts := make([]string, len(cookies))
+	for i, c := range cookies {
+		parts[i] = c.Name + "=" + c.Value
+	}
+	return strings.Join(parts, "; ")
+}
