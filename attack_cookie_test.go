@@ -1,14 +1,19 @@
 package authgo_test
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/jwt"
 )
 
 // sharedCacheMayStore reports whether a shared cache (a CDN, a corporate
@@ -162,4 +167,171 @@ func TestPrivateWriterKeepsStreaming(t *testing.T) {
 		t.Fatalf("flushed %v, body %q", rec.Flushed, rec.Body.String())
 	}
 	checkPrivate(t, "streamed response", rec.Result(), true)
+}
+
+// hostPrefixed is an app with Cookies.SessionHostPrefix served over https
+// (tls) or http, and a browser for it.
+func hostPrefixed(t *testing.T, tls bool, mutate func(*authgo.Config)) (*fixture, *http.Client) {
+	t.Helper()
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Cookies.SessionHostPrefix = true
+		if mutate != nil {
+			mutate(c)
+		}
+	})
+	if tls {
+		srv := httptest.NewTLSServer(f.srv.Config.Handler)
+		t.Cleanup(srv.Close)
+		f.srv.Close()
+		f.srv = srv
+		jar, _ := cookiejar.New(nil)
+		f.client = srv.Client()
+		f.client.Jar = jar
+		f.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	return f, f.client
+}
+
+// sessionOf returns the email of the session GET /api/auth/session reads
+// from a request with exactly the Cookie header cookie ("" when none).
+func sessionOf(t *testing.T, f *fixture, cookie string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", f.url("/api/auth/session"), nil)
+	req.Header.Set("Cookie", cookie)
+	resp, err := (&http.Client{Transport: f.srv.Client().Transport}).Do(req) // no jar
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ User struct{ Email string } }
+	decodeJSON(t, resp, &out)
+	return out.User.Email
+}
+
+// TestHostPrefixedSessionCookie: with SessionHostPrefix, over https the
+// session cookie is written as __Host-authjs.session-token — Secure,
+// Path=/, no Domain, chunks included — and read under that name only. A
+// sibling subdomain can toss a Domain cookie only under another name
+// (browsers refuse a __Host- cookie with a Domain), and such a cookie,
+// though it holds a valid session of its own, is not read in its place.
+// Over http the name falls back to authjs.session-token.
+func TestHostPrefixedSessionCookie(t *testing.T) {
+	const name = "__Host-authjs.session-token"
+	f, _ := hostPrefixed(t, true, nil)
+	resp := f.signIn("ada@example.com", "correct horse battery")
+	location(t, resp)
+	var got *http.Cookie
+	for _, c := range resp.Cookies() {
+		if strings.Contains(c.Name, "session-token") {
+			if c.Name != name {
+				t.Fatalf("session cookie written as %s", c.Name)
+			}
+			got = c
+		}
+	}
+	if got == nil || !got.Secure || got.Path != "/" || got.Domain != "" || strings.Contains(strings.ToLower(strings.Join(resp.Header.Values("Set-Cookie"), "\n")), "domain=") {
+		t.Fatalf("session cookie %+v; Set-Cookie %q", got, resp.Header.Values("Set-Cookie"))
+	}
+	if email, _ := f.session()["user"].(map[string]any)["email"].(string); email != "ada@example.com" {
+		t.Fatalf("session read back under %s: %v", name, f.session())
+	}
+
+	// Tossed cookies: valid sessions of Grace under the names a sibling
+	// host can set with Domain=, sealed for their own name (as an app using
+	// that name writes them) or for the __Host- name.
+	codec, err := jwt.NewCodec([]string{testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grace := authgo.Token{Subject: "user-2", Email: "grace@example.com", Name: "Grace Hopper"}
+	for _, tossed := range []string{"__Secure-authjs.session-token", "authjs.session-token", "__host-authjs.session-token"} {
+		for _, salt := range []string{tossed, name} {
+			tok, err := codec.Encode(grace, salt, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if email := sessionOf(t, f, tossed+"="+tok); email != "" {
+				t.Errorf("%s (sealed for %s) read as the session of %s", tossed, salt, email)
+			}
+		}
+	}
+	// The control: what the same request does to an app without the
+	// prefix, which reads the tossed cookie as the user's session.
+	plain, _ := hostPrefixed(t, true, func(c *authgo.Config) { c.Cookies.SessionHostPrefix = false })
+	tok, _ := codec.Encode(grace, "__Secure-authjs.session-token", time.Hour)
+	if email := sessionOf(t, plain, "__Secure-authjs.session-token="+tok); email != "grace@example.com" {
+		t.Fatalf("control: the default app read %q from a __Secure- cookie", email)
+	}
+
+	// A session too large for one cookie is chunked under the same name.
+	big, _ := hostPrefixed(t, true, func(c *authgo.Config) {
+		c.Callbacks.JWT = func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) {
+			p.Token.Extra = map[string]any{"blob": strings.Repeat("x", 6000)}
+			return p.Token, nil
+		}
+	})
+	resp = big.signIn("ada@example.com", "correct horse battery")
+	names := setCookieNames(resp.Header)
+	if names[name+".0"] != 1 || names[name+".1"] != 1 {
+		t.Fatalf("chunks of a large session: %v", names)
+	}
+	if big.session()["user"] == nil {
+		t.Fatal("chunked __Host- session not read back")
+	}
+
+	// Over http: the unprefixed name.
+	dev, _ := hostPrefixed(t, false, nil)
+	resp = dev.signIn("ada@example.com", "correct horse battery")
+	if n := setCookieNames(resp.Header); n["authjs.session-token"] != 1 {
+		t.Fatalf("over http: %v", n)
+	}
+}
+
+// TestHostPrefixConfigMistakes: New refuses what would make browsers drop
+// a __Host- session cookie, with a sentence saying what to change.
+func TestHostPrefixConfigMistakes(t *testing.T) {
+	cases := []struct {
+		name string
+		set  func(*authgo.Config)
+		want string
+	}{
+		{"Domain", func(c *authgo.Config) { c.Cookies.SessionHostPrefix, c.Cookies.Domain = true, "example.com" },
+			`Cookies.SessionHostPrefix cannot be combined with Cookies.Domain "example.com": a __Host- cookie has no Domain. Remove Domain to keep the session on this host, or SessionHostPrefix to share it with subdomains`},
+		{"SessionToken.Domain", func(c *authgo.Config) {
+			c.Cookies.SessionHostPrefix, c.Cookies.SessionToken.Domain = true, "example.com"
+		}, "Cookies.SessionToken.Domain"},
+		{"Path", func(c *authgo.Config) { c.Cookies.SessionHostPrefix, c.Cookies.SessionToken.Path = true, "/app" }, "must have Path=/"},
+		{"Satellite", func(c *authgo.Config) {
+			c.Cookies.SessionHostPrefix = true
+			c.Providers = nil
+			c.Satellite = &authgo.SatelliteConfig{SignInURL: "https://auth.example.com/login"}
+		}, "Satellite"},
+		{"named __Host- with a Domain", func(c *authgo.Config) {
+			c.Cookies.CSRFToken = authgo.Cookie{Name: "__Host-csrf", Domain: "example.com"}
+		}, "Cookies.CSRFToken.Domain"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := authgo.Config{Secret: []string{testSecret}, Providers: []authgo.Provider{credentialsFunc(nil)}, LookupEnv: noEnv}
+			c.set(&cfg)
+			_, err := authgo.New(cfg)
+			var ce *authgo.ConfigError
+			if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want a ConfigError with %q", err, c.want)
+			}
+		})
+	}
+	// Cookies.Domain is kept off a cookie named __Host-, which stays valid.
+	a := mustNew(t, authgo.Config{Secret: []string{testSecret}, Providers: []authgo.Provider{credentialsFunc(nil)}, LookupEnv: noEnv,
+		Cookies: authgo.CookiesConfig{Domain: "example.com", CallbackURL: authgo.Cookie{Name: "__Host-cb"}}})
+	rec := httptest.NewRecorder()
+	a.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "https://app.example.com/api/auth/signin?callbackUrl=%2Fx", nil))
+	if setCookieNames(rec.Header())["__Host-cb"] != 1 {
+		t.Fatalf("no callback-url cookie written: %q", rec.Header().Values("Set-Cookie"))
+	}
+	for _, line := range rec.Header().Values("Set-Cookie") {
+		if strings.HasPrefix(line, "__Host-") && strings.Contains(strings.ToLower(line), "domain=") {
+			t.Errorf("__Host- cookie written with a Domain: %s", line)
+		}
+	}
 }

@@ -81,14 +81,15 @@ func New(cfg Config) (*Auth, error) {
 	return a, nil
 }
 
-// apply overrides defaults with the configured cookie options.
+// apply overrides defaults with the configured cookie options (checked by
+// validate).
 func (cc CookiesConfig) apply(s cookie.Set) cookie.Set {
 	one := func(o *cookie.Options, c Cookie) {
-		if cc.Domain != "" && !strings.HasPrefix(o.Name, "__Host-") {
-			o.Domain = cc.Domain
-		}
 		if c.Name != "" {
 			o.Name = c.Name
+		}
+		if cc.Domain != "" && !strings.HasPrefix(strings.ToLower(o.Name), strings.ToLower(hostPrefix)) {
+			o.Domain = cc.Domain
 		}
 		if c.Domain != "" {
 			o.Domain = c.Domain
@@ -101,6 +102,11 @@ func (cc CookiesConfig) apply(s cookie.Set) cookie.Set {
 		}
 	}
 	one(&s.SessionToken, cc.SessionToken)
+	if cc.SessionHostPrefix && s.SessionToken.Secure {
+		o := &s.SessionToken
+		o.Name = hostPrefix + strings.TrimPrefix(strings.TrimPrefix(o.Name, "__Secure-"), hostPrefix)
+		o.Domain, o.Path = "", "/"
+	}
 	one(&s.CallbackURL, cc.CallbackURL)
 	one(&s.CSRFToken, cc.CSRFToken)
 	one(&s.PKCE, cc.PKCE)
