@@ -23,9 +23,9 @@ import (
 // No library reads a path the ways of several routers at once, hence this
 // file.
 
-// pathView is one reading of a request path: its decoded segments, empty
-// ones dropped (a segment may hold "/" when the path had %2F), and whether
-// the path ends in "/".
+// pathView is one reading of a request path: its decoded segments (one may
+// hold "/" when the path had %2F; only chi's reading keeps empty ones) and
+// whether the path ends in "/".
 type pathView struct {
 	segs []string
 	dir  bool
@@ -42,7 +42,7 @@ func readPaths(r *http.Request) *requestPaths {
 	esc := r.URL.EscapedPath()
 	dir := strings.HasSuffix(esc, "/")
 	rp := &requestPaths{r: r, views: []pathView{{splitClean(r.URL.Path), dir}}}
-	if !strings.ContainsAny(esc, "%\\;. ") && !strings.Contains(esc, "//") {
+	if r.URL.RawPath == "" && !strings.ContainsAny(esc, "%\\;. ") && !strings.Contains(esc, "//") {
 		return rp
 	}
 	rp.views = append(rp.views,
@@ -50,8 +50,10 @@ func readPaths(r *http.Request) *requestPaths {
 		pathView{splitClean(unescapeAll(r.URL.Path)), dir},
 		// ServeMux: the escaped path with literal dot segments resolved.
 		pathView{splitEscaped(path.Clean("/" + esc)), dir},
-		// chi: the escaped path as it is.
-		pathView{splitEscaped(esc), dir},
+		// chi: the path as sent (RawPath, even where EscapedPath
+		// re-escapes it) or else the decoded one, nothing resolved, empty
+		// segments included (/posts//edit is /posts/{id}/edit, id "").
+		pathView{chiSegments(r.URL), dir},
 	)
 	return rp
 }
@@ -94,6 +96,27 @@ func splitEscaped(esc string) []string {
 	return split(esc, true)
 }
 
+// chiSegments splits the path chi routes on, r.URL.RawPath when set else
+// r.URL.Path, keeping empty segments but the one before the first "/" and
+// the one after a last. Segments of RawPath are decoded.
+func chiSegments(u *url.URL) []string {
+	p, raw := u.Path, u.RawPath != ""
+	if raw {
+		p = u.RawPath
+	}
+	p = strings.TrimSuffix(strings.TrimPrefix(p, "/"), "/")
+	if p == "" {
+		return nil
+	}
+	out := strings.Split(p, "/")
+	for i, s := range out {
+		if raw {
+			out[i] = unescapeSegment(s)
+		}
+	}
+	return out
+}
+
 func split(p string, decode bool) []string {
 	var out []string
 	for s := range strings.SplitSeq(p, "/") {
@@ -101,13 +124,20 @@ func split(p string, decode bool) []string {
 			continue
 		}
 		if decode {
-			if d, err := url.PathUnescape(s); err == nil {
-				s = d
-			}
+			s = unescapeSegment(s)
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// unescapeSegment decodes one escaped segment; a malformed one is kept as
+// it is (routers treat it as literal text).
+func unescapeSegment(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
 }
 
 // unescapeAll decodes p until it no longer changes (at most a few times).
@@ -133,13 +163,17 @@ func cleanPath(p string) string {
 }
 
 // request returns a request that a ServeMux routes by exactly the segments
-// of v (dot segments escaped, so it does not resolve them), with the method
-// and host of r.
+// of v, with the method and host of r. Dot segments are escaped, so it
+// does not resolve them, and an empty segment, which ServeMux would clean
+// away, is written as %00: like the "" chi gives a wildcard, it matches a
+// wildcard and no literal.
 func (v pathView) request(r *http.Request) *http.Request {
 	var b strings.Builder
 	for _, s := range v.segs {
 		b.WriteByte('/')
 		switch s {
+		case "":
+			b.WriteString("%00")
 		case ".":
 			b.WriteString("%2E")
 		case "..":

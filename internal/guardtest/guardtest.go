@@ -1,8 +1,14 @@
 // Package guardtest holds what the path-guard attack tests of both modules
-// (the root and e2e) share: request targets that try to reach a handler
-// under a guarded prefix without the guard noticing, and a client that
-// sends them byte for byte. Go's http.Client cleans and re-escapes paths,
-// so these requests go over a plain TCP connection.
+// (the root with ServeMux, e2e with chi) share: the ways of guarding an app
+// they try, request targets that try to reach a handler under a guarded
+// prefix without the guard noticing, a client that sends them byte for
+// byte (Go's http.Client cleans and re-escapes paths, so they go over a
+// plain TCP connection), and the check itself.
+//
+// The app under test routes GET /admin/{page} (or a wildcard under
+// /admin), GET /posts/{id}/edit and, behind RequireRole("admin") alone,
+// GET /vault/{rest...} to handlers made by Reached; anything else to an
+// open page.
 package guardtest
 
 import (
@@ -12,8 +18,90 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"testing"
 	"time"
+
+	"github.com/authgo/authgo"
 )
+
+// Case is one way of guarding /admin and GET /posts/{id}/edit, and who is
+// signed in when the targets are sent.
+type Case struct {
+	Name   string
+	Config authgo.MiddlewareConfig
+	// User is the email of the signed-in user (a viewer), "" for nobody.
+	User string
+}
+
+// Cases are the guards tried: Protect; everything guarded but Public
+// paths (a target must not pass for /static or the sign-in page while it
+// routes under /admin); and a signed-in viewer where an Authorized
+// callback wants an admin.
+func Cases() []Case {
+	adminOnly := func(r *http.Request, s *authgo.Session) authgo.Verdict {
+		if s != nil && s.User.Role == "admin" {
+			return authgo.Allow()
+		}
+		return authgo.Deny()
+	}
+	protect := []string{"/admin", "GET /posts/{id}/edit"}
+	return []Case{
+		{Name: "protect", Config: authgo.MiddlewareConfig{Protect: protect}},
+		{Name: "guard-all", Config: authgo.MiddlewareConfig{Public: []string{"/static", "/open"}}},
+		{Name: "authorized", Config: authgo.MiddlewareConfig{Protect: protect, Authorized: adminOnly}, User: "grace@example.com"},
+	}
+}
+
+// Reached returns a guarded handler of the app: it names itself in the
+// X-Reached header.
+func Reached(name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Reached", name)
+		io.WriteString(w, name)
+	}
+}
+
+// Check sends every target of Bypasses, and its /vault twin, to the app at
+// addr with the Cookie header cookie, and fails t for each that reaches a
+// guarded handler. Controls first: admin (an admin's Cookie header)
+// reaches each guarded handler, cookie reaches none by the plain path.
+func Check(t *testing.T, addr, cookie, admin string) {
+	t.Helper()
+	for _, p := range []string{"/admin/p", "/vault/p", "/posts/1/edit"} {
+		if r := get(t, addr, p, admin); r.Header.Get("X-Reached") == "" {
+			t.Fatalf("control: an admin did not reach %s: %d %q", p, r.Status, r.Body)
+		}
+		if r := get(t, addr, p, cookie); r.Header.Get("X-Reached") != "" {
+			t.Fatalf("control: %s reached %q without the right session", p, r.Header.Get("X-Reached"))
+		}
+	}
+	if r := get(t, addr, "/static/x", cookie); r.Status != 200 || r.Body != "open" {
+		t.Fatalf("control: /static/x: %d %q", r.Status, r.Body)
+	}
+	targets := append([]string{}, Bypasses...)
+	for _, p := range Bypasses {
+		if rest, ok := strings.CutPrefix(p, "/admin"); ok {
+			targets = append(targets, "/vault"+rest)
+		}
+	}
+	bypassed := 0
+	for _, p := range targets {
+		if r := get(t, addr, p, cookie); r.Header.Get("X-Reached") != "" {
+			bypassed++
+			t.Errorf("GET %s reached the %s handler (%d)", p, r.Header.Get("X-Reached"), r.Status)
+		}
+	}
+	t.Logf("%d of %d targets bypassed the guard", bypassed, len(targets))
+}
+
+func get(t *testing.T, addr, target, cookie string) *Response {
+	t.Helper()
+	r, err := Get(addr, target, cookie)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	return r
+}
 
 // Bypasses are request targets aimed at routes under /admin — GET
 // /admin/{page} and GET /admin/{rest...} — and at GET /posts/{id}/edit:
@@ -43,6 +131,8 @@ var Bypasses = []string{
 	// A ServeMux pattern entry (GET /posts/{id}/edit).
 	"/posts/..%2F/edit", "/posts/x%2F..%2F..%2F/edit", "/posts/a%2Fb/edit", "/posts/%2e%2e/edit",
 	"/posts/..%5C/edit", "/posts/x/./edit", "//posts/x/edit", "/posts/x/edit;y", "/posts/x/..%2Fedit",
+	"/posts/../edit", "/posts/./edit", "/posts/%2e/edit", "/posts/%2E%2E/edit/", "/posts//edit", `/posts/"%2F00/edit`,
+	`/admin/"%2F..%2F`, "/admin//", "/admin/%00",
 }
 
 // Response is what Get read.
