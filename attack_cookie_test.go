@@ -167,6 +167,24 @@ func TestPrivateWriterKeepsStreaming(t *testing.T) {
 		t.Fatalf("flushed %v, body %q", rec.Flushed, rec.Body.String())
 	}
 	checkPrivate(t, "streamed response", rec.Result(), true)
+
+	// A file served by io.Copy (http.ServeContent's way: ReadFrom of the
+	// writer) is marked before its header goes out.
+	h = f.auth.Middleware(authgo.MiddlewareConfig{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		if _, ok := w.(io.ReaderFrom); !ok {
+			t.Error("guarded writer is no io.ReaderFrom")
+		}
+		if _, err := io.Copy(w, io.LimitReader(strings.NewReader("file body"), 100)); err != nil {
+			t.Error(err)
+		}
+	}))
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, signedInRequest(t, f.auth, "http://example.com/file.txt"))
+	if rec.Body.String() != "file body" {
+		t.Fatalf("body %q", rec.Body.String())
+	}
+	checkPrivate(t, "copied file", rec.Result(), true)
 }
 
 // hostPrefixed is an app with Cookies.SessionHostPrefix served over https

@@ -3,6 +3,7 @@ package authgo
 import (
 	"bufio"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -166,14 +167,22 @@ func (a *Auth) readForRequest(w http.ResponseWriter, r *http.Request) (*Session,
 // (cookie.Private), whatever the handler set in between: a handler that
 // marks a page "public, max-age=3600" must not have a CDN store the
 // refreshed session cookie of the user who happened to load it. Unwrap,
-// Flush and Hijack reach the writer underneath (http.ResponseController
-// works through it).
+// Flush, Hijack and ReadFrom reach the writer underneath
+// (http.ResponseController works through it, http.ServeContent keeps
+// sendfile).
 type privateWriter struct {
 	http.ResponseWriter
 	committed bool
 }
 
-func (p *privateWriter) mark() {
+// commit marks the response once, before its header is written; final is
+// false for a 1xx (informational) header, after which the final one is
+// marked again.
+func (p *privateWriter) commit(final bool) {
+	if p.committed {
+		return
+	}
+	p.committed = final
 	h := p.ResponseWriter.Header()
 	if len(h.Values("Set-Cookie")) > 0 {
 		cookie.Private(h)
@@ -182,32 +191,29 @@ func (p *privateWriter) mark() {
 	}
 }
 
-// WriteHeader marks the response and writes the header. A 1xx
-// (informational) header is marked and leaves the final one to come.
+// WriteHeader marks the response and writes the header.
 func (p *privateWriter) WriteHeader(code int) {
-	if !p.committed {
-		p.mark()
-		p.committed = code >= 200
-	}
+	p.commit(code >= 200)
 	p.ResponseWriter.WriteHeader(code)
 }
 
 // Write marks the response if no header was written yet, and writes b.
 func (p *privateWriter) Write(b []byte) (int, error) {
-	if !p.committed {
-		p.mark()
-		p.committed = true
-	}
+	p.commit(true)
 	return p.ResponseWriter.Write(b)
+}
+
+// ReadFrom marks the response if no header was written yet, and copies
+// src to it (with the writer underneath's ReadFrom when it has one).
+func (p *privateWriter) ReadFrom(src io.Reader) (int64, error) {
+	p.commit(true)
+	return io.Copy(p.ResponseWriter, src)
 }
 
 // Flush marks the response if no header was written yet, and flushes it
 // when the writer underneath can.
 func (p *privateWriter) Flush() {
-	if !p.committed {
-		p.mark()
-		p.committed = true
-	}
+	p.commit(true)
 	_ = http.NewResponseController(p.ResponseWriter).Flush()
 }
 
