@@ -30,7 +30,7 @@ func (a *Auth) handleProviders(w http.ResponseWriter, rq *request) {
 func (a *Auth) csrfToken(w http.ResponseWriter, rq *request) string {
 	tok, fresh := a.csrf.Issue(cookie.Value(rq.r, rq.cookies.CSRFToken.Name))
 	if fresh != "" && w != nil {
-		http.SetCookie(w, rq.cookies.CSRFToken.Cookie(csrf.CookieValue(fresh), time.Time{}))
+		cookie.Write(w, rq.cookies.CSRFToken.Cookie(csrf.CookieValue(fresh), time.Time{}))
 	}
 	return tok
 }

@@ -34,6 +34,7 @@ type Auth struct {
 
 	revocations  *revocations
 	sessionCache *sessionCache
+	apiPaths     *matcher // Access.APIPrefixes
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -68,6 +69,7 @@ func New(cfg Config) (*Auth, error) {
 	for i, secure := range []bool{false, true} {
 		a.cookies[i] = c.Cookies.apply(cookie.Defaults(secure))
 	}
+	a.apiPaths = newMatcher(c.Access.APIPrefixes, true)
 	a.cop = http.NewCrossOriginProtection()
 	// An OAuth provider with response_mode=form_post is called back by a
 	// cross-site POST from the identity provider; state, nonce and PKCE
@@ -80,14 +82,15 @@ func New(cfg Config) (*Auth, error) {
 	return a, nil
 }
 
-// apply overrides defaults with the configured cookie options.
+// apply overrides defaults with the configured cookie options (checked by
+// validate).
 func (cc CookiesConfig) apply(s cookie.Set) cookie.Set {
 	one := func(o *cookie.Options, c Cookie) {
-		if cc.Domain != "" && !strings.HasPrefix(o.Name, "__Host-") {
-			o.Domain = cc.Domain
-		}
 		if c.Name != "" {
 			o.Name = c.Name
+		}
+		if cc.Domain != "" && !strings.HasPrefix(strings.ToLower(o.Name), strings.ToLower(hostPrefix)) {
+			o.Domain = cc.Domain
 		}
 		if c.Domain != "" {
 			o.Domain = c.Domain
@@ -100,6 +103,11 @@ func (cc CookiesConfig) apply(s cookie.Set) cookie.Set {
 		}
 	}
 	one(&s.SessionToken, cc.SessionToken)
+	if cc.SessionHostPrefix && s.SessionToken.Secure {
+		o := &s.SessionToken
+		o.Name = hostPrefix + strings.TrimPrefix(strings.TrimPrefix(o.Name, "__Secure-"), hostPrefix)
+		o.Domain, o.Path = "", "/"
+	}
 	one(&s.CallbackURL, cc.CallbackURL)
 	one(&s.CSRFToken, cc.CSRFToken)
 	one(&s.PKCE, cc.PKCE)

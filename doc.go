@@ -33,8 +33,10 @@
 // when signed out), refreshing the cookie when it is given a
 // ResponseWriter. Middleware reads it once per request, guards whole areas
 // (redirect to sign in, or 401 JSON for APIs) and makes it available to
-// handlers through SessionFrom. RequireAuth and RequireRole check again in
-// handlers; roles form a hierarchy (viewer < editor < admin by default).
+// handlers through Auth.SessionFrom, which tells a signed-out request (a nil
+// session) from one no guard saw. RequireAuth and RequireRole check again
+// in handlers, without reading the session a second time; roles form a
+// hierarchy (viewer < editor < admin by default).
 //
 // # Signing in from your own forms
 //

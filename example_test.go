@@ -127,7 +127,8 @@ func ExampleAuth_Middleware() {
 	}, Access: authgo.AccessConfig{SignInPage: "/login"}})
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", auth.RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "admin area of ", authgo.SessionFrom(r.Context()).User.Email)
+		s, _ := auth.SessionFrom(r.Context()) // RequireRole ran: never nil here
+		fmt.Fprint(w, "admin area of ", s.User.Email)
 	})))
 	app := auth.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin", "/api/"}})(mux)
 
@@ -143,4 +144,52 @@ func ExampleAuth_Middleware() {
 	// Output:
 	// /admin/users 302 /login?callbackUrl=%2Fadmin%2Fusers
 	// /api/posts 401 {"error":"Unauthorized"}
+}
+
+// A page every visitor may see behind Middleware: SessionFrom returns a nil
+// session (with ok true) for a signed-out visitor, which the page must
+// handle. ok is false only when no guard of this Auth ran for the request,
+// as on a route outside Middleware; Session reads the session there.
+func ExampleAuth_SessionFrom() {
+	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, Providers: []authgo.Provider{
+		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
+			return checkPassword(ctx, c["email"], c["password"])
+		}}),
+	}})
+	home := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, ok := auth.SessionFrom(r.Context())
+		if !ok { // no guard ran: read the session here
+			s, _ = auth.Session(w, r)
+		}
+		if s == nil {
+			fmt.Fprint(w, "Hello, guest")
+			return
+		}
+		fmt.Fprint(w, "Hello, ", s.User.Name)
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/home", auth.Middleware(authgo.MiddlewareConfig{Protect: []string{"/dashboard"}})(home))
+	mux.Handle("/unguarded", home)
+
+	rec := httptest.NewRecorder()
+	_, _ = auth.SignIn(rec, httptest.NewRequest("POST", "/login", nil), "credentials", authgo.SignInOptions{
+		Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"},
+	})
+	signedIn := rec.Result().Cookies()
+	for _, cookies := range [][]*http.Cookie{nil, signedIn} {
+		for _, path := range []string{"/home", "/unguarded"} {
+			req := httptest.NewRequest("GET", path, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, req)
+			fmt.Println(path, rec.Body.String())
+		}
+	}
+	// Output:
+	// /home Hello, guest
+	// /unguarded Hello, guest
+	// /home Hello, Ada
+	// /unguarded Hello, Ada
 }

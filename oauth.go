@@ -281,7 +281,7 @@ func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p OAuthProvider, c
 		return
 	}
 	for _, c := range cookies {
-		http.SetCookie(w, c)
+		cookie.Write(w, c)
 	}
 	a.log.DebugContext(ctx, "authgo: oauth sign-in started", "provider", p.ID(), "pkce", checks.PKCE, "state", checks.State, "nonce", checks.Nonce)
 	redirect(w, rq.r, target)
@@ -363,7 +363,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
 	for _, o := range []cookie.Options{pkceOpt, stateOpt, nonceOpt} {
 		if _, err := rq.r.Cookie(o.Name); err == nil {
-			http.SetCookie(w, o.Expired(o.Name))
+			cookie.Write(w, o.Expired(o.Name))
 		}
 	}
 	params := rq.r.URL.Query()

@@ -475,7 +475,7 @@ func (a *Auth) rememberCallbackURL(w http.ResponseWriter, rq *request) string {
 	param := callbackURLParam(rq)
 	target := a.callbackURL(rq)
 	if param != "" && callbackCookie(rq) != target {
-		http.SetCookie(w, rq.cookies.CallbackURL.Cookie(target, time.Time{}))
+		cookie.Write(w, rq.cookies.CallbackURL.Cookie(target, time.Time{}))
 	}
 	return target
 }

@@ -13,13 +13,14 @@ import (
 // nil the refreshed cookie is written to it (sliding expiry), and a dead
 // cookie is cleared; pass nil where headers can no longer be written.
 //
-// Inside Middleware the session was read once already; Session then returns
-// that read without doing it again.
+// Behind a guard of a (Middleware, RequireAuth, RequireRole) the session
+// was read once already; Session then returns that read without doing it
+// again, and writes no second cookie.
 //
 // Only a failing store (database sessions) is an error; errors.Is(err,
 // ErrUnavailable)-style checks work on it.
 func (a *Auth) Session(w http.ResponseWriter, r *http.Request) (*Session, error) {
-	if s, ok := sessionFromContext(r.Context(), a); ok {
+	if s, ok := a.SessionFrom(r.Context()); ok {
 		return s, nil
 	}
 	rq := a.newRequest(r)
@@ -121,35 +122,6 @@ func (a *Auth) VerifyCSRF(r *http.Request, token string) bool {
 	rq := a.newRequest(r)
 	rq.form = &body{values: map[string]string{"csrfToken": token}}
 	return a.csrfValid(rq)
-}
-
-// sessionResult is a session read stored in a request context by
-// Middleware.
-type sessionResult struct {
-	auth    *Auth
-	session *Session
-}
-
-type ctxKey struct{}
-
-// sessionFromContext returns the session Middleware of a read for this
-// request.
-func sessionFromContext(ctx context.Context, a *Auth) (*Session, bool) {
-	s, ok := ctx.Value(ctxKey{}).(*sessionResult)
-	if !ok || s.auth != a {
-		return nil, false
-	}
-	return s.session, true
-}
-
-// SessionFrom returns the session that Middleware read for the request of
-// ctx, or nil when there is none or no Middleware ran.
-func SessionFrom(ctx context.Context) *Session {
-	s, ok := ctx.Value(ctxKey{}).(*sessionResult)
-	if !ok {
-		return nil
-	}
-	return s.session
 }
 
 // UpdateUser stores changes to a user through the adapter — a new name, a

@@ -210,7 +210,7 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s})
 	expires := now.Add(maxAge)
 	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
-		http.SetCookie(w, o.Cookie(token, expires))
+		cookie.Write(w, o.Cookie(token, expires))
 	}}, nil
 }
 
