@@ -193,6 +193,7 @@ func hostPrefixed(t *testing.T, tls bool, mutate func(*authgo.Config)) (*fixture
 	t.Helper()
 	f := newFixture(t, func(c *authgo.Config) {
 		c.Cookies.SessionHostPrefix = true
+		c.TrustHost = true // the scheme comes from the server, http or https
 		if mutate != nil {
 			mutate(c)
 		}
@@ -330,7 +331,7 @@ func TestHostPrefixConfigMistakes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := authgo.Config{Secret: []string{testSecret}, Providers: []authgo.Provider{credentialsFunc(nil)}, LookupEnv: noEnv}
+			cfg := authgo.Config{Secret: []string{testSecret}, Providers: []authgo.Provider{credentialsFunc(nil)}, LookupEnv: noEnv, TrustHost: true}
 			c.set(&cfg)
 			_, err := authgo.New(cfg)
 			var ce *authgo.ConfigError

@@ -151,7 +151,7 @@ func ExampleAuth_Middleware() {
 // handle. ok is false only when no guard of this Auth ran for the request,
 // as on a route outside Middleware; Session reads the session there.
 func ExampleAuth_SessionFrom() {
-	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, Providers: []authgo.Provider{
+	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, URL: "https://app.example.com", Providers: []authgo.Provider{
 		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
 			return checkPassword(ctx, c["email"], c["password"])
 		}}),

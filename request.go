@@ -356,7 +356,7 @@ func (a *Auth) clearBadCallbackCookie(w http.ResponseWriter, rq *request) {
 	name := rq.cookies.CallbackURL.Name
 	if cookie.Value(rq.r, name) != "" && callbackCookie(rq) == "" {
 		a.log.WarnContext(rq.r.Context(), "authgo: callback-url cookie is not an http(s) URL; cleared", "action", rq.action)
-		http.SetCookie(w, rq.cookies.CallbackURL.Expired(name))
+		cookie.Write(w, rq.cookies.CallbackURL.Expired(name))
 	}
 }
 
