@@ -10,9 +10,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/internal/testenv"
+	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/providers"
 	"github.com/authgo/authgo/ratelimit"
 )
@@ -226,10 +229,13 @@ func TestAttackIPv6RotationInOnePrefix(t *testing.T) {
 	}
 
 	g := newFixture(t, func(c *authgo.Config) { c.RateLimit.PerIP = ratelimit.Limit{Events: 3, Per: time.Hour} })
-	for _, remote := range []string{"192.0.2.7:1", "[::ffff:192.0.2.7]:2", "192.0.2.7:3"} {
-		if got := signInAs(g, remote, "nobody"+remote+"@example.com", "wrong password"); got != string(authgo.CredentialsSignin) {
+	for i, remote := range []string{"192.0.2.7:1", "[::ffff:192.0.2.7]:2", "192.0.2.7:3"} {
+		if got := signInAs(g, remote, fmt.Sprintf("nobody%d@example.com", i), "wrong password"); got != string(authgo.CredentialsSignin) {
 			t.Fatalf("%s: %s", remote, got)
 		}
+	}
+	if n := g.authorized.Load(); n != 3 {
+		t.Fatalf("%d attempts reached Authorize, want 3", n)
 	}
 	if got := signInAs(g, "[::ffff:192.0.2.7]:4", "ada@example.com", "correct horse battery"); got != string(authgo.RateLimited) {
 		t.Fatalf("IPv4-mapped address of a limited IPv4 client: %s", got)
@@ -379,5 +385,197 @@ func TestAttackSignInsAreLogged(t *testing.T) {
 	signInAs(other, "192.0.2.1:1", "ada@example.com", "wrong password")
 	if got := logRecords(t, buf2.snapshot(), "authgo: sign-in failed"); len(got) != 1 || got[0]["identifier_hash"] == ada {
 		t.Fatalf("another secret gives the same identifier hash: %v", got)
+	}
+}
+
+// Item 4: the prefix is configurable; 128 counts every address alone.
+func TestRateLimitIPv6PrefixConfig(t *testing.T) {
+	for _, tc := range []struct {
+		bits    int
+		limited bool
+	}{{0, true}, {48, true}, {128, false}} {
+		f := newFixture(t, func(c *authgo.Config) {
+			c.RateLimit.PerIP = ratelimit.Limit{Events: 2, Per: time.Hour}
+			c.RateLimit.IPv6Prefix = tc.bits
+		})
+		for i := range 2 {
+			signInAs(f, fmt.Sprintf("[2001:db8:1:%x::1]:1", i), fmt.Sprintf("user%d@example.com", i), "wrong password")
+		}
+		got := signInAs(f, "[2001:db8:1:ff::2]:1", "ada@example.com", "correct horse battery")
+		// /0 means /64: the third address is in another /64, so allowed.
+		want := tc.bits == 48
+		if (got == string(authgo.RateLimited)) != want {
+			t.Errorf("IPv6Prefix %d: third attempt %s", tc.bits, got)
+		}
+	}
+	for _, bad := range []int{-1, 129} {
+		_, err := authgo.New(authgo.Config{Secret: []string{testSecret}, RateLimit: authgo.RateLimitConfig{IPv6Prefix: bad}, LookupEnv: func(string) (string, bool) { return "", false }})
+		if err == nil || !strings.Contains(err.Error(), "IPv6Prefix") {
+			t.Errorf("IPv6Prefix %d: %v", bad, err)
+		}
+	}
+}
+
+// Item 1: only failures count. A client's successful sign-ins, however
+// many, spend no budget, and a success forgets its own earlier typos.
+func TestRateLimitSuccessesAreRefunded(t *testing.T) {
+	for name, newLimiter := range limiters(t) {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, func(c *authgo.Config) {
+				c.RateLimit.Limiter = newLimiter(t)
+				c.RateLimit.PerIP = ratelimit.Limit{Events: 3, Per: time.Hour}
+				c.RateLimit.PerIdentifier = ratelimit.Limit{Events: 3, Per: time.Hour}
+			})
+			for i := range 10 {
+				if got := signInAs(f, "192.0.2.1:1", "ada@example.com", "correct horse battery"); got != "ok" {
+					t.Fatalf("success %d: %s", i, got)
+				}
+			}
+			for i := range 3 {
+				if got := signInAs(f, "192.0.2.1:1", "ada@example.com", "wrong password"); got != string(authgo.CredentialsSignin) {
+					t.Fatalf("failure %d after 10 successes: %s", i, got)
+				}
+			}
+			if got := signInAs(f, "192.0.2.1:1", "ada@example.com", "correct horse battery"); got != string(authgo.RateLimited) {
+				t.Fatalf("after 3 failures (limit 3): %s", got)
+			}
+		})
+	}
+}
+
+// Item 15: the events carry what the logs carry.
+func TestSignInEvents(t *testing.T) {
+	var mu sync.Mutex
+	var failures []authgo.SignInFailureEvent
+	var limited []authgo.RateLimitedEvent
+	var signIns []authgo.SignInEvent
+	f := newFixture(t, func(c *authgo.Config) {
+		c.RateLimit.PerIdentifierClient = ratelimit.Limit{Events: 1, Per: time.Hour}
+		c.Events.SignInFailure = func(_ context.Context, e authgo.SignInFailureEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			failures = append(failures, e)
+			return nil
+		}
+		c.Events.RateLimited = func(_ context.Context, e authgo.RateLimitedEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			limited = append(limited, e)
+			return nil
+		}
+		c.Events.SignIn = func(_ context.Context, e authgo.SignInEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			signIns = append(signIns, e)
+			return nil
+		}
+	})
+	signInAs(f, "[2001:db8::7]:1", "ada@example.com", "wrong password")
+	signInAs(f, "[2001:db8::7]:1", "ada@example.com", "wrong password")
+	signInAs(f, "192.0.2.9:1", "ADA@example.com", "correct horse battery")
+	mu.Lock()
+	defer mu.Unlock()
+	v6 := netip.MustParseAddr("2001:db8::7")
+	if len(failures) != 1 || failures[0].Provider != "credentials" || failures[0].ClientIP != v6 ||
+		failures[0].Type != authgo.CredentialsSignin || failures[0].Code != "credentials" || len(failures[0].IdentifierHash) != 32 {
+		t.Fatalf("failures: %+v", failures)
+	}
+	hash := failures[0].IdentifierHash
+	if len(limited) != 1 || limited[0].ClientIP != v6 || limited[0].Limit != "identifier-client" ||
+		limited[0].IdentifierHash != hash || limited[0].RetryAfter <= 0 || limited[0].RetryAfter > time.Hour {
+		t.Fatalf("rate limited: %+v", limited)
+	}
+	if len(signIns) != 1 || signIns[0].ClientIP != netip.MustParseAddr("192.0.2.9") || signIns[0].IdentifierHash != hash || signIns[0].User.ID != "user-1" {
+		t.Fatalf("sign-ins: %+v", signIns)
+	}
+}
+
+// hashingFixture is a fixture whose Authorize checks real argon2id hashes
+// with package password, as an app does: Verify for a known email,
+// DummyVerify for an unknown one, and ErrBusy passed on.
+func hashingFixture(t *testing.T, mutate func(*authgo.Config)) (*fixture, *atomic.Int32) {
+	t.Helper()
+	hash, err := password.Hash("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Providers = []authgo.Provider{providers.Credentials(providers.CredentialsConfig{
+			Authorize: func(ctx context.Context, cr authgo.Credentials, r *http.Request) (*authgo.User, error) {
+				calls.Add(1)
+				if cr["email"] != "ada@example.com" {
+					_, err := password.DummyVerify(cr["password"])
+					return nil, err
+				}
+				ok, err := password.Verify(cr["password"], hash)
+				if err != nil || !ok {
+					return nil, err
+				}
+				return &authgo.User{ID: "user-1", Email: "ada@example.com"}, nil
+			},
+		})}
+		if mutate != nil {
+			mutate(c)
+		}
+	})
+	return f, &calls
+}
+
+// Item 3: when the process computes as many hashes as it allows, a sign-in
+// fails at once with 503 and Retry-After (JSON for API clients, the error
+// page for forms), for known and unknown emails alike, and the attempt is
+// not counted against the account: nothing was checked.
+func TestAttackHashFloodAnsweredBusy(t *testing.T) {
+	t.Cleanup(func() { password.SetMaxConcurrent(0) })
+	f, calls := hashingFixture(t, func(c *authgo.Config) { c.RateLimit.ConcurrentHashes = 1 })
+	if prev := password.SetMaxConcurrent(1); prev != 1 {
+		t.Fatalf("New did not apply ConcurrentHashes: the bound was %d", prev)
+	}
+	release, err := password.Acquire() // the one slot: a hash in progress
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 { // more than PerIdentifierClient allows
+		email := "ada@example.com"
+		if i%2 == 1 {
+			email = "nobody@example.com"
+		}
+		resp := f.signIn(email, "wrong password")
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "<html") {
+			t.Fatalf("%s while hashing is full: %d, Retry-After %q, body %.80q", email, resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
+	}
+	form := url.Values{"email": {"ada@example.com"}, "password": {"wrong password"}, "csrfToken": {f.csrf()}}
+	resp := f.do("POST", "/api/auth/callback/credentials", form, map[string]string{"X-Auth-Return-Redirect": "1"})
+	var out map[string]any
+	decodeJSON(t, resp, &out)
+	if resp.StatusCode != http.StatusServiceUnavailable || out["error"] != "Unavailable" || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("API client while hashing is full: %d %v", resp.StatusCode, out)
+	}
+	_, err = f.auth.SignIn(newRecorder(), clientRequest("192.0.2.1:1"), "credentials",
+		authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}})
+	if !errorsIs(err, authgo.ErrUnavailable) {
+		t.Fatalf("Auth.SignIn while hashing is full: %v", err)
+	}
+	if !strings.Contains(f.logs.String(), "type=Unavailable") {
+		t.Fatal("busy sign-ins not logged")
+	}
+	release()
+
+	// None of the busy attempts was counted: five wrong passwords are
+	// still checked, then the right one is refused only by the limit.
+	before := calls.Load()
+	for i := range 5 {
+		if got := location(t, f.signIn("ada@example.com", "wrong password")); !strings.Contains(got, "CredentialsSignin") {
+			t.Fatalf("failure %d after the flood: %s", i, got)
+		}
+	}
+	if n := calls.Load() - before; n != 5 {
+		t.Fatalf("%d of 5 attempts checked after the flood", n)
+	}
+	if resp := f.signIn("ada@example.com", "correct horse battery"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("sixth attempt: %d, want 429", resp.StatusCode)
 	}
 }

@@ -33,6 +33,7 @@ type Auth struct {
 
 	revocations  *revocations
 	sessionCache *sessionCache
+	guard        *signInGuard
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -57,6 +58,7 @@ func New(cfg Config) (*Auth, error) {
 
 		revocations:  newRevocations(c),
 		sessionCache: newSessionCache(c.Session.CacheTTL),
+		guard:        newSignInGuard(c),
 	}
 	for _, p := range c.Providers {
 		a.providers[p.ID()] = p
