@@ -105,71 +105,53 @@ func postCredentials(f *fixture, csrf, email, pw string) string {
 	return fmt.Sprint(resp.StatusCode)
 }
 
-// Item 1: forty parallel wrong passwords for one email from one client
-// (limit 5) must not all be checked.
-func TestAttackRaceSameIdentifier(t *testing.T) {
-	for name, newLimiter := range limiters(t) {
-		t.Run(name, func(t *testing.T) {
-			g := newGate()
-			f := newFixture(t, func(c *authgo.Config) {
-				c.Providers = []authgo.Provider{g.provider()}
-				c.RateLimit.Limiter = newLimiter(t)
-			})
-			csrf := f.csrf()
-			n, out := g.burst(t, 40, func(int) string {
-				return postCredentials(f, csrf, "ada@example.com", "wrong password")
-			})
-			t.Logf("%s: %d of 40 parallel attempts reached Authorize; outcomes %v", name, n, count(out))
-			if n > 5 {
-				t.Fatalf("%d attempts reached Authorize, limit 5", n)
-			}
-			if got := count(out)["429"]; got != 40-n {
-				t.Fatalf("%d answered 429, want %d", got, 40-n)
-			}
-		})
+// Item 1: parallel attempts must not get more through to Authorize than
+// the limit allows: forty wrong passwords for one email from one client
+// (PerIdentifierClient 5), and 120 distinct emails from one client (PerIP
+// 50), through the /callback endpoint and through Auth.SignIn, against
+// the memory and the Redis limiter.
+func TestAttackRaceLimits(t *testing.T) {
+	viaCallback := func(email func(i int) string) func(f *fixture, csrf string, i int) string {
+		return func(f *fixture, csrf string, i int) string {
+			return postCredentials(f, csrf, email(i), "wrong password")
+		}
 	}
-}
-
-// Item 1: 120 distinct emails from one IP (per-IP limit 50).
-func TestAttackRaceDistinctIdentifiersOneIP(t *testing.T) {
-	for name, newLimiter := range limiters(t) {
-		t.Run(name, func(t *testing.T) {
-			g := newGate()
-			f := newFixture(t, func(c *authgo.Config) {
-				c.Providers = []authgo.Provider{g.provider()}
-				c.RateLimit.Limiter = newLimiter(t)
-			})
-			csrf := f.csrf()
-			n, out := g.burst(t, 120, func(i int) string {
-				return postCredentials(f, csrf, fmt.Sprintf("user%d@example.com", i), "wrong password")
-			})
-			t.Logf("%s: %d of 120 parallel attempts reached Authorize; outcomes %v", name, n, count(out))
-			if n > 50 {
-				t.Fatalf("%d attempts reached Authorize, per-IP limit 50", n)
-			}
-		})
+	viaSignIn := func(email func(i int) string) func(f *fixture, csrf string, i int) string {
+		return func(f *fixture, _ string, i int) string {
+			return signInAs(f, "192.0.2.1:4711", email(i), "wrong password")
+		}
 	}
-}
-
-// Item 1: the server-side Auth.SignIn path is guarded the same way.
-func TestAttackRaceSignInHelper(t *testing.T) {
-	for name, newLimiter := range limiters(t) {
-		t.Run(name, func(t *testing.T) {
-			g := newGate()
-			f := newFixture(t, func(c *authgo.Config) {
-				c.Providers = []authgo.Provider{g.provider()}
-				c.RateLimit.Limiter = newLimiter(t)
+	ada := func(int) string { return "ada@example.com" }
+	distinct := func(i int) string { return fmt.Sprintf("user%d@example.com", i) }
+	for _, tc := range []struct {
+		name     string
+		n, limit int
+		attempt  func(f *fixture, csrf string, i int) string
+	}{
+		{"callback/one identifier", 40, 5, viaCallback(ada)},
+		{"callback/one IP", 120, 50, viaCallback(distinct)},
+		{"SignIn/one identifier", 40, 5, viaSignIn(ada)},
+		{"SignIn/one IP", 120, 50, viaSignIn(distinct)},
+	} {
+		for name, newLimiter := range limiters(t) {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				g := newGate()
+				f := newFixture(t, func(c *authgo.Config) {
+					c.Providers = []authgo.Provider{g.provider()}
+					c.RateLimit.Limiter = newLimiter(t)
+				})
+				csrf := f.csrf()
+				n, out := g.burst(t, tc.n, func(i int) string { return tc.attempt(f, csrf, i) })
+				outcomes := count(out)
+				t.Logf("%s, %s: %d of %d parallel attempts reached Authorize; outcomes %v", tc.name, name, n, tc.n, outcomes)
+				if n > tc.limit {
+					t.Fatalf("%d attempts reached Authorize, limit %d", n, tc.limit)
+				}
+				if refused := outcomes["429"] + outcomes[string(authgo.RateLimited)]; refused != tc.n-n {
+					t.Fatalf("%d refused by the limits, want %d", refused, tc.n-n)
+				}
 			})
-			n, out := g.burst(t, 40, func(int) string {
-				_, err := f.auth.SignIn(newRecorder(), clientRequest("192.0.2.1:4711"), "credentials",
-					authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "wrong password"}})
-				return outcome(err)
-			})
-			t.Logf("%s: %d of 40 parallel Auth.SignIn calls reached Authorize; outcomes %v", name, n, count(out))
-			if n > 5 {
-				t.Fatalf("%d attempts reached Authorize, limit 5", n)
-			}
-		})
+		}
 	}
 }
 
@@ -246,7 +228,15 @@ func TestAttackIPv6RotationInOnePrefix(t *testing.T) {
 // another (ASVS 2.2.1: limits that do not become a lock-out), while the
 // account as a whole takes at most 100 failures an hour from everywhere.
 func TestAttackLockoutOfOwner(t *testing.T) {
-	f := newFixture(t, nil)
+	for name, newLimiter := range limiters(t) {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, func(c *authgo.Config) { c.RateLimit.Limiter = newLimiter(t) })
+			testLockoutOfOwner(t, f)
+		})
+	}
+}
+
+func testLockoutOfOwner(t *testing.T, f *fixture) {
 	const attacker, owner = "198.51.100.1:1", "203.0.113.9:1"
 	for i := range 5 {
 		if got := signInAs(f, attacker, "ada@example.com", fmt.Sprint("wrong guess ", i)); got != string(authgo.CredentialsSignin) {
@@ -305,8 +295,8 @@ func logRecords(t *testing.T, buf *bytes.Buffer, msg string) []map[string]any {
 
 // jsonLogFixture is a fixture that logs JSON records to the returned
 // buffer, with a GitHub provider beside the credentials one.
-func jsonLogFixture(t *testing.T, secret string) (*fixture, *syncBuffer) {
-	buf := &syncBuffer{}
+func jsonLogFixture(t *testing.T, secret string) (*fixture, *lockedWriter) {
+	buf := &lockedWriter{b: &strings.Builder{}}
 	f := newFixture(t, func(c *authgo.Config) {
 		c.Secret = []string{secret}
 		c.Logger = slog.New(slog.NewJSONHandler(buf, nil))
@@ -315,21 +305,11 @@ func jsonLogFixture(t *testing.T, secret string) (*fixture, *syncBuffer) {
 	return f, buf
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) snapshot() *bytes.Buffer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.NewBuffer(bytes.Clone(s.b.Bytes()))
+// snapshot returns what w holds so far.
+func (w *lockedWriter) snapshot() *bytes.Buffer {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.NewBufferString(w.b.String())
 }
 
 // Item 15: every sign-in success, failure and limit is logged with the

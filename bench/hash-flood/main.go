@@ -1,31 +1,39 @@
 // Command hash-flood measures whether session reads stay fast while
 // anonymous clients flood the password check of a credentials sign-in.
 //
-// It starts an authgo server in a child process (a real HTTP server on
-// loopback, argon2id hashes made by package password with its default
-// parameters), then, from this process:
+// It runs three processes: an authgo server (a real HTTP server on
+// loopback; argon2id hashes made by package password with its default
+// parameters, checked in Authorize as an app checks them), an attacker,
+// and this one, which measures:
 //
-//  1. signs one reader in and times GET /api/auth/session on one keep-alive
-//     connection for -duration (the idle phase);
-//  2. starts -flood workers, each posting wrong passwords to
-//     /api/auth/callback/credentials in a loop, for emails drawn from
-//     -users accounts and from a fresh client address on every request
-//     (X-Forwarded-For from a trusted loopback proxy), so that the rate
-//     limits, which stop one client or one account, do not: this is a
+//  1. it signs one reader in and times GET /api/auth/session on one
+//     keep-alive connection for -duration (the idle phase);
+//  2. it starts the attacker: -flood workers, each posting a wrong
+//     password to /api/auth/callback/credentials again as soon as the
+//     last one is answered, for emails drawn from -users accounts and, by
+//     default, from a fresh client address on every request
+//     (X-Forwarded-For through a trusted loopback proxy), so that the
+//     rate limits, which stop one client or one account, do not: this is a
 //     distributed attacker, and only the bound on concurrent hashing stands
-//     between it and the server's CPU and memory;
-//  3. after a -warmup, times the same session reads again for -duration.
+//     between it and the server's CPUs and memory (-one-ip floods from one
+//     address instead, which the per-client limit stops);
+//  3. after -warmup it times the same session reads again for -duration.
 //
-// It prints the session-read percentiles of both phases, the flood's
-// answers and throughput, and the server's resident memory (largest VmRSS
-// seen, and VmHWM), and exits 1 when the flood p99 is more than -factor
-// times the idle p99 (default 3).
+// The attacker runs at the lowest CPU priority (nice 19, where the nice
+// command exists), standing in for a client on another machine: its own
+// HTTP work is not the server's. The reader has a process of its own for
+// the same reason.
+//
+// It prints the session-read percentiles of both phases, the attacker's
+// answers and rate, and the server's resident memory (the largest VmRSS
+// seen in each phase, and VmHWM), and exits 1 when the flood p99 is more
+// than -factor times the idle p99 (default 3).
 //
 //	go run ./bench/hash-flood
 //	go run ./bench/hash-flood -flood 100 -duration 10s
 //
-// The machines are shared: run it when nothing else is busy, or read the
-// figures with that in mind.
+// The machines are shared: other load moves both phases' figures, so run it
+// when the machine is quiet, and more than once.
 package main
 
 import (
@@ -43,6 +51,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,7 +72,9 @@ const (
 )
 
 func main() {
-	serve := flag.Bool("serve", false, "run the server (the child process)")
+	serve := flag.Bool("serve", false, "run the server (a child process)")
+	attack := flag.String("attack", "", "run the attacker against this base URL (a child process)")
+	oneIP := flag.Bool("one-ip", false, "flood from one client address instead of a new one per request")
 	users := flag.Int("users", 1000, "accounts the flood picks emails from")
 	flood := flag.Int("flood", 100, "parallel bad logins")
 	duration := flag.Duration("duration", 8*time.Second, "length of each measured phase")
@@ -71,14 +82,21 @@ func main() {
 	every := flag.Duration("every", 2*time.Millisecond, "pause between two session reads")
 	factor := flag.Float64("factor", 3, "largest allowed flood p99 / idle p99")
 	flag.Parse()
-	if *serve {
+	switch {
+	case *serve:
 		if err := runServer(*users); err != nil {
 			fmt.Fprintln(os.Stderr, "hash-flood server:", err)
 			os.Exit(2)
 		}
 		return
+	case *attack != "":
+		if err := runAttacker(*attack, *flood, *users, *oneIP); err != nil {
+			fmt.Fprintln(os.Stderr, "hash-flood attacker:", err)
+			os.Exit(2)
+		}
+		return
 	}
-	ok, err := run(config{users: *users, flood: *flood, duration: *duration, warmup: *warmup, every: *every, factor: *factor})
+	ok, err := run(config{users: *users, flood: *flood, duration: *duration, warmup: *warmup, every: *every, factor: *factor, oneIP: *oneIP})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hash-flood:", err)
 		os.Exit(2)
@@ -95,6 +113,12 @@ func runServer(users int) error {
 	if err != nil {
 		return err
 	}
+	// An unknown email is checked against a hash of its own, so it costs
+	// what a known one costs (the effect of password.DummyVerify).
+	dummy, err := password.Hash("no account has this password")
+	if err != nil {
+		return err
+	}
 	known := make(map[string]string, users+1)
 	known[readerEmail] = hash
 	for i := range users {
@@ -104,14 +128,13 @@ func runServer(users int) error {
 		Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
 			stored, ok := known[c["email"]]
 			if !ok {
-				password.DummyVerify(c["password"])
-				return nil, nil
+				stored = dummy
 			}
 			match, err := password.Verify(c["password"], stored)
 			if err != nil {
 				return nil, err // password.ErrBusy where the bound exists
 			}
-			if !match {
+			if !match || !ok {
 				return nil, nil
 			}
 			return &authgo.User{ID: c["email"], Email: c["email"]}, nil
@@ -147,6 +170,7 @@ type config struct {
 	duration, warmup time.Duration
 	every            time.Duration
 	factor           float64
+	oneIP            bool
 }
 
 // server is the child process.
@@ -156,26 +180,55 @@ type server struct {
 }
 
 func startServer(users int) (*server, error) {
-	exe, err := os.Executable()
+	cmd, line, _, err := startChild(nil, "-serve", "-users", strconv.Itoa(users))
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "-serve", "-users", strconv.Itoa(users))
+	addr, ok := strings.CutPrefix(line, "listening ")
+	if !ok {
+		cmd.Process.Kill()
+		return nil, fmt.Errorf("server did not start: %q", line)
+	}
+	return &server{cmd: cmd, base: "http://" + addr}, nil
+}
+
+// startChild starts this program with args and returns it with the first
+// line it prints; later lines are copied to standard output, and copied is
+// closed when the child's output ends. stdin, when not nil, becomes the
+// child's standard input and the child runs under nice 19 where the nice
+// command exists (the attacker).
+func startChild(stdin io.Reader, args ...string) (cmd *exec.Cmd, first string, copied chan struct{}, err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cmd = exec.Command(exe, args...)
+	if stdin != nil {
+		if nice, err := exec.LookPath("nice"); err == nil {
+			cmd = exec.Command(nice, append([]string{"-n", "19", exe}, args...)...)
+		}
+		cmd.Stdin = stdin
+	}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
-	if err != nil || !ok {
+	r := bufio.NewReader(out)
+	line, err := r.ReadString('\n')
+	if err != nil {
 		cmd.Process.Kill()
-		return nil, fmt.Errorf("server did not start: %q %v", line, err)
+		return nil, "", nil, fmt.Errorf("%s: %q %v", args[0], line, err)
 	}
-	return &server{cmd: cmd, base: "http://" + addr}, nil
+	copied = make(chan struct{})
+	go func() {
+		_, _ = io.Copy(os.Stdout, r) // later lines: the attacker's report
+		close(copied)
+	}()
+	return cmd, strings.TrimSpace(line), copied, nil
 }
 
 func (s *server) stop() { s.cmd.Process.Kill(); s.cmd.Wait() }
@@ -299,16 +352,14 @@ func readSessions(c *client, srv *server, d, every time.Duration) *phase {
 	return p
 }
 
-// floodStats counts the flood's answers.
+// floodStats counts the attacker's answers.
 type floodStats struct {
 	mu     sync.Mutex
 	status map[int]int
 	errs   int
-	total  atomic.Int64
 }
 
 func (s *floodStats) add(status int, err error) {
-	s.total.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -318,18 +369,26 @@ func (s *floodStats) add(status int, err error) {
 	s.status[status]++
 }
 
-// startFlood starts n workers posting wrong passwords until stop is
-// closed; each request comes from a new address.
-func startFlood(base string, n, users int, stop <-chan struct{}) (*floodStats, *sync.WaitGroup, error) {
+// runAttacker runs n workers posting wrong passwords to base until its
+// standard input closes, then prints what it was answered. It fetches
+// every worker's CSRF token first, then starts them all and prints
+// "ready".
+func runAttacker(base string, n, users int, oneIP bool) error {
+	clients := make([]*client, n)
+	tokens := make([]string, n)
+	for w := range n {
+		clients[w] = newClient(base)
+		tok, err := clients[w].csrf("10.1.0.1")
+		if err != nil {
+			return err
+		}
+		tokens[w] = tok
+	}
 	st := &floodStats{status: map[int]int{}}
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var addr atomic.Uint32
 	for w := range n {
-		c := newClient(base)
-		tok, err := c.csrf("10.1.0.1")
-		if err != nil {
-			return nil, nil, err
-		}
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), 1))
 			for {
@@ -339,13 +398,27 @@ func startFlood(base string, n, users int, stop <-chan struct{}) (*floodStats, *
 				default:
 				}
 				a := addr.Add(1)
-				ip := fmt.Sprintf("10.%d.%d.%d", 2+a>>16&0xff, a>>8&0xff, a&0xff)
-				status, err := c.signIn(floodEmail(rng.IntN(users)), "wrong password "+strconv.Itoa(int(a)), ip, tok)
+				ip := "10.1.0.1"
+				if !oneIP {
+					ip = fmt.Sprintf("10.%d.%d.%d", 2+a>>16&0xff, a>>8&0xff, a&0xff)
+				}
+				status, err := clients[w].signIn(floodEmail(rng.IntN(users)), "wrong password "+strconv.Itoa(int(a)), ip, tokens[w])
 				st.add(status, err)
 			}
 		})
 	}
-	return st, &wg, nil
+	fmt.Println("ready")
+	start := time.Now()
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	close(stop)
+	wg.Wait()
+	total := 0
+	for _, v := range st.status {
+		total += v
+	}
+	fmt.Printf("attacker answers: %v, transport errors %d, %.0f attempts/s over %v\n",
+		st.status, st.errs, float64(total+st.errs)/time.Since(start).Seconds(), time.Since(start).Round(time.Second))
+	return nil
 }
 
 func run(cfg config) (bool, error) {
@@ -365,21 +438,20 @@ func run(cfg config) (bool, error) {
 	readSessions(reader, srv, time.Second, cfg.every) // warm the connection and the code
 	idle := readSessions(reader, srv, cfg.duration, cfg.every)
 
-	stop := make(chan struct{})
-	st, wg, err := startFlood(srv.base, cfg.flood, cfg.users, stop)
+	args := []string{"-attack", srv.base, "-flood", strconv.Itoa(cfg.flood), "-users", strconv.Itoa(cfg.users)}
+	if cfg.oneIP {
+		args = append(args, "-one-ip")
+	}
+	stdin, hold := io.Pipe()
+	attacker, _, report, err := startChild(stdin, args...)
 	if err != nil {
 		return false, err
 	}
 	time.Sleep(cfg.warmup)
-	before := st.total.Load()
-	start := time.Now()
 	busy := readSessions(reader, srv, cfg.duration, cfg.every)
-	rate := float64(st.total.Load()-before) / time.Since(start).Seconds()
-	close(stop)
-	wg.Wait()
 	_, hwm := srv.memory()
 
-	fmt.Printf("server GOMAXPROCS=%s, %d flood workers, %d accounts\n", os.Getenv("GOMAXPROCS"), cfg.flood, cfg.users)
+	fmt.Printf("%d attackers (%s), %d accounts, GOMAXPROCS %d\n", cfg.flood, map[bool]string{false: "a new address per request", true: "one address"}[cfg.oneIP], cfg.users, runtime.GOMAXPROCS(0))
 	fmt.Printf("%-6s %8s %10s %10s %10s %10s %8s\n", "phase", "reads", "p50", "p90", "p99", "max", "RSS MiB")
 	for _, row := range []struct {
 		name string
@@ -389,10 +461,10 @@ func run(cfg config) (bool, error) {
 			row.p.pct(0.50).Round(time.Microsecond), row.p.pct(0.90).Round(time.Microsecond),
 			row.p.pct(0.99).Round(time.Microsecond), row.p.pct(1).Round(time.Microsecond), row.p.rssMax)
 	}
-	st.mu.Lock()
-	fmt.Printf("flood answers: %v, transport errors %d, %.0f attempts/s; session read errors idle %d, flood %d; server VmHWM %.0f MiB\n",
-		st.status, st.errs, rate, idle.errors, busy.errors, hwm)
-	st.mu.Unlock()
+	fmt.Printf("server VmHWM %.0f MiB; session read errors idle %d, flood %d\n", hwm, idle.errors, busy.errors)
+	hold.Close()
+	<-report // the attacker's answers
+	attacker.Wait()
 	idle99, busy99 := idle.pct(0.99), busy.pct(0.99)
 	ratio := float64(busy99) / float64(idle99)
 	ok := ratio <= cfg.factor && busy.errors == 0
