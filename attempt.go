@@ -80,6 +80,7 @@ func (a *Auth) beginAttempt(r *http.Request, kind, provider, identifier string) 
 // reservation is taken back, and the identifier's failures from this
 // client are forgotten: the owner's own typos do not add up.
 func (t *attempt) passed(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx) // a client that hangs up now still gets its refund
 	t.refund(ctx)
 	if t.pairKey != "" {
 		if err := t.a.cfg.RateLimit.Limiter.Reset(ctx, t.pairKey); err != nil {
@@ -94,7 +95,7 @@ func (t *attempt) refund(ctx context.Context) {
 		return
 	}
 	t.refunded = true
-	if err := t.a.cfg.RateLimit.Limiter.Refund(ctx, t.keys...); err != nil {
+	if err := t.a.cfg.RateLimit.Limiter.Refund(context.WithoutCancel(ctx), t.keys...); err != nil {
 		t.a.log.ErrorContext(ctx, "authgo: rate limiter failed", "err", err)
 	}
 }

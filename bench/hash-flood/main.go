@@ -16,7 +16,9 @@
 //     rate limits, which stop one client or one account, do not: this is a
 //     distributed attacker, and only the bound on concurrent hashing stands
 //     between it and the server's CPUs and memory (-one-ip floods from one
-//     address instead, which the per-client limit stops);
+//     address instead, which the per-client limit stops; -control floods
+//     GET /api/auth/csrf, to show what the same request rate costs with
+//     no password check at all);
 //  3. after -warmup it times the same session reads again for -duration.
 //
 // The attacker runs at the lowest CPU priority (nice 19, where the nice
@@ -75,6 +77,7 @@ func main() {
 	serve := flag.Bool("serve", false, "run the server (a child process)")
 	attack := flag.String("attack", "", "run the attacker against this base URL (a child process)")
 	oneIP := flag.Bool("one-ip", false, "flood from one client address instead of a new one per request")
+	control := flag.Bool("control", false, "flood GET /api/auth/csrf instead of the password check, to see what the same request rate costs without hashing")
 	users := flag.Int("users", 1000, "accounts the flood picks emails from")
 	flood := flag.Int("flood", 100, "parallel bad logins")
 	duration := flag.Duration("duration", 8*time.Second, "length of each measured phase")
@@ -90,13 +93,13 @@ func main() {
 		}
 		return
 	case *attack != "":
-		if err := runAttacker(*attack, *flood, *users, *oneIP); err != nil {
+		if err := runAttacker(*attack, *flood, *users, *oneIP, *control); err != nil {
 			fmt.Fprintln(os.Stderr, "hash-flood attacker:", err)
 			os.Exit(2)
 		}
 		return
 	}
-	ok, err := run(config{users: *users, flood: *flood, duration: *duration, warmup: *warmup, every: *every, factor: *factor, oneIP: *oneIP})
+	ok, err := run(config{users: *users, flood: *flood, duration: *duration, warmup: *warmup, every: *every, factor: *factor, oneIP: *oneIP, control: *control})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hash-flood:", err)
 		os.Exit(2)
@@ -170,7 +173,7 @@ type config struct {
 	duration, warmup time.Duration
 	every            time.Duration
 	factor           float64
-	oneIP            bool
+	oneIP, control   bool
 }
 
 // server is the child process.
@@ -373,7 +376,7 @@ func (s *floodStats) add(status int, err error) {
 // standard input closes, then prints what it was answered. It fetches
 // every worker's CSRF token first, then starts them all and prints
 // "ready".
-func runAttacker(base string, n, users int, oneIP bool) error {
+func runAttacker(base string, n, users int, oneIP, control bool) error {
 	clients := make([]*client, n)
 	tokens := make([]string, n)
 	for w := range n {
@@ -402,7 +405,13 @@ func runAttacker(base string, n, users int, oneIP bool) error {
 				if !oneIP {
 					ip = fmt.Sprintf("10.%d.%d.%d", 2+a>>16&0xff, a>>8&0xff, a&0xff)
 				}
-				status, err := clients[w].signIn(floodEmail(rng.IntN(users)), "wrong password "+strconv.Itoa(int(a)), ip, tokens[w])
+				var status int
+				var err error
+				if control {
+					status, err = clients[w].do("GET", "/api/auth/csrf", ip, nil)
+				} else {
+					status, err = clients[w].signIn(floodEmail(rng.IntN(users)), "wrong password "+strconv.Itoa(int(a)), ip, tokens[w])
+				}
 				st.add(status, err)
 			}
 		})
@@ -442,6 +451,9 @@ func run(cfg config) (bool, error) {
 	if cfg.oneIP {
 		args = append(args, "-one-ip")
 	}
+	if cfg.control {
+		args = append(args, "-control")
+	}
 	stdin, hold := io.Pipe()
 	attacker, _, report, err := startChild(stdin, args...)
 	if err != nil {
@@ -451,7 +463,11 @@ func run(cfg config) (bool, error) {
 	busy := readSessions(reader, srv, cfg.duration, cfg.every)
 	_, hwm := srv.memory()
 
-	fmt.Printf("%d attackers (%s), %d accounts, GOMAXPROCS %d\n", cfg.flood, map[bool]string{false: "a new address per request", true: "one address"}[cfg.oneIP], cfg.users, runtime.GOMAXPROCS(0))
+	what := map[bool]string{false: "a new address per request", true: "one address"}[cfg.oneIP]
+	if cfg.control {
+		what = "control: GET /csrf, no password check"
+	}
+	fmt.Printf("%d attackers (%s), %d accounts, GOMAXPROCS %d\n", cfg.flood, what, cfg.users, runtime.GOMAXPROCS(0))
 	fmt.Printf("%-6s %8s %10s %10s %10s %10s %8s\n", "phase", "reads", "p50", "p90", "p99", "max", "RSS MiB")
 	for _, row := range []struct {
 		name string
