@@ -35,7 +35,11 @@
 //	go run ./bench/hash-flood -flood 100 -duration 10s
 //
 // The machines are shared: other load moves both phases' figures, so run it
-// when the machine is quiet, and more than once.
+// when the machine is quiet, and more than once. On a machine whose CPUs
+// are already taken by other processes (Linux schedules each session's
+// processes as one group), a server that keeps even one CPU busy hashing
+// gets its session reads scheduled late; -control shows what the request
+// rate alone costs, so the two can be told apart.
 package main
 
 import (
