@@ -35,6 +35,7 @@ type Auth struct {
 	revocations  *revocations
 	sessionCache *sessionCache
 	apiPaths     *matcher // Access.APIPrefixes
+	signIns      *signInGuard
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -59,6 +60,7 @@ func New(cfg Config) (*Auth, error) {
 
 		revocations:  newRevocations(c),
 		sessionCache: newSessionCache(c.Session.CacheTTL),
+		signIns:      newSignInGuard(c),
 	}
 	for _, p := range c.Providers {
 		a.providers[p.ID()] = p

@@ -407,6 +407,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 	}
 	in, target, err := a.oauthSignIn(ctx, rq, p, res)
 	if err != nil {
+		a.oauthSignInFailed(rq, p, res.User.ID, err)
 		a.fail(w, rq, err)
 		return
 	}
@@ -415,11 +416,13 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		return
 	}
 	if err := a.issueSession(ctx, w, rq, in); err != nil {
+		a.oauthSignInFailed(rq, p, res.User.ID, err)
 		a.fail(w, rq, err)
 		return
 	}
-	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
-	a.log.InfoContext(ctx, "authgo: oauth sign-in", "provider", p.ID(), "new_user", in.isNewUser)
+	client, idHash := a.clientIP(rq.r), a.signIns.identifierHash(res.User.ID)
+	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser, ClientIP: client, IdentifierHash: idHash})
+	a.signInSucceeded(ctx, p.ID(), client, idHash, "new_user", in.isNewUser)
 	cb := a.callbackURL(rq)
 	if sp.CallbackURL != "" && callbackCookie(rq) == "" {
 		cb = a.redirectTarget(ctx, rq, sp.CallbackURL)
@@ -452,7 +455,7 @@ func (a *Auth) oauthFailed(w http.ResponseWriter, rq *request, p OAuthProvider, 
 	if errors.Is(err, context.DeadlineExceeded) {
 		code = "timeout"
 	}
-	a.log.WarnContext(rq.r.Context(), "authgo: oauth step failed", "provider", p.ID(), "step", step, "type", string(typ), "code", code, "err", err.Error())
+	a.signInFailed(rq.r.Context(), SignInFailureEvent{Provider: p.ID(), ClientIP: a.clientIP(rq.r), Type: typ, Code: code, Step: step})
 	a.fail(w, rq, &Error{Type: typ, Err: fmt.Errorf("provider %s, step %s: %w", p.ID(), step, err)})
 }
 

@@ -44,10 +44,14 @@ type SignInOptions struct {
 // SignIn signs a user in from the app's own form handler (the server
 // action of Auth.js): for a credentials provider it runs Authorize with
 // opts.Credentials, applies rate limiting, sets the session cookie on w
-// and returns the URL to redirect to. Failures are *Error values the
-// handler can show: errors.Is(err, ErrCredentialsSignin) (wrong email or
-// password, same error for both), ErrRateLimited (its RetryAfter says how
-// long), ErrAccessDenied (the SignIn callback refused).
+// and returns the URL to redirect to. The attempt is reserved under the
+// rate limits before Authorize runs, as for POST /callback/{provider}, and
+// every outcome is logged and told to Events. Failures are *Error values
+// the handler can show: errors.Is(err, ErrCredentialsSignin) (wrong email
+// or password, same error for both), ErrRateLimited (its RetryAfter says
+// how long), ErrAccessDenied (the SignIn callback refused), ErrUnavailable
+// (the server is too busy to check a password, password.ErrBusy: answer
+// 503 with Retry-After).
 //
 // The CSRF token of the auth endpoints is not required here (the form is
 // the app's), but r must pass the cross-origin check: a POST from another

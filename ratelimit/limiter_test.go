@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -182,5 +183,135 @@ func TestFailurePolicy(t *testing.T) {
 	var zero FailurePolicy
 	if zero != FailClosed || zero.String() != "fail-closed" || FailOpen.String() != "fail-open" {
 		t.Fatalf("zero policy is %v, want fail-closed", zero)
+	}
+}
+
+// testReserve checks Reserve and Refund exactly; both backends must give
+// these answers.
+func testReserve(t *testing.T, lim Limiter, clk *testClock) {
+	ctx := context.Background()
+	m := time.Minute
+	a := Key{Name: "signin:ip:192.0.2.1", Limit: signIn}                            // 5 per 15m
+	b := Key{Name: "signin:id:ada", Limit: Limit{Events: 2, Per: 15 * time.Minute}} // 2 per 15m
+
+	r, err := lim.Reserve(ctx, a, b)
+	want(t, "first reserve", r, err, Result{Allowed: true, Remaining: 1, ResetAfter: 7*m + 30*time.Second})
+	r, err = lim.Reserve(ctx, a, b)
+	want(t, "second reserve", r, err, Result{Allowed: true, Remaining: 0, ResetAfter: 15 * m})
+	r, err = lim.Reserve(ctx, a, b)
+	want(t, "refused by b", r, err, Result{Allowed: false, RetryAfter: 7*m + 30*time.Second, ResetAfter: 15 * m, LimitedBy: b.Name})
+	// All or nothing: the refusal counted nothing under a.
+	r, err = lim.Check(ctx, a.Name, a.Limit)
+	want(t, "a after the refusal", r, err, Result{Allowed: true, Remaining: 3, ResetAfter: 6 * m})
+
+	// A refund takes one event back under every key.
+	if err := lim.Refund(ctx, a, b); err != nil {
+		t.Fatal(err)
+	}
+	r, err = lim.Check(ctx, b.Name, b.Limit)
+	want(t, "b after a refund", r, err, Result{Allowed: true, Remaining: 1, ResetAfter: 7*m + 30*time.Second})
+	r, err = lim.Reserve(ctx, a, b)
+	want(t, "reserve after a refund", r, err, Result{Allowed: true, Remaining: 0, ResetAfter: 15 * m})
+
+	// Refunds never go below rest, and a key with nothing counted stays so.
+	for range 5 {
+		if err := lim.Refund(ctx, a, b, Key{Name: "never", Limit: signIn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []Key{a, b, {Name: "never", Limit: signIn}} {
+		r, err = lim.Check(ctx, k.Name, k.Limit)
+		want(t, "after refunds: "+k.Name, r, err, Result{Allowed: true, Remaining: k.Limit.Events})
+	}
+
+	// The longest wait of several refusing keys is given.
+	c := Key{Name: "c", Limit: Limit{Events: 1, Per: time.Hour}}
+	d := Key{Name: "d", Limit: Limit{Events: 1, Per: 2 * time.Hour}}
+	if r, err := lim.Reserve(ctx, c, d); err != nil || !r.Allowed {
+		t.Fatalf("c, d: %+v %v", r, err)
+	}
+	clk.Advance(m)
+	r, err = lim.Reserve(ctx, c, d)
+	want(t, "both refuse", r, err, Result{Allowed: false, RetryAfter: 2*time.Hour - m, ResetAfter: 2*time.Hour - m, LimitedBy: d.Name})
+
+	// A name given twice is counted twice.
+	e := Key{Name: "e", Limit: Limit{Events: 2, Per: time.Hour}}
+	r, err = lim.Reserve(ctx, e, e)
+	want(t, "e twice", r, err, Result{Allowed: true, Remaining: 0, ResetAfter: time.Hour})
+	r, err = lim.Reserve(ctx, e)
+	want(t, "e once more", r, err, Result{Allowed: false, RetryAfter: 30 * m, ResetAfter: time.Hour, LimitedBy: e.Name})
+	clk.Advance(30 * m)
+	r, err = lim.Reserve(ctx, e, e)
+	if err != nil || r.Allowed || r.RetryAfter != 30*m || r.LimitedBy != e.Name {
+		t.Fatalf("e twice with room for one: %+v %v", r, err)
+	}
+	r, err = lim.Reserve(ctx, e)
+	want(t, "e once with room for one", r, err, Result{Allowed: true, Remaining: 0, ResetAfter: time.Hour})
+
+	if r, err := lim.Reserve(ctx); err != nil || !r.Allowed {
+		t.Fatalf("Reserve without keys: %+v %v", r, err)
+	}
+	if err := lim.Refund(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bad := Key{Name: "bad", Limit: Limit{Events: 0, Per: time.Minute}}
+	if _, err := lim.Reserve(ctx, a, bad); !errors.Is(err, ErrInvalidLimit) {
+		t.Errorf("Reserve with an invalid limit: %v", err)
+	}
+	if err := lim.Refund(ctx, bad); !errors.Is(err, ErrInvalidLimit) {
+		t.Errorf("Refund with an invalid limit: %v", err)
+	}
+}
+
+// testConcurrentReserve has many goroutines reserve under one shared key
+// and one of four others at once: the shared key must allow exactly its
+// limit, no other key more than its own, and a refused reservation must
+// leave nothing counted anywhere.
+func testConcurrentReserve(t *testing.T, lims []Limiter) {
+	ctx := context.Background()
+	shared := Key{Name: "ip", Limit: Limit{Events: 37, Per: 24 * time.Hour}}
+	ids := make([]Key, 4)
+	for i := range ids {
+		ids[i] = Key{Name: "id:" + strconv.Itoa(i), Limit: Limit{Events: 10, Per: 24 * time.Hour}}
+	}
+	const goroutines, each = 50, 4
+	var mu sync.Mutex
+	allowed := map[string]int{}
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			lim := lims[g%len(lims)]
+			for range each {
+				id := ids[g%len(ids)]
+				r, err := lim.Reserve(ctx, shared, id)
+				mu.Lock()
+				switch {
+				case err != nil:
+					allowed["error"]++
+				case r.Allowed:
+					allowed[id.Name]++
+					allowed[shared.Name]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if allowed["error"] != 0 || allowed[shared.Name] != shared.Limit.Events {
+		t.Fatalf("allowed %v; want %d under the shared key and no errors", allowed, shared.Limit.Events)
+	}
+	counted := 0
+	for _, id := range ids {
+		if allowed[id.Name] > id.Limit.Events {
+			t.Fatalf("%s allowed %d, limit %d", id.Name, allowed[id.Name], id.Limit.Events)
+		}
+		r, err := lims[0].Check(ctx, id.Name, id.Limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted += id.Limit.Events - r.Remaining
+	}
+	if counted != shared.Limit.Events {
+		t.Fatalf("%d events counted under the other keys, want %d: a refused reservation left a count behind", counted, shared.Limit.Events)
 	}
 }

@@ -142,3 +142,12 @@ func BenchmarkMemoryCheck(b *testing.B) {
 		}
 	}
 }
+
+func TestMemoryReserve(t *testing.T) {
+	clk := newTestClock()
+	testReserve(t, NewMemory(WithClock(clk.Now)), clk)
+}
+
+func TestMemoryConcurrentReserve(t *testing.T) {
+	testConcurrentReserve(t, []Limiter{NewMemory()})
+}

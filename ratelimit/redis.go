@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -11,51 +12,89 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// gcraScript runs one Check or Hit atomically on the server, so that any
-// number of application instances share one budget per key. Times are
-// integer microseconds; a Lua number holds them exactly (2^53 µs is about
-// 285 years). The key stores the theoretical arrival time (TAT) and expires
-// when the TAT is reached, which is exactly when the key is back at rest.
+// gcraScript runs one Check, Reserve (and so Hit) or Refund atomically on
+// the server, so that any number of application instances share one budget
+// per key, and a Reserve over several keys counts under all of them or
+// none. Times are integer microseconds; a Lua number holds them exactly
+// (2^53 µs is about 285 years). A key stores its theoretical arrival time
+// (TAT) and expires when the TAT is reached, which is exactly when the key
+// is back at rest.
 //
-// KEYS[1] the key; ARGV[1] emission interval; ARGV[2] period; ARGV[3] 1 to
-// count the event (Hit), 0 to look (Check); ARGV[4] the current time, or an
-// empty string for the server's TIME.
+// KEYS are the keys. ARGV[1] is "check", "reserve" or "refund"; ARGV[2] the
+// current time, or an empty string for the server's TIME; then, for the
+// i-th key, ARGV[2i+1] its emission interval and ARGV[2i+2] its period.
 //
-// It returns {allowed (0 or 1), TAT minus now after the call}.
+// Check and reserve return {room_1, before_1, room_2, before_2, ...}: for
+// each key, 1 when it has room for one more event, and its TAT minus now
+// before the call; the Go side (answer in ratelimit.go) turns them into a
+// Result with the same arithmetic as Memory. Reserve writes the new TATs
+// only when every key has room. Refund returns nothing.
 //
-// github.com/go-redis/redis_rate implements GCRA as well; this script is
-// written here instead because it must give Check the same arithmetic as
-// Memory (gcra and result in ratelimit.go), take an injected clock in tests,
-// and it is twenty lines, less than a dependency. Reading TIME before a
-// write needs effect replication, the default since Redis 5.
+// github.com/go-redis/redis_rate implements GCRA for one key; this script
+// is written here instead because it must reserve under several keys in one
+// atomic step, give Check the arithmetic of Memory, and take an injected
+// clock in tests. Reading TIME before a write needs effect replication, the
+// default since Redis 5.
 var gcraScript = redis.NewScript(`
-local interval = tonumber(ARGV[1])
-local per = tonumber(ARGV[2])
+local mode = ARGV[1]
 local now
-if ARGV[4] == "" then
+if ARGV[2] == "" then
   local t = redis.call("TIME")
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 else
-  now = tonumber(ARGV[4])
+  now = tonumber(ARGV[2])
 end
-local tat = tonumber(redis.call("GET", KEYS[1]))
-if tat == nil or tat < now then
-  tat = now
+local function store(key, tat)
+  if tat <= now then
+    redis.call("DEL", key)
+  else
+    redis.call("SET", key, string.format("%d", tat), "PX", math.ceil((tat - now) / 1000))
+  end
 end
-local nxt = tat + interval
-if nxt - now > per then
-  return {0, tat - now}
+if mode == "refund" then
+  for i, key in ipairs(KEYS) do
+    local tat = tonumber(redis.call("GET", key))
+    if tat ~= nil then
+      store(key, tat - tonumber(ARGV[2 * i + 1]))
+    end
+  end
+  return {}
 end
-if ARGV[3] == "1" then
-  redis.call("SET", KEYS[1], string.format("%d", nxt), "PX", math.ceil((nxt - now) / 1000))
-  tat = nxt
+local out, pending, order, all = {}, {}, {}, true
+for i, key in ipairs(KEYS) do
+  local interval, per = tonumber(ARGV[2 * i + 1]), tonumber(ARGV[2 * i + 2])
+  local tat = pending[key]
+  if tat == nil then
+    tat = tonumber(redis.call("GET", key))
+  end
+  if tat == nil or tat < now then
+    tat = now
+  end
+  local room = 0
+  if tat + interval - now <= per then
+    room = 1
+  else
+    all = false
+  end
+  out[2 * i - 1], out[2 * i] = room, tat - now
+  pending[key] = tat + interval
+  order[#order + 1] = key
 end
-return {1, tat - now}
+if mode == "reserve" and all then
+  for _, key in ipairs(order) do
+    if pending[key] ~= nil then
+      store(key, pending[key])
+      pending[key] = nil
+    end
+  end
+end
+return out
 `)
 
 // Redis is a Limiter whose counts live in Redis, shared by every instance of
-// an application that uses the same server and prefix. Each Check or Hit is
-// one script run, atomic on the server; Reset is one DEL.
+// an application that uses the same server and prefix. Each Check, Hit,
+// Reserve or Refund is one script run, atomic on the server; Reset is one
+// DEL.
 //
 // Keys are stored as the prefix followed by a hash of the caller's key, so
 // e-mail addresses and IP addresses are not readable in Redis and a long key
@@ -91,12 +130,35 @@ func (r *Redis) storageKey(key string) string {
 
 // Check reports whether key may have one more event now.
 func (r *Redis) Check(ctx context.Context, key string, l Limit) (Result, error) {
-	return r.run(ctx, "check", key, l, "0")
+	res, err := r.run(ctx, "check", []Key{{Name: key, Limit: l}})
+	res.LimitedBy = ""
+	return res, err
 }
 
 // Hit counts one event for key if the limit allows it.
 func (r *Redis) Hit(ctx context.Context, key string, l Limit) (Result, error) {
-	return r.run(ctx, "hit", key, l, "1")
+	res, err := r.run(ctx, "reserve", []Key{{Name: key, Limit: l}})
+	res.LimitedBy = ""
+	return res, err
+}
+
+// Reserve counts one event under every key if all their limits allow it,
+// or under none, in one script run. On Redis Cluster the keys of one call
+// must be in one slot: give the prefix a hash tag, such as "{authgo:rl}:".
+func (r *Redis) Reserve(ctx context.Context, keys ...Key) (Result, error) {
+	if len(keys) == 0 {
+		return Result{Allowed: true}, nil
+	}
+	return r.run(ctx, "reserve", keys)
+}
+
+// Refund takes back one event under each key, in one script run.
+func (r *Redis) Refund(ctx context.Context, keys ...Key) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := r.script(ctx, "refund", keys)
+	return err
 }
 
 // Reset forgets key.
@@ -107,25 +169,44 @@ func (r *Redis) Reset(ctx context.Context, key string) error {
 	return nil
 }
 
-func (r *Redis) run(ctx context.Context, op, key string, l Limit, count string) (Result, error) {
-	if err := l.validate(); err != nil {
+// run runs a check or a reserve and builds its Result.
+func (r *Redis) run(ctx context.Context, mode string, keys []Key) (Result, error) {
+	vals, err := r.script(ctx, mode, keys)
+	if err != nil {
 		return Result{}, err
 	}
-	iv := l.interval().Microseconds()
-	per := l.Per.Microseconds()
+	if len(vals) != 2*len(keys) {
+		return Result{}, fmt.Errorf("ratelimit: redis %s: script returned %d values, want %d", mode, len(vals), 2*len(keys))
+	}
+	room := make([]bool, len(keys))
+	before := make([]int64, len(keys))
+	for i := range keys {
+		room[i], before[i] = vals[2*i] == 1, vals[2*i+1]
+	}
+	return answer(keys, room, before, mode == "reserve", time.Microsecond), nil
+}
+
+// script runs gcraScript in mode over keys.
+func (r *Redis) script(ctx context.Context, mode string, keys []Key) ([]int64, error) {
+	if err := validateKeys(keys); err != nil {
+		return nil, err
+	}
 	now := ""
 	if r.now != nil {
 		now = strconv.FormatInt(r.now().UnixMicro(), 10)
 	}
-	vals, err := gcraScript.Run(ctx, r.client, []string{r.storageKey(key)},
-		iv, per, count, now).Int64Slice()
-	if err != nil {
-		return Result{}, fmt.Errorf("ratelimit: redis %s: %w", op, err)
+	names := make([]string, len(keys))
+	args := make([]any, 0, 2+2*len(keys))
+	args = append(args, mode, now)
+	for i, k := range keys {
+		names[i] = r.storageKey(k.Name)
+		args = append(args, k.Limit.interval().Microseconds(), k.Limit.Per.Microseconds())
 	}
-	if len(vals) != 2 {
-		return Result{}, fmt.Errorf("ratelimit: redis %s: script returned %d values, want 2", op, len(vals))
+	vals, err := gcraScript.Run(ctx, r.client, names, args...).Int64Slice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("ratelimit: redis %s: %w", mode, err)
 	}
-	return result(vals[0] == 1, vals[1], iv, per, time.Microsecond), nil
+	return vals, nil
 }
 
 var _ Limiter = (*Redis)(nil)

@@ -203,3 +203,16 @@ func BenchmarkRedisCheck(b *testing.B) {
 		}
 	}
 }
+
+func TestRedisReserve(t *testing.T) {
+	c, prefix := newRedisClient(t)
+	clk := newTestClock()
+	testReserve(t, NewRedis(c, WithPrefix(prefix), WithClock(clk.Now)), clk)
+}
+
+// Instances of an application share the budgets: two Redis limiters over
+// one server and prefix, racing.
+func TestRedisConcurrentReserve(t *testing.T) {
+	c, prefix := newRedisClient(t)
+	testConcurrentReserve(t, []Limiter{NewRedis(c, WithPrefix(prefix)), NewRedis(c, WithPrefix(prefix))})
+}
