@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/textproto"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -265,9 +266,14 @@ func (ss *session) close() {
 
 // fail makes the SendError of step. When the context has ended, that is the
 // cause: the network error it provoked (a deadline in the past) says less.
+// A connection deadline is only ever the context's, so a read or write that
+// hit it before the context's own timer fired is its deadline too.
 func fail(ctx context.Context, step Step, err error) *SendError {
-	if cerr := ctx.Err(); cerr != nil {
+	switch cerr := ctx.Err(); {
+	case cerr != nil:
 		err = cerr
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		err = errors.Join(context.DeadlineExceeded, err)
 	}
 	return newSendError(step, err)
 }
