@@ -154,13 +154,17 @@ func oneLine(s string) bool {
 
 // headerName reports whether s is a header field name (RFC 5322 section
 // 3.6.8 allows any printable ASCII but ':'; this takes the usual subset).
-func headerName(s string) bool {
-	if s == "" || len(s) > 76 {
+func headerName(s string) bool { return alnumPlus(s, 76, "-") }
+
+// alnumPlus reports whether s has 1 to max bytes, each an ASCII letter, a
+// digit or one of extra.
+func alnumPlus(s string, max int, extra string) bool {
+	if s == "" || len(s) > max {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(extra, c) >= 0) {
 			return false
 		}
 	}

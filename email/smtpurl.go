@@ -56,10 +56,13 @@ type SMTPConfig struct {
 	// Port is the server's TCP port. Zero means DefaultSubmissionPort, or
 	// DefaultImplicitTLSPort with TLSImplicit.
 	Port int
-	// Username and Password authenticate with AUTH PLAIN (or LOGIN when
-	// the server offers only that). Both empty: no authentication. The
-	// password is sent only over TLS or to a server on localhost.
+	// Username is the user name of AUTH PLAIN (or LOGIN when the server
+	// offers only that). Empty means no authentication; then Password must
+	// be empty too.
 	Username string
+	// Password goes with Username. It is sent only over TLS or to a server
+	// on this machine (ErrInsecureAuth), and never appears in String or in
+	// an error.
 	Password string
 	// TLS is how the connection is encrypted. Empty means TLSOpportunistic.
 	TLS TLSMode
@@ -239,35 +242,15 @@ func setParam(c *SMTPConfig, key, v string) error {
 // validHost accepts an IP address without brackets or zone, or a DNS name
 // of ASCII letters, digits, '-', '_' and '.'.
 func validHost(h string) bool {
-	if h == "" || len(h) > 253 {
-		return false
-	}
 	if strings.Contains(h, ":") {
 		return net.ParseIP(h) != nil
 	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
+	return alnumPlus(h, 253, "-_.")
 }
 
 // validHELO accepts a host name or address literal of letters, digits, '.',
 // '-', ':' and brackets: nothing that could end the EHLO line.
-func validHELO(s string) bool {
-	if s == "" || len(s) > 255 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(".-:[]", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
+func validHELO(s string) bool { return alnumPlus(s, 255, ".-:[]") }
 
 // withDefaults returns c with every zero field set to its default.
 func (c SMTPConfig) withDefaults() SMTPConfig {

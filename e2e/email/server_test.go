@@ -175,10 +175,7 @@ func startServer(t *testing.T, b *backend, mode serverMode, host string) string 
 	s.ReadTimeout, s.WriteTimeout = 30*time.Second, 30*time.Second
 	s.MaxMessageBytes = 1 << 20
 	s.AllowInsecureAuth = mode == plainServer
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listen(t, host)
 	switch mode {
 	case startTLSServer:
 		s.TLSConfig = serverTLS
@@ -208,10 +205,7 @@ func startServer(t *testing.T, b *backend, mode serverMode, host string) string 
 // hangs before its greeting. It returns the address.
 func startStalled(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listen(t, "127.0.0.1")
 	var mu sync.Mutex
 	var conns []net.Conn
 	go func() {
@@ -239,13 +233,20 @@ func startStalled(t *testing.T) string {
 // closedPort returns an address on which nothing listens.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listen(t, "127.0.0.1")
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	return addr
+}
+
+// listen listens on a free TCP port of host.
+func listen(t *testing.T, host string) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
 }
 
 // serverTLS is the servers' certificate, self-signed for 127.0.0.1, ::1,
@@ -292,16 +293,6 @@ func localIPs() []net.IP {
 		}
 	}
 	return out
-}
-
-// hostPort splits addr.
-func hostPort(t *testing.T, addr string) (string, string) {
-	t.Helper()
-	h, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, p
 }
 
 // urlFor returns scheme://userinfo@addr?query for the test server at addr.

@@ -64,7 +64,7 @@ func sender(t *testing.T, rawURL string) *email.SMTP {
 
 // sendErr sends and returns the *SendError, failing t when the send
 // succeeds or fails otherwise.
-func sendErr(t *testing.T, s *email.SMTP, ctx context.Context) *email.SendError {
+func sendErr(t *testing.T, ctx context.Context, s *email.SMTP) *email.SendError {
 	t.Helper()
 	err := s.Send(ctx, signIn(t))
 	var se *email.SendError
@@ -93,7 +93,23 @@ func checkDelivered(t *testing.T, b *backend, wantTLS bool, wantUser string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := msg.Header
+	checkHeaders(t, msg.Header)
+	text, htmlPart := parts(t, msg)
+	if !hasLine(text, link) || !hasLine(text, "Or enter this code: 482913") {
+		t.Errorf("the text part lacks the link or the code on a line of its own:\n%s", text)
+	}
+	hrefs := anchors(t, htmlPart)
+	if len(hrefs) != 2 || hrefs[0] != link || hrefs[1] != link {
+		t.Errorf("HTML links %q, want the link twice", hrefs)
+	}
+	if !strings.Contains(htmlPart, `src="https://app.example.com/logo.png"`) || !strings.Contains(htmlPart, "#0f766e") {
+		t.Errorf("theme not applied in the delivered HTML")
+	}
+}
+
+// checkHeaders checks the headers of the delivered sign-in mail.
+func checkHeaders(t *testing.T, h mail.Header) {
+	t.Helper()
 	for k, want := range map[string]string{
 		"Subject": "Sign in to app.example.com", "Auto-Submitted": "auto-generated",
 		"X-Auto-Response-Suppress": "All", "Mime-Version": "1.0",
@@ -113,17 +129,6 @@ func checkDelivered(t *testing.T, b *backend, wantTLS bool, wantUser string) {
 	}
 	if id := h.Get("Message-Id"); !strings.HasSuffix(id, "@app.example.com>") {
 		t.Errorf("Message-ID %q", id)
-	}
-	text, htmlPart := parts(t, msg)
-	if !hasLine(text, link) || !hasLine(text, "Or enter this code: 482913") {
-		t.Errorf("the text part lacks the link or the code on a line of its own:\n%s", text)
-	}
-	hrefs := anchors(t, htmlPart)
-	if len(hrefs) != 2 || hrefs[0] != link || hrefs[1] != link {
-		t.Errorf("HTML links %q, want the link twice", hrefs)
-	}
-	if !strings.Contains(htmlPart, `src="https://app.example.com/logo.png"`) || !strings.Contains(htmlPart, "#0f766e") {
-		t.Errorf("theme not applied in the delivered HTML")
 	}
 }
 
@@ -195,124 +200,85 @@ func anchors(t *testing.T, s string) []string {
 	return out
 }
 
-func TestPlain(t *testing.T) {
-	b := &backend{}
-	addr := startServer(t, b, plainServer, "127.0.0.1")
-	if err := sender(t, urlFor("smtp", "", addr, "")).Send(context.Background(), signIn(t)); err != nil {
-		t.Fatal(err)
-	}
-	checkDelivered(t, b, false, "")
-}
-
-func TestStartTLSOpportunistic(t *testing.T) {
-	t.Run("offered", func(t *testing.T) {
-		b := &backend{}
-		addr := startServer(t, b, startTLSServer, "127.0.0.1")
-		if err := sender(t, urlFor("smtp", "", addr, "")).Send(context.Background(), signIn(t)); err != nil {
-			t.Fatal(err)
-		}
-		checkDelivered(t, b, true, "")
-	})
-	t.Run("not offered", func(t *testing.T) {
-		b := &backend{}
-		addr := startServer(t, b, plainServer, "127.0.0.1")
-		if err := sender(t, urlFor("smtp", "", addr, "starttls=opportunistic")).Send(context.Background(), signIn(t)); err != nil {
-			t.Fatal(err)
-		}
-		checkDelivered(t, b, false, "")
-	})
-	t.Run("off", func(t *testing.T) {
-		b := &backend{}
-		addr := startServer(t, b, startTLSServer, "127.0.0.1")
-		if err := sender(t, urlFor("smtp", "", addr, "starttls=off")).Send(context.Background(), signIn(t)); err != nil {
-			t.Fatal(err)
-		}
-		checkDelivered(t, b, false, "")
-	})
-	// An offered STARTTLS whose certificate does not verify fails the send:
-	// opportunistic never means "fall back to plain after a bad handshake".
-	t.Run("untrusted certificate", func(t *testing.T) {
-		b := &backend{}
-		addr := startServer(t, b, startTLSServer, "127.0.0.1")
-		cfg, err := email.ParseSMTPURL(urlFor("smtp", "", addr, ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := email.NewSMTP(cfg) // system roots: the test CA is unknown
-		if err != nil {
-			t.Fatal(err)
-		}
-		se := sendErr(t, s, context.Background())
-		var verr *tls.CertificateVerificationError
-		if se.Step != email.StepTLS || !errors.As(se, &verr) {
-			t.Errorf("step %s, err %v; want tls with a verification error", se.Step, se)
-		}
-		if n := len(b.messages()); n != 0 {
-			t.Errorf("server got %d messages", n)
-		}
-	})
-}
-
-func TestStartTLSRequired(t *testing.T) {
-	t.Run("offered", func(t *testing.T) {
-		b := &backend{}
-		addr := startServer(t, b, startTLSServer, "127.0.0.1")
-		if err := sender(t, urlFor("smtp", "", addr, "starttls=required")).Send(context.Background(), signIn(t)); err != nil {
-			t.Fatal(err)
-		}
-		checkDelivered(t, b, true, "")
-	})
-	t.Run("not offered", func(t *testing.T) {
-		b := &backend{}
-		addr := startServer(t, b, plainServer, "127.0.0.1")
-		se := sendErr(t, sender(t, urlFor("smtp", "", addr, "starttls=required")), context.Background())
-		if se.Step != email.StepTLS || !errors.Is(se, email.ErrStartTLSUnavailable) || se.Temporary() {
-			t.Errorf("step %s, err %v, temporary %v; want tls, ErrStartTLSUnavailable, not temporary", se.Step, se, se.Temporary())
-		}
-		if n := len(b.messages()); n != 0 {
-			t.Errorf("server got %d messages over a plain connection", n)
-		}
-	})
-}
-
-func TestImplicitTLS(t *testing.T) {
-	b := &backend{User: "ada", Pass: "pa ss"}
-	addr := startServer(t, b, implicitServer, "127.0.0.1")
-	if err := sender(t, urlFor("smtps", "ada:pa%20ss", addr, "")).Send(context.Background(), signIn(t)); err != nil {
-		t.Fatal(err)
-	}
-	checkDelivered(t, b, true, "ada")
-
-	// A plain client against the TLS port fails without hanging.
-	se := sendErr(t, sender(t, urlFor("smtp", "", addr, "timeout=1s")), context.Background())
-	if se.Step != email.StepGreeting {
-		t.Errorf("plain client on a TLS port: step %s (%v)", se.Step, se)
-	}
-}
-
-// TestAuth: user and password come percent-decoded from the URL; PLAIN is
-// used when offered, LOGIN when it is the only mechanism.
-func TestAuth(t *testing.T) {
+// TestDelivery sends the sign-in mail through every way of connecting that
+// should work and reads it back at the server. User names and passwords
+// come percent-decoded from the URL; PLAIN is used when offered, LOGIN when
+// it is the only mechanism.
+func TestDelivery(t *testing.T) {
 	const user, pass = "mailer@example.com", "p@ss:w/rd%+ é"
-	userinfo := "mailer%40example.com:p%40ss%3Aw%2Frd%25+%20%C3%A9"
+	const userinfo = "mailer%40example.com:p%40ss%3Aw%2Frd%25+%20%C3%A9"
 	for _, c := range []struct {
-		name  string
-		mode  serverMode
-		mechs []string
-		tls   bool
+		name            string
+		b               *backend
+		mode            serverMode
+		scheme, userinf string
+		query           string
+		tls             bool
 	}{
-		{"plain after STARTTLS", startTLSServer, nil, true},
-		{"login only, after STARTTLS", startTLSServer, []string{"LOGIN"}, true},
-		{"plain on localhost without TLS", plainServer, nil, false},
+		{name: "plain", b: &backend{}, mode: plainServer, scheme: "smtp"},
+		{name: "STARTTLS offered", b: &backend{}, mode: startTLSServer, scheme: "smtp", tls: true},
+		{name: "STARTTLS not offered", b: &backend{}, mode: plainServer, scheme: "smtp", query: "starttls=opportunistic"},
+		{name: "STARTTLS off", b: &backend{}, mode: startTLSServer, scheme: "smtp", query: "starttls=off"},
+		{name: "STARTTLS required and offered", b: &backend{}, mode: startTLSServer, scheme: "smtp", query: "starttls=required", tls: true},
+		{name: "smtps", b: &backend{User: "ada", Pass: "pa ss"}, mode: implicitServer, scheme: "smtps", userinf: "ada:pa%20ss", tls: true},
+		{name: "PLAIN after STARTTLS", b: &backend{User: user, Pass: pass}, mode: startTLSServer, scheme: "smtp", userinf: userinfo, tls: true},
+		{name: "LOGIN only, after STARTTLS", b: &backend{User: user, Pass: pass, Mechs: []string{"LOGIN"}}, mode: startTLSServer, scheme: "smtp", userinf: userinfo, tls: true},
+		{name: "PLAIN on localhost without TLS", b: &backend{User: user, Pass: pass}, mode: plainServer, scheme: "smtp", userinf: userinfo},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			b := &backend{User: user, Pass: pass, Mechs: c.mechs}
+			b := c.b
 			addr := startServer(t, b, c.mode, "127.0.0.1")
-			if err := sender(t, urlFor("smtp", userinfo, addr, "")).Send(context.Background(), signIn(t)); err != nil {
+			if err := sender(t, urlFor(c.scheme, c.userinf, addr, c.query)).Send(context.Background(), signIn(t)); err != nil {
 				t.Fatal(err)
 			}
-			checkDelivered(t, b, c.tls, user)
+			checkDelivered(t, b, c.tls, b.User)
 		})
+	}
+}
+
+// refused sends through s to the server of b and returns the *SendError,
+// failing t if the server got a message.
+func refused(t *testing.T, b *backend, s *email.SMTP) *email.SendError {
+	t.Helper()
+	se := sendErr(t, context.Background(), s)
+	if n := len(b.messages()); n != 0 {
+		t.Errorf("server got %d messages", n)
+	}
+	return se
+}
+
+// TestTLSFailures: TLS that is required and missing, or offered and not
+// trusted, fails the send at step tls. Opportunistic never means "fall back
+// to plain after a bad handshake".
+func TestTLSFailures(t *testing.T) {
+	b := &backend{}
+	addr := startServer(t, b, plainServer, "127.0.0.1")
+	se := refused(t, b, sender(t, urlFor("smtp", "", addr, "starttls=required")))
+	if se.Step != email.StepTLS || !errors.Is(se, email.ErrStartTLSUnavailable) || se.Temporary() {
+		t.Errorf("required, not offered: step %s, %v, temporary %v; want tls, ErrStartTLSUnavailable", se.Step, se, se.Temporary())
+	}
+
+	b = &backend{}
+	addr = startServer(t, b, startTLSServer, "127.0.0.1")
+	cfg, err := email.ParseSMTPURL(urlFor("smtp", "", addr, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := email.NewSMTP(cfg) // system roots: the test CA is unknown
+	if err != nil {
+		t.Fatal(err)
+	}
+	se = refused(t, b, s)
+	var verr *tls.CertificateVerificationError
+	if se.Step != email.StepTLS || !errors.As(se, &verr) {
+		t.Errorf("untrusted certificate: step %s, %v; want tls with a verification error", se.Step, se)
+	}
+
+	// A plain client against an smtps port fails at the greeting, in time.
+	b = &backend{}
+	addr = startServer(t, b, implicitServer, "127.0.0.1")
+	if se := refused(t, b, sender(t, urlFor("smtp", "", addr, "timeout=1s"))); se.Step != email.StepGreeting {
+		t.Errorf("plain client on a TLS port: step %s (%v)", se.Step, se)
 	}
 }
 
@@ -320,7 +286,7 @@ func TestAuthFailure(t *testing.T) {
 	const pass = "Wrong-Password-123"
 	b := &backend{User: "ada", Pass: "right"}
 	addr := startServer(t, b, startTLSServer, "127.0.0.1")
-	se := sendErr(t, sender(t, urlFor("smtp", "ada:"+pass, addr, "")), context.Background())
+	se := refused(t, b, sender(t, urlFor("smtp", "ada:"+pass, addr, "")))
 	if se.Step != email.StepAuth || se.Code != 535 || se.EnhancedCode != "5.7.8" || se.Temporary() {
 		t.Errorf("step %s code %d %q temporary %v (%v); want auth 535 5.7.8", se.Step, se.Code, se.EnhancedCode, se.Temporary(), se)
 	}
@@ -329,14 +295,11 @@ func TestAuthFailure(t *testing.T) {
 			t.Errorf("the error shows %q: %v", secret, se)
 		}
 	}
-	if n := len(b.messages()); n != 0 {
-		t.Errorf("server got %d messages", n)
-	}
 
 	// A server that offers no mechanism this client speaks.
 	b2 := &backend{User: "ada", Pass: "right", Mechs: []string{"CRAM-MD5"}}
 	addr2 := startServer(t, b2, startTLSServer, "127.0.0.1")
-	se = sendErr(t, sender(t, urlFor("smtp", "ada:right", addr2, "")), context.Background())
+	se = refused(t, b2, sender(t, urlFor("smtp", "ada:right", addr2, "")))
 	if se.Step != email.StepAuth || !errors.Is(se, email.ErrAuthUnavailable) {
 		t.Errorf("no common mechanism: step %s, %v", se.Step, se)
 	}
@@ -352,7 +315,7 @@ func TestPasswordNeverInClear(t *testing.T) {
 	}
 	b := &backend{User: "ada", Pass: "secret"}
 	addr := startServer(t, b, plainServer, ips[0].String())
-	se := sendErr(t, sender(t, urlFor("smtp", "ada:secret", addr, "")), context.Background())
+	se := refused(t, b, sender(t, urlFor("smtp", "ada:secret", addr, "")))
 	if se.Step != email.StepAuth || !errors.Is(se, email.ErrInsecureAuth) {
 		t.Errorf("step %s, %v; want auth, ErrInsecureAuth", se.Step, se)
 	}
@@ -369,7 +332,7 @@ func TestPasswordNeverInClear(t *testing.T) {
 }
 
 func TestServerDown(t *testing.T) {
-	se := sendErr(t, sender(t, urlFor("smtp", "", closedPort(t), "")), context.Background())
+	se := sendErr(t, context.Background(), sender(t, urlFor("smtp", "", closedPort(t), "")))
 	var op *net.OpError
 	if se.Step != email.StepDial || !errors.As(se, &op) || !se.Temporary() || se.Timeout() {
 		t.Errorf("step %s, %v, temporary %v; want dial, a net.OpError, temporary", se.Step, se, se.Temporary())
@@ -382,7 +345,7 @@ func TestServerDown(t *testing.T) {
 func TestRecipientRejected(t *testing.T) {
 	b := &backend{RejectRcpt: &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "<ada@example.com>: no such user"}}
 	addr := startServer(t, b, plainServer, "127.0.0.1")
-	se := sendErr(t, sender(t, urlFor("smtp", "", addr, "")), context.Background())
+	se := refused(t, b, sender(t, urlFor("smtp", "", addr, "")))
 	if se.Step != email.StepRcpt || se.Code != 550 || se.EnhancedCode != "5.1.1" {
 		t.Errorf("step %s code %d %q; want rcpt 550 5.1.1", se.Step, se.Code, se.EnhancedCode)
 	}
@@ -404,7 +367,7 @@ func TestTimeout(t *testing.T) {
 	check := func(t *testing.T, s *email.SMTP, wantStep email.Step) {
 		t.Helper()
 		start := time.Now()
-		se := sendErr(t, s, context.Background())
+		se := sendErr(t, context.Background(), s)
 		if took := time.Since(start); took > limit {
 			t.Errorf("send took %v with a %v timeout", took, timeout)
 		}
@@ -428,7 +391,7 @@ func TestTimeout(t *testing.T) {
 		defer cancel()
 		s := sender(t, urlFor("smtp", "", startStalled(t), "timeout=1h"))
 		start := time.Now()
-		se := sendErr(t, s, ctx)
+		se := sendErr(t, ctx, s)
 		if took := time.Since(start); took > limit || se.Step != email.StepGreeting || !se.Timeout() {
 			t.Errorf("took %v, step %s, timeout %v", took, se.Step, se.Timeout())
 		}
@@ -438,7 +401,7 @@ func TestTimeout(t *testing.T) {
 		time.AfterFunc(timeout, cancel)
 		s := sender(t, urlFor("smtp", "", startStalled(t), "timeout=1h"))
 		start := time.Now()
-		se := sendErr(t, s, ctx)
+		se := sendErr(t, ctx, s)
 		if took := time.Since(start); took > limit || !errors.Is(se, context.Canceled) || se.Timeout() {
 			t.Errorf("took %v, %v; want canceled", took, se)
 		}
