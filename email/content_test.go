@@ -303,8 +303,9 @@ func TestTheme(t *testing.T) {
 			t.Errorf("%q: body style %q, want background %s", scheme, body, want.bg)
 		}
 	}
-	if err := (Theme{BrandColor: "rgb(1,2,3)"}).Validate(); err == nil {
-		t.Errorf("Validate accepted a functional colour")
+	if err := (Theme{BrandColor: "rgb(1,2,3)"}).Validate(); !errors.Is(err, ErrInvalidTheme) ||
+		err.Error() != `email: invalid theme: BrandColor "rgb(1,2,3)" is not a hex colour (#rrggbb) or a colour name` {
+		t.Errorf("Validate of a functional colour: %v", err)
 	}
 	if err := (Theme{BrandColor: "#346df1", Logo: "https://example.com/l.png"}).Validate(); err != nil {
 		t.Errorf("Validate: %v", err)

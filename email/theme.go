@@ -1,8 +1,10 @@
 package email
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/authgo/authgo/internal/pages"
 )
@@ -33,10 +35,14 @@ type Theme struct {
 	ButtonText string
 }
 
+// ErrInvalidTheme is wrapped by the errors of Theme.Validate.
+var ErrInvalidTheme = errors.New("email: invalid theme")
+
 // Validate reports the first value of t that the mail would refuse, or nil.
+// The rules are those of the built-in pages.
 func (t Theme) Validate() error {
 	if err := pages.Theme(t).Validate(); err != nil {
-		return fmt.Errorf("email: %w", err)
+		return fmt.Errorf("%w: %s", ErrInvalidTheme, strings.TrimPrefix(err.Error(), pages.ErrTheme.Error()+": "))
 	}
 	return nil
 }
