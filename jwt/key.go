@@ -112,18 +112,21 @@ type key struct {
 // a new one on every call.
 type ivSetter interface{ SetIV([]byte) }
 
-// cbc returns a CBC mode from pool (decrypters or encrypters) set to iv,
-// and whether it may go back to the pool.
-func (k *key) cbc(pool *sync.Pool, iv []byte, newMode func(cipher.Block, []byte) cipher.BlockMode) (cipher.BlockMode, bool) {
-	if m, ok := pool.Get().(cipher.BlockMode); ok {
-		if s, ok := m.(ivSetter); ok {
-			s.SetIV(iv)
-			return m, true
-		}
+// cryptCBC encrypts or decrypts b in place with AES-CBC from iv, with a
+// mode from pool (k.encs or k.decs) re-armed with iv, or a new one from
+// newMode (cipher.NewCBCEncrypter or cipher.NewCBCDecrypter).
+func (k *key) cryptCBC(pool *sync.Pool, iv, b []byte, newMode func(cipher.Block, []byte) cipher.BlockMode) {
+	var m cipher.BlockMode
+	if pm, ok := pool.Get().(cipher.BlockMode); ok {
+		m = pm
+		m.(ivSetter).SetIV(iv) // only re-armable modes are put back
+	} else {
+		m = newMode(k.block, iv)
 	}
-	m := newMode(k.block, iv)
-	_, reusable := m.(ivSetter)
-	return m, reusable
+	m.CryptBlocks(b, b)
+	if _, ok := m.(ivSetter); ok {
+		pool.Put(m)
+	}
 }
 
 func newKey(raw []byte, enc string) (*key, error) {
@@ -163,24 +166,25 @@ type keySet struct {
 	keys []*key
 }
 
-// byKid returns the key whose thumbprint is kid, or nil.
-func (s *keySet) byKid(kid string) *key {
-	for _, k := range s.keys {
+// indexKid returns the index of the key whose thumbprint is kid, or -1.
+func (s *keySet) indexKid(kid string) int {
+	for i, k := range s.keys {
 		if k.kid == kid {
-			return k
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
-// byHeader returns the key whose canonical header segment is seg, or nil.
-func (s *keySet) byHeader(seg string) *key {
-	for _, k := range s.keys {
+// indexHeader returns the index of the key whose canonical header segment
+// is seg, or -1.
+func (s *keySet) indexHeader(seg string) int {
+	for i, k := range s.keys {
 		if k.header == seg {
-			return k
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 type cacheKey struct {
