@@ -36,22 +36,13 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 func (c *Claims) fastDecode(b []byte, tc *timeClaims) bool {
 	r := claimsReader{b: b, out: *c}
 	var s jsonscan.Object
-	if s.Begin(b) != nil {
-		return false
-	}
-	for {
-		m, ok, err := s.Next()
-		if err != nil {
-			return false
-		}
-		if !ok {
-			break
-		}
-		if !m.KeyPlain || !r.member(&m) {
+	s.Reset(b)
+	for s.Next() {
+		if m := s.Member(); !m.KeyPlain || !r.member(m) {
 			return false
 		}
 	}
-	if s.Finish() != nil {
+	if s.Err() != nil {
 		return false
 	}
 	*c, *tc = r.out, r.tc

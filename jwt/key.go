@@ -163,6 +163,7 @@ func newKey(raw []byte, enc string) (*key, error) {
 // keySet holds the derived key of every secret for one salt and enc, in the
 // codec's secret order (the first encrypts).
 type keySet struct {
+	ck   cacheKey
 	keys []*key
 }
 
@@ -199,19 +200,31 @@ const maxCachedSets = 256
 
 // keyCache maps (salt, enc) to derived keys. Readers load an immutable map
 // through an atomic pointer, so the hot path takes no lock; writers copy the
-// map under a mutex.
+// map under a mutex. The set found last is kept beside the map and checked
+// first: an application reads one cookie name almost always, and comparing
+// its key is cheaper than hashing it.
 type keyCache struct {
-	m  atomic.Pointer[map[cacheKey]*keySet]
-	mu sync.Mutex
+	m    atomic.Pointer[map[cacheKey]*keySet]
+	last atomic.Pointer[keySet]
+	mu   sync.Mutex
 }
 
 // get returns the key set for ck, deriving and caching it on first use.
 func (c *keyCache) get(secrets []string, ck cacheKey) (*keySet, error) {
+	if s := c.last.Load(); s != nil && s.ck == ck {
+		return s, nil
+	}
 	if m := c.m.Load(); m != nil {
 		if s, ok := (*m)[ck]; ok {
+			c.last.Store(s)
 			return s, nil
 		}
 	}
+	return c.derive(secrets, ck)
+}
+
+// derive derives the key set for ck under the lock and caches it.
+func (c *keyCache) derive(secrets []string, ck cacheKey) (*keySet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.m.Load()
@@ -220,7 +233,7 @@ func (c *keyCache) get(secrets []string, ck cacheKey) (*keySet, error) {
 			return s, nil
 		}
 	}
-	s := &keySet{keys: make([]*key, 0, len(secrets))}
+	s := &keySet{ck: ck, keys: make([]*key, 0, len(secrets))}
 	for _, secret := range secrets {
 		var raw []byte
 		var err error
@@ -250,6 +263,7 @@ func (c *keyCache) get(secrets []string, ck cacheKey) (*keySet, error) {
 	}
 	n[ck] = s
 	c.m.Store(&n)
+	c.last.Store(s)
 	return s, nil
 }
 

@@ -173,17 +173,25 @@ func (t *jwe) openCBC(bp *[]byte, k *key, canonical bool) ([]byte, error) {
 	if n == 0 || n%16 != 0 {
 		return nil, fmt.Errorf("%w: ciphertext is not whole AES blocks", ErrMalformed)
 	}
-	// AAD | IV | CT | AL | tag | room for the MAC sum: IV || CT || AL,
-	// the MAC's input after the AAD, lies in one piece.
-	buf := grow(bp, len(t.hdr)+16+n+8+32+64)
-	aad := append(buf[:0], t.hdr...)
-	w := buf[len(aad):]
-	iv, ct, al, tag, room := w[:16], w[16:16+n], w[16+n:24+n], w[24+n:56+n], w[56+n:56+n]
+	// IV | CT | AL | tag | room for the MAC sum | AAD: IV || CT || AL, the
+	// MAC's input after the AAD, lies in one piece. The AAD, the header
+	// segment, is copied only when it is hashed: a canonical one has its
+	// hash state saved.
+	const ivLen, alLen, tagLen, sumLen = 16, 8, 32, 64
+	ctEnd := ivLen + n
+	tagEnd := ctEnd + alLen + tagLen
+	w := grow(bp, tagEnd+sumLen+len(t.hdr))
+	iv, ct, al, tag := w[:ivLen], w[ivLen:ctEnd], w[ctEnd:ctEnd+alLen], w[ctEnd+alLen:tagEnd]
+	room := w[tagEnd:tagEnd]
+	var aad []byte
+	if !canonical {
+		aad = append(w[tagEnd+sumLen:tagEnd+sumLen], t.hdr...)
+	}
 	if err := t.decode(iv, ct, tag); err != nil {
 		return nil, err
 	}
-	binary.BigEndian.PutUint64(al, uint64(len(aad))*8)
-	sum := k.mac.tag(room, aad, canonical, w[:24+n], nil, nil)
+	binary.BigEndian.PutUint64(al, uint64(len(t.hdr))*8)
+	sum := k.mac.tag(room, aad, canonical, w[:ctEnd+alLen], nil, nil)
 	if subtle.ConstantTimeCompare(sum[:32], tag) != 1 {
 		return nil, ErrDecryption
 	}

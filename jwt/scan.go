@@ -60,18 +60,10 @@ func timeClaim(payload []byte, m *jsonscan.Member) int {
 func readTimeClaims(payload []byte) (timeClaims, error) {
 	var tc timeClaims
 	var s jsonscan.Object
-	if err := s.Begin(payload); err != nil {
-		return tc, errors.New("payload is not a JSON object")
-	}
-	for {
-		m, ok, err := s.Next()
-		if err != nil {
-			return tc, err
-		}
-		if !ok {
-			return tc, s.Finish()
-		}
-		bit := timeClaim(payload, &m)
+	s.Reset(payload)
+	for s.Next() {
+		m := s.Member()
+		bit := timeClaim(payload, m)
 		if bit == 0 {
 			continue
 		}
@@ -81,6 +73,10 @@ func readTimeClaims(payload []byte) (timeClaims, error) {
 		}
 		tc.set(bit, v)
 	}
+	if err := s.Err(); err != nil {
+		return tc, errors.New("payload is not a JSON object")
+	}
+	return tc, nil
 }
 
 // appendClaims rewrites the JSON object obj without its top-level iat, exp
@@ -108,21 +104,14 @@ func appendClaims(dst, obj []byte, iat, exp int64, jti string) ([]byte, error) {
 // none of the three given, followed by a comma.
 func appendMembersExcept(dst, obj []byte, a, b, c string) ([]byte, error) {
 	var s jsonscan.Object
-	if err := s.Begin(obj); err != nil {
-		return nil, err
-	}
-	for {
-		m, ok, err := s.Next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return dst, s.Finish()
-		}
+	s.Reset(obj)
+	for s.Next() {
+		m := s.Member()
 		if m.KeyIs(obj, a) || m.KeyIs(obj, b) || m.KeyIs(obj, c) {
 			continue
 		}
 		dst = append(dst, obj[m.Start:m.ValEnd]...)
 		dst = append(dst, ',')
 	}
+	return dst, s.Err()
 }

@@ -19,8 +19,10 @@
 package jsonscan
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -75,98 +77,115 @@ func (m *Member) DecodedKey(b []byte) (string, error) {
 	return k, nil
 }
 
-// Object iterates over the members of a JSON object: Begin, then Next until
-// it reports no more, then Finish. The zero value is ready for Begin.
+// Object iterates over the members of a JSON object, as bufio.Scanner
+// does over lines:
+//
+//	var s jsonscan.Object
+//	s.Reset(b)
+//	for s.Next() {
+//		m := s.Member()
+//		...
+//	}
+//	if err := s.Err(); err != nil { ... }
+//
+// The zero value is ready for Reset.
 type Object struct {
 	b     []byte
 	i     int
 	first bool
-	done  bool
+	done  bool // the walk has ended, at the closing brace or on an error
+	err   error
+	m     Member
 }
 
-// Begin positions the scanner after the opening brace of the object b,
-// which may have whitespace around it.
-func (s *Object) Begin(b []byte) error {
+// Reset starts a walk over the object b, which may have whitespace around
+// it.
+func (s *Object) Reset(b []byte) {
 	*s = Object{b: b, first: true}
 	s.i = SkipSpace(b, 0)
 	if s.i >= len(b) || b[s.i] != '{' {
-		return ErrSyntax
+		s.fail()
+		return
 	}
 	s.i++
-	return nil
 }
 
-// Next returns the next member; ok is false after the closing brace.
-func (s *Object) Next() (m Member, ok bool, err error) {
+// fail ends the walk with ErrSyntax.
+func (s *Object) fail() bool {
+	s.done, s.err = true, ErrSyntax
+	return false
+}
+
+// Next advances to the next member and reports whether there is one; it
+// reports false after the closing brace or on bytes that are not a JSON
+// object, which Err then tells apart.
+func (s *Object) Next() bool {
 	if s.done {
-		return m, false, nil
+		return false
 	}
-	b := s.b
+	b, m := s.b, &s.m
 	i := SkipSpace(b, s.i)
 	if i < len(b) && b[i] == '}' {
-		s.i, s.done = i+1, true
-		return m, false, nil
+		s.i, s.done = SkipSpace(b, i+1), true
+		if s.i != len(b) {
+			s.fail() // more than whitespace after the object
+		}
+		return false
 	}
 	if !s.first {
 		if i >= len(b) || b[i] != ',' {
-			return m, false, ErrSyntax
+			return s.fail()
 		}
 		i = SkipSpace(b, i+1)
 	}
 	s.first = false
 	if i >= len(b) || b[i] != '"' {
-		return m, false, ErrSyntax
+		return s.fail()
 	}
 	m.Start, m.KeyStart = i, i+1
+	var err error
 	if i, m.KeyPlain, err = String(b, i); err != nil {
-		return m, false, err
+		return s.fail()
 	}
 	m.KeyEnd = i - 1
 	i = SkipSpace(b, i)
 	if i >= len(b) || b[i] != ':' {
-		return m, false, ErrSyntax
+		return s.fail()
 	}
 	m.ValStart = SkipSpace(b, i+1)
 	if m.ValEnd, m.ValPlain, err = Value(b, m.ValStart); err != nil {
-		return m, false, err
+		return s.fail()
 	}
 	s.i = m.ValEnd
-	return m, true, nil
+	return true
 }
 
-// Finish checks that the closing brace was reached and only whitespace
-// follows it.
-func (s *Object) Finish() error {
-	if !s.done || SkipSpace(s.b, s.i) != len(s.b) {
-		return ErrSyntax
-	}
-	return nil
-}
+// Member returns the current member, valid until the next call of Next.
+func (s *Object) Member() *Member { return &s.m }
+
+// Err returns ErrSyntax when the walk ended on bytes that are not a JSON
+// object (as far as the scanner looks, see the package doc), and nil when
+// it reached the closing brace with only whitespace after it or has not
+// ended yet.
+func (s *Object) Err() error { return s.err }
 
 // Members calls fn with the decoded key (as DecodedKey) and the raw value
 // of each top-level member of the JSON object obj, in order. An error from
 // fn stops the walk and is returned.
 func Members(obj []byte, fn func(key string, value []byte) error) error {
 	var s Object
-	if err := s.Begin(obj); err != nil {
-		return err
-	}
-	for {
-		m, ok, err := s.Next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return s.Finish()
-		}
+	s.Reset(obj)
+	for s.Next() {
+		m := s.Member()
 		key, err := m.DecodedKey(obj)
 		if err != nil {
 			return err
 		}
-		if err := fn(key, obj[m.ValStart:m.ValEnd]); err != nil {
+		if err := fn(key, m.Value(obj)); err != nil {
 			return err
 		}
 	}
+	return s.Err()
 }
 
 // IsSpace reports whether c is JSON whitespace.
@@ -206,14 +225,28 @@ var strClass = func() (t [256]byte) {
 // escape, no control character and valid UTF-8, so the bytes between the
 // quotes are exactly its value. It fails only when no closing quote
 // follows.
+//
+// It reads eight bytes at a time and jumps to the first of them that is a
+// quote, a backslash, a control character or (until the first one is seen)
+// a non-ASCII byte; only those are looked at one by one.
 func String(b []byte, i int) (end int, plain bool, err error) {
 	start := i + 1
 	plain, ascii := true, true
-	for j := start; j < len(b); j++ {
+	high := uint64(0x80 * lsb) // the non-ASCII test, dropped after the first
+	for j := start; ; j++ {
+		for j+8 <= len(b) {
+			if m := special(binary.LittleEndian.Uint64(b[j:j+8]), high); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			j += 8
+		}
+		if j >= len(b) {
+			return 0, false, ErrSyntax
+		}
 		switch strClass[b[j]] {
-		case classPlain:
 		case classQuote:
-			if plain && !ascii {
+			if !ascii && plain {
 				plain = utf8.Valid(b[start:j])
 			}
 			return j + 1, plain, nil
@@ -223,10 +256,28 @@ func String(b []byte, i int) (end int, plain bool, err error) {
 		case classControl:
 			plain = false
 		case classHigh:
-			ascii = false
+			ascii, high = false, 0
 		}
 	}
-	return 0, false, ErrSyntax
+}
+
+// lsb has the low bit of each byte of a word set.
+const lsb = 0x0101010101010101
+
+// special returns a mask with bit 7 of a byte set for each byte of the
+// little-endian word x that is a quote, a backslash, below 0x20, or has a
+// bit in high (0x80 in each byte, or nothing); its lowest set bit always
+// marks such a byte, the bits above it may be false alarms. It uses the
+// zero-byte and less-than tests of "Bit Twiddling Hacks" (Sean Eron
+// Anderson): for n <= 0x80, (x - n*lsb) & ^x & 0x80*lsb is not zero iff a
+// byte below n exists, and a borrow only starts at such a byte.
+func special(x, high uint64) uint64 {
+	q := x ^ ('"' * lsb)
+	bs := x ^ ('\\' * lsb)
+	t := (x - 0x20*lsb) & ^x
+	t |= (q - lsb) & ^q
+	t |= (bs - lsb) & ^bs
+	return t&(0x80*lsb) | x&high
 }
 
 // PlainString returns the contents of v when v is exactly one plain JSON
@@ -257,9 +308,13 @@ func Value(b []byte, i int) (end int, plain bool, err error) {
 		end, err = skipNested(b, i)
 		return end, false, err
 	case c == '-' || (c >= '0' && c <= '9'):
-		return skipWhile(b, i+1, isNumberByte), false, nil
+		for i++; i < len(b) && isNumberByte(b[i]); i++ {
+		}
+		return i, false, nil
 	case c >= 'a' && c <= 'z':
-		return skipWhile(b, i+1, isLetter), false, nil
+		for i++; i < len(b) && b[i] >= 'a' && b[i] <= 'z'; i++ {
+		}
+		return i, false, nil
 	}
 	return 0, false, ErrSyntax
 }
@@ -286,15 +341,6 @@ func skipNested(b []byte, i int) (int, error) {
 	}
 	return 0, ErrSyntax
 }
-
-func skipWhile(b []byte, i int, ok func(byte) bool) int {
-	for i < len(b) && ok(b[i]) {
-		i++
-	}
-	return i
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
 func isNumberByte(c byte) bool {
 	return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'

@@ -17,23 +17,19 @@ type member struct {
 func scan(t *testing.T, b []byte) ([]member, error) {
 	t.Helper()
 	var s Object
-	if err := s.Begin(b); err != nil {
-		return nil, err
-	}
+	s.Reset(b)
 	var out []member
-	for {
-		m, ok, err := s.Next()
-		if err != nil {
-			return out, err
-		}
-		if !ok {
-			return out, s.Finish()
-		}
+	for s.Next() {
+		m := s.Member()
 		out = append(out, member{string(m.Key(b)), string(m.Value(b)), m.KeyPlain, m.ValPlain})
 		if got := string(b[m.Start : m.KeyEnd+1]); got != `"`+string(m.Key(b))+`"` {
 			t.Fatalf("Start..KeyEnd is %q", got)
 		}
 	}
+	if s.Next() {
+		t.Fatal("Next reported a member after the walk ended")
+	}
+	return out, s.Err()
 }
 
 func TestObject(t *testing.T) {
@@ -85,6 +81,15 @@ func TestString(t *testing.T) {
 		{"\"ü\"", 4, true},
 		{"\"\xc3\"", 3, false},
 		{"\"\xed\xa0\x80\"", 5, false}, // a UTF-16 surrogate encoded as UTF-8 is invalid
+		// Long enough for the eight-byte steps, with each kind of special
+		// byte before, at and after a word boundary.
+		{`"0123456789abcdef0123"x`, 22, true},
+		{`"0123456\"89abcdef"`, 19, false},
+		{`"01234567\\"89`, 12, false},
+		{"\"0123456789\x7f\x1fbcdef\"", 19, false},
+		{"\"01234567ë89abcdef0123456789\"", 30, true},
+		{"\"01234567ë89abcdef012345\xff789\"", 30, false},
+		{"\"ëëëëëëëëëëëëëë\\\"ëë\"", 36, false},
 	} {
 		end, plain, err := String([]byte(c.in), 0)
 		if err != nil || end != c.end || plain != c.plain {
@@ -200,14 +205,8 @@ func FuzzMembers(f *testing.F) {
 // reports: encoding/json must decode it to exactly its bytes.
 func checkPlainFlags(t *testing.T, b []byte) {
 	var s Object
-	if s.Begin(b) != nil {
-		return
-	}
-	for {
-		m, ok, err := s.Next()
-		if err != nil || !ok {
-			return
-		}
+	for s.Reset(b); s.Next(); {
+		m := s.Member()
 		for _, c := range []struct {
 			plain      bool
 			start, end int
@@ -227,7 +226,9 @@ func checkPlainFlags(t *testing.T, b []byte) {
 // end is found for every valid one, and plain is reported exactly when the
 // literal decodes to its own bytes without an escape.
 func FuzzString(f *testing.F) {
-	for _, s := range []string{`""`, `"a\"b"`, "\"\xff\"", "\"a\x01\"", `"\\"`, `"é"`} {
+	for _, s := range []string{`""`, `"a\"b"`, "\"\xff\"", "\"a\x01\"", `"\\"`, `"é"`,
+		`"0123456789abcdef\"0123456789"`, "\"0123456789abcdef\x1f01234567\"", `"https://avatars.example.com/u/1?v=4"`,
+		"\"Zoë Lovelace, née Byron; 01234567\"", "\"0123456\xc3\"", `"01234567\\\\"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
