@@ -1,15 +1,14 @@
 package authgo
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/jsonscan"
 	"github.com/authgo/authgo/jwt"
 )
 
@@ -260,8 +259,8 @@ func readFlat(b []byte, known func(k string, v []byte) (bool, error), extra *map
 // encoding/json when the string has no escapes and is valid UTF-8 (else
 // encoding/json replaces the invalid bytes, and so must we).
 func readString(v []byte, dst *string) error {
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
-		*dst = string(v[1 : len(v)-1])
+	if p, ok := jsonscan.PlainString(v); ok {
+		*dst = p
 		return nil
 	}
 	if string(v) == "null" {
