@@ -303,7 +303,7 @@ func TestEmailProviderNeedsAdapter(t *testing.T) {
 func TestNormalizeEmailIdentifier(t *testing.T) {
 	for in, want := range map[string]string{
 		" Ada@Example.COM ":      "ada@example.com",
-		"ａｄａ@example.com":       "ada@example.com",
+		"ａｄａ@example.com":        "ada@example.com",
 		"ada＠example.com":        "ada@example.com", // NFKC before the count
 		"a@b.c,evil.example":     "",
 		`"a@evil.example"@b.com`: "",
