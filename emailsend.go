@@ -50,7 +50,7 @@ func (a *Auth) emailSend(w http.ResponseWriter, rq *request, p EmailProvider) {
 	if send {
 		if bind, err = a.storeAndSend(ctx, rq, p, o, identifier); err != nil {
 			att.refund(ctx)
-			a.fail(w, rq, err)
+			a.sendFailed(w, rq, err)
 			return
 		}
 		a.email.recordSend(time.Since(start))
@@ -70,6 +70,19 @@ func (a *Auth) emailSend(w http.ResponseWriter, rq *request, p EmailProvider) {
 		return
 	}
 	redirect(w, rq.r, withQuery(rq.actionURL(a, "verify-request"), "provider", p.ID(), "type", TypeEmail))
+}
+
+// sendFailed answers a send that failed: a browser on the built-in pages
+// gets the sign-in page again, 503, saying the mail could not be sent; any
+// other client the Unavailable (503) or adapter error.
+func (a *Auth) sendFailed(w http.ResponseWriter, rq *request, err error) {
+	if e := asError(err, Unavailable); e.Type == Unavailable && !wantsJSON(rq.r) && a.cfg.Pages.SignIn == "" {
+		a.logError(rq.r.Context(), rq, e)
+		w.Header().Set("Retry-After", "30")
+		a.renderSignInPage(w, rq, http.StatusServiceUnavailable, signInPageState{notice: "The sign-in email could not be sent. Try again in a few minutes."})
+		return
+	}
+	a.fail(w, rq, err)
 }
 
 // emailAllowed decides whether identifier gets mail: an unknown address
