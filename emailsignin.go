@@ -15,59 +15,6 @@ import (
 	"github.com/authgo/authgo/ratelimit"
 )
 
-// Email sign-in (magic links and one-time codes), Auth.js's email provider
-// made safe against mail scanners.
-//
-// # Wire
-//
-// POST <base>/signin/<id> with email, csrfToken and callbackUrl stores the
-// token as Auth.js does (hex(SHA-256(token + secret)), the secrets
-// comma-joined), mails the link
-// <origin><base>/callback/<id>?callbackUrl=…&token=…&email=… and answers 302
-// to <base>/verify-request?provider=<id>&type=email (200 {"url": …} with
-// X-Auth-Return-Redirect). A link made by an Auth.js app on the same database
-// and secret signs in here, and the reverse. A missing, used, expired or
-// mismatched token is the Verification error (the error page, 403).
-//
-// # Threat model
-//
-// Mail scanners (Outlook Safe Links, Defender, Mimecast) and link previews
-// fetch every URL of a mail before the reader clicks. With Auth.js such a
-// fetch consumes the one-time token, so the reader's click fails. authgo's
-// GET of the link consumes nothing: it answers a small page, "Sign in as
-// ada@example.com" and one button, whose POST (CSRF-protected, no script)
-// consumes the token. HEAD is refused and changes nothing; a prefetch
-// (Sec-Purpose or Purpose: prefetch) is answered the page even where
-// EmailOptions.ConsumeOnGet is set. The page names the address, so a link
-// an attacker mailed to a victim (to sign the victim into the attacker's
-// account, "login CSRF") says whose account it opens.
-//
-// The browser that asked gets a binding cookie (encrypted; it holds the
-// address and a random nonce). The one-time code works only in that
-// browser, so a code read over the user's shoulder or guessed is useless
-// elsewhere; a code allows EmailCodeTries wrong guesses, then is burned. A
-// link opened in another browser still shows the button (people read mail
-// on their phone and sign in on the laptop) and says that it was opened in
-// another browser than the one that asked.
-//
-// What it does not protect against: an attacker who reads the victim's
-// mailbox signs in as the victim, as with every email sign-in; a scanner
-// that submits forms would consume the link (none of the common ones does).
-//
-// # Abuse
-//
-// Sends are rate limited per address, per address and client, and per
-// client (EmailOptions.SendLimits) through Config.RateLimit.Limiter, in one
-// atomic reservation before any work. An address the SignIn callback
-// refuses, or an unknown address when DisableSignUp is set, gets no mail and
-// the same answer (status, headers, body) as any other, after about the
-// time a real send takes; a log line names it by its keyed hash only. When
-// the mail server is down the client gets 503 ("could not send, try
-// later"); nothing stays stored and the send is not counted, so a retry
-// works at once. An attacker who can make the mail server fail while he
-// probes could tell refused addresses (answered 302) from accepted ones
-// (503); he learns nothing while the server works.
-
 // Defaults of EmailOptions.
 const (
 	// DefaultEmailMaxAge is how long a sign-in link lasts by default, as
@@ -103,6 +50,50 @@ const (
 // EmailProvider signs users in by email: a one-time link, a one-time code,
 // or both. providers.Email makes one. New requires an Adapter with an email
 // provider: tokens and users are stored there.
+//
+// Wire: POST <base>/signin/<id> with email, csrfToken and callbackUrl stores the
+// token as Auth.js does (hex(SHA-256(token + secret)), the secrets
+// comma-joined), mails the link
+// <origin><base>/callback/<id>?callbackUrl=…&token=…&email=… and answers 302
+// to <base>/verify-request?provider=<id>&type=email (200 {"url": …} with
+// X-Auth-Return-Redirect). A link made by an Auth.js app on the same database
+// and secret signs in here, and the reverse. A missing, used, expired or
+// mismatched token is the Verification error (the error page, 403).
+//
+// Threat model: mail scanners (Outlook Safe Links, Defender, Mimecast) and link previews
+// fetch every URL of a mail before the reader clicks. With Auth.js such a
+// fetch consumes the one-time token, so the reader's click fails. authgo's
+// GET of the link consumes nothing: it answers a small page, "Sign in as
+// ada@example.com" and one button, whose POST (CSRF-protected, no script)
+// consumes the token. HEAD is refused and changes nothing; a prefetch
+// (Sec-Purpose or Purpose: prefetch) is answered the page even where
+// EmailOptions.ConsumeOnGet is set. The page names the address, so a link
+// an attacker mailed to a victim (to sign the victim into the attacker's
+// account, "login CSRF") says whose account it opens.
+//
+// The browser that asked gets a binding cookie (encrypted; it holds the
+// address and a random nonce). The one-time code works only in that
+// browser, so a code read over the user's shoulder or guessed is useless
+// elsewhere; a code allows EmailCodeTries wrong guesses, then is burned. A
+// link opened in another browser still shows the button (people read mail
+// on their phone and sign in on the laptop) and says that it was opened in
+// another browser than the one that asked.
+//
+// What it does not protect against: an attacker who reads the victim's
+// mailbox signs in as the victim, as with every email sign-in; a scanner
+// that submits forms would consume the link (none of the common ones does).
+//
+// Abuse: sends are rate limited per address, per address and client, and per
+// client (EmailOptions.SendLimits) through Config.RateLimit.Limiter, in one
+// atomic reservation before any work. An address the SignIn callback
+// refuses, or an unknown address when DisableSignUp is set, gets no mail and
+// the same answer (status, headers, body) as any other, after about the
+// time a real send takes; a log line names it by its keyed hash only. When
+// the mail server is down the client gets 503 ("could not send, try
+// later"); nothing stays stored and the send is not counted, so a retry
+// works at once. An attacker who can make the mail server fail while he
+// probes could tell refused addresses (answered 302) from accepted ones
+// (503); he learns nothing while the server works.
 type EmailProvider interface {
 	Provider
 	// EmailOptions returns the provider's settings; New fills in the

@@ -25,7 +25,9 @@ import (
 // down and comes back).
 type switchable struct{ s atomic.Pointer[email.SMTP] }
 
-func (w *switchable) Send(ctx context.Context, m *email.Message) error { return w.s.Load().Send(ctx, m) }
+func (w *switchable) Send(ctx context.Context, m *email.Message) error {
+	return w.s.Load().Send(ctx, m)
+}
 
 // signInApp serves an Auth with an email provider sending through s, and
 // returns its server and a browser (cookie jar, no redirects followed).
