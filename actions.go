@@ -82,6 +82,10 @@ func (a *Auth) handleSignIn(w http.ResponseWriter, rq *request) {
 			a.startOAuth(w, rq, op, cb)
 			return
 		}
+		if ep, ok := p.(EmailProvider); ok {
+			a.emailSend(w, rq, ep)
+			return
+		}
 	}
 	redirect(w, rq.r, withQuery(a.pageURL(rq, a.cfg.Pages.SignIn, "signin"), "callbackUrl", cb))
 }
@@ -111,6 +115,8 @@ func (a *Auth) handleCallback(w http.ResponseWriter, rq *request) {
 		redirect(w, rq.r, target)
 	case OAuthProvider:
 		a.finishOAuth(w, rq, p)
+	case EmailProvider:
+		a.emailCallbackHandler(w, rq, p)
 	default:
 		a.fail(w, rq, errorf(InvalidProvider, "provider %q has no callback", p.ID()))
 	}

@@ -37,6 +37,17 @@ type attempt struct {
 // RateLimited *Error; the attempt must then not be made. With rate limits
 // off it reserves nothing.
 func (a *Auth) beginAttempt(r *http.Request, kind, provider, identifier string) (*attempt, error) {
+	rl := &a.cfg.RateLimit
+	return a.reserveAttempt(r, kind, provider, identifier, attemptLimits{ip: rl.PerIP, pair: rl.PerIdentifierClient, id: rl.PerIdentifier})
+}
+
+// attemptLimits are the limits of one kind of attempt: per client, per
+// identifier from one client, per identifier.
+type attemptLimits struct{ ip, pair, id ratelimit.Limit }
+
+// reserveAttempt is beginAttempt with the limits of its kind (an email
+// send has its own).
+func (a *Auth) reserveAttempt(r *http.Request, kind, provider, identifier string, l attemptLimits) (*attempt, error) {
 	ctx := r.Context()
 	t := &attempt{a: a, provider: provider, idHash: a.signIns.identifierHash(identifier), client: a.clientIP(r)}
 	rl := &a.cfg.RateLimit
@@ -48,12 +59,12 @@ func (a *Auth) beginAttempt(r *http.Request, kind, provider, identifier string) 
 		client = n.String()
 	}
 	prefix := "authgo:" + kind + ":"
-	t.keys = []ratelimit.Key{{Name: prefix + "ip:" + client, Limit: rl.PerIP}}
+	t.keys = []ratelimit.Key{{Name: prefix + "ip:" + client, Limit: l.ip}}
 	if id := normalizeIdentifier(identifier); id != "" {
 		t.pairKey = prefix + "idip:" + client + " " + id
 		t.keys = append(t.keys,
-			ratelimit.Key{Name: t.pairKey, Limit: rl.PerIdentifierClient},
-			ratelimit.Key{Name: prefix + "id:" + id, Limit: rl.PerIdentifier})
+			ratelimit.Key{Name: t.pairKey, Limit: l.pair},
+			ratelimit.Key{Name: prefix + "id:" + id, Limit: l.id})
 	}
 	res, err := rl.Limiter.Reserve(ctx, t.keys...)
 	if err != nil {

@@ -36,6 +36,7 @@ type Auth struct {
 	sessionCache *sessionCache
 	apiPaths     *matcher // Access.APIPrefixes
 	signIns      *signInGuard
+	email        *emailState // email sign-in (emailsignin.go)
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -61,6 +62,7 @@ func New(cfg Config) (*Auth, error) {
 		revocations:  newRevocations(c),
 		sessionCache: newSessionCache(c.Session.CacheTTL),
 		signIns:      newSignInGuard(c),
+		email:        newEmailState(c),
 	}
 	for _, p := range c.Providers {
 		a.providers[p.ID()] = p

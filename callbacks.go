@@ -44,7 +44,11 @@ type SignInParams struct {
 	Account     *Account
 	Profile     map[string]any // OAuth/OIDC profile; nil otherwise
 	Credentials Credentials    // credentials sign-in; nil otherwise
-	Request     *http.Request
+	// Email is set for an email sign-in: before the mail is sent
+	// (VerificationRequest true; refusing sends nothing and answers the
+	// client as for any address) and when the link or code is used.
+	Email   *EmailSignInParams
+	Request *http.Request
 }
 
 // JWTParams are the arguments of the JWT callback.

@@ -361,8 +361,12 @@ func (c Config) normalize() (Config, error) {
 			if _, ok := p.(OAuthProvider); !ok {
 				return c, configErr("provider %q has type %s but does not implement OAuthProvider", id, p.Type())
 			}
+		case TypeEmail:
+			if err := checkEmailProvider(p, c); err != nil {
+				return c, err
+			}
 		default:
-			return c, configErr("provider %q has the unknown type %q; use one of oauth, oidc, credentials", id, p.Type())
+			return c, configErr("provider %q has the unknown type %q; use one of oauth, oidc, credentials, email", id, p.Type())
 		}
 	}
 
