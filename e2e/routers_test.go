@@ -24,7 +24,8 @@ var roles = map[string]string{"ada@example.com": "admin", "grace@example.com": "
 func newAuth(t testing.TB) *authgo.Auth {
 	t.Helper()
 	a, err := authgo.New(authgo.Config{
-		Secret: []string{secret},
+		Secret:    []string{secret},
+		TrustHost: true, // the tests' servers listen on ports they pick
 		Providers: []authgo.Provider{providers.Credentials(providers.CredentialsConfig{
 			Authorize: func(_ context.Context, c authgo.Credentials, _ *http.Request) (*authgo.User, error) {
 				role, ok := roles[c["email"]]
