@@ -36,7 +36,7 @@ func TestQuickStartRuns(t *testing.T) {
 	base := start(t, nil)
 	browser := newBrowser(t)
 	resp := browser.get(t, base+"/")
-	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || loc != base+"/api/auth/signin?callbackUrl=%2F" {
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || loc != "/api/auth/signin?callbackUrl=%2F" {
 		t.Fatalf("GET / signed out: %d %q", resp.StatusCode, loc)
 	}
 	if page := body(t, browser.get(t, base+"/api/auth/signin")); !strings.Contains(page, "Sign in with Credentials") {
