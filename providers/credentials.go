@@ -31,9 +31,9 @@ type CredentialsConfig struct {
 	// whether Authorize receives an email field normalised. The zero
 	// value is the default for new apps: an email field must be a plain
 	// address and arrives in its authgo.NormalizeEmail form (trimmed,
-	// lower case), a password field holds 8 to 1024 bytes. InputAsIs()
-	// passes the fields of an existing backend through untouched. See
-	// authgo.InputRules.
+	// lower case); a password field holds at least 8 characters and at
+	// most 1024 bytes. InputAsIs() passes the fields of an existing
+	// backend through untouched. See authgo.InputRules.
 	Input authgo.InputRules
 }
 
