@@ -559,3 +559,41 @@ func TestAttackHashFloodAnsweredBusy(t *testing.T) {
 		t.Fatalf("sixth attempt: %d, want 429", resp.StatusCode)
 	}
 }
+
+// Issue 9 item 4: with providers.InputAsIs, Authorize receives the email
+// as typed, but the rate limits must still count it folded: an attacker
+// who varies case, width and surrounding space gets no more than
+// PerIdentifierClient (5) guesses at one account from one client, and the
+// limit that stops the sixth is the identifier's, not the client's.
+func TestAttackIdentifierCaseWithInputAsIs(t *testing.T) {
+	var limits []string
+	var mu sync.Mutex
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Providers = []authgo.Provider{providers.Credentials(providers.CredentialsConfig{
+			Input: providers.InputAsIs(),
+			Authorize: func(context.Context, authgo.Credentials, *http.Request) (*authgo.User, error) {
+				return nil, nil
+			},
+		})}
+		c.Events.RateLimited = func(_ context.Context, e authgo.RateLimitedEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			limits = append(limits, e.Limit)
+			return nil
+		}
+	})
+	spellings := []string{"ada@example.com", "ADA@example.com", "Ada@Example.Com", " ada@example.com", "ＡＤＡ@ｅｘａｍｐｌｅ.ｃｏｍ", "ada@EXAMPLE.COM ", "aDa@example.com"}
+	var out []string
+	for _, email := range spellings {
+		out = append(out, signInAs(f, "192.0.2.9:1234", email, "a wrong guess"))
+	}
+	want := []string{"CredentialsSignin", "CredentialsSignin", "CredentialsSignin", "CredentialsSignin", "CredentialsSignin", "RateLimited", "RateLimited"}
+	if fmt.Sprint(out) != fmt.Sprint(want) {
+		t.Fatalf("outcomes %v, want %v", out, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(limits) != "[identifier-client identifier-client]" {
+		t.Fatalf("limited by %v, want identifier-client twice", limits)
+	}
+}

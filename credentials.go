@@ -24,7 +24,7 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 		creds = Credentials{}
 	}
 	identifier := identifierOf(p, creds)
-	if errs := validateCredentials(p.Fields(), creds); errs != nil {
+	if errs := validateCredentials(p.Fields(), inputRulesOf(p), creds); errs != nil {
 		err := &Error{Type: CredentialsSignin, Code: "invalid_input", Fields: errs}
 		a.signInFailed(ctx, SignInFailureEvent{Provider: p.ID(), ClientIP: a.clientIP(rq.r), IdentifierHash: a.signIns.identifierHash(identifier), Type: err.Type, Code: err.Code})
 		return "", err

@@ -3,6 +3,7 @@ package password_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/authgo/authgo/password"
 )
@@ -36,4 +37,25 @@ func Example() {
 	// true <nil>
 	// false <nil>
 	// true
+}
+
+// Hash makes what the app stores when a user sets a password (a PHC
+// string with its parameters and salt); Verify checks a sign-in against it,
+// and NeedsRehash says when a sign-in should store a fresh Hash (an
+// imported bcrypt hash, older parameters).
+func ExampleHash() {
+	stored, err := password.Hash("correct horse battery staple")
+	if err != nil {
+		panic(err) // ErrBusy, or an empty password or one over MaxLength
+	}
+	fields := strings.Split(stored, "$") // "", algorithm, version, parameters, salt, hash
+	fmt.Println(strings.Join(fields[:4], "$"))
+	ok, _ := password.Verify("correct horse battery staple", stored)
+	fmt.Println(ok, password.NeedsRehash(stored))
+	ok, _ = password.Verify("Correct horse battery staple", stored)
+	fmt.Println(ok)
+	// Output:
+	// $argon2id$v=19$m=19456,t=2,p=1
+	// true false
+	// false
 }
