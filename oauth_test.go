@@ -128,11 +128,7 @@ func wantFailure(t *testing.T, f *fixture, resp *http.Response, want, provider, 
 	}
 }
 
-func (f *fixture) logText() string {
-	f.logMu.mu.Lock()
-	defer f.logMu.mu.Unlock()
-	return f.logs.String()
-}
+func (f *fixture) logText() string { return f.logs.String() }
 
 func newOAuthFixture(t *testing.T, mutate ...func(*authgo.Config)) *fixture {
 	t.Helper()
@@ -141,9 +137,6 @@ func newOAuthFixture(t *testing.T, mutate ...func(*authgo.Config)) *fixture {
 			m(c)
 		}
 	})
-	// helpers_test.go writes logs through a lockedWriter it does not keep;
-	// take the lock through a fresh one sharing the builder.
-	f.logMu = &lockedWriter{b: f.logs}
 	return f
 }
 

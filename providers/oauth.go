@@ -159,8 +159,10 @@ type OAuthConfig struct {
 }
 
 // OAuth is an OAuth 2.0 or OIDC provider: the one engine behind every
-// preset. It implements authgo.OAuthProvider and
-// authgo.EndSessionProvider. Make one with OIDC, OAuth2 or a preset.
+// preset. authgo's sign-in and callback actions drive it through FormPost,
+// Checks, AuthCodeURL and Exchange; Refresh serves package refresh, and
+// EndSessionURL authgo.Auth.ProviderSignOutURL. Make one with OIDC, OAuth2
+// or a preset.
 type OAuth struct {
 	cfg    OAuthConfig
 	client *http.Client
