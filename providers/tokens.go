@@ -9,15 +9,24 @@ import (
 	"github.com/authgo/authgo/internal/signin"
 )
 
-// TokenSet is a provider's token response. ExpiresAt is Unix seconds,
-// computed as now + expires_in as Auth.js does; TokenType is lower-cased.
+// TokenSet is a provider's token response (RFC 6749 §5.1), as a
+// ProfileFunc, a FetchProfileFunc and a refresh.Func see it. Every field is
+// empty (zero) when the provider sent none.
 type TokenSet struct {
-	AccessToken  string `json:"access_token,omitempty"`
+	// AccessToken is the access token.
+	AccessToken string `json:"access_token,omitempty"`
+	// RefreshToken is the refresh token.
 	RefreshToken string `json:"refresh_token,omitempty"`
-	IDToken      string `json:"id_token,omitempty"`
-	TokenType    string `json:"token_type,omitempty"`
-	Scope        string `json:"scope,omitempty"`
-	ExpiresAt    int64  `json:"expires_at,omitempty"`
+	// IDToken is the OpenID Connect ID token.
+	IDToken string `json:"id_token,omitempty"`
+	// TokenType is the token type, lower-cased ("bearer", "dpop").
+	TokenType string `json:"token_type,omitempty"`
+	// Scope is the granted scope, space-separated.
+	Scope string `json:"scope,omitempty"`
+	// ExpiresAt is when the access token expires, Unix seconds: now +
+	// expires_in, as Auth.js computes it.
+	ExpiresAt int64 `json:"expires_at,omitempty"`
+	// SessionState is the OpenID Connect session_state, if any.
 	SessionState string `json:"session_state,omitempty"`
 }
 

@@ -402,3 +402,33 @@ func TestRefreshRememberedResultNotReusedOnceExpired(t *testing.T) {
 		t.Fatalf("failed refresh: %v, want RefreshTokenError", dead.Extra)
 	}
 }
+
+// lockFunc is a Lock of one process: it runs fn and shares nothing.
+type lockFunc func(ctx context.Context, key, resultKey string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error)
+
+func (f lockFunc) Do(ctx context.Context, key, resultKey string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
+	return f(ctx, key, resultKey, fn)
+}
+
+// A Lock carries results between instances encrypted with the app's
+// secret: authgo.Config.Secret, else AUTH_SECRET from the environment, as
+// authgo.New reads it; without either, New says what to set.
+func TestNewLockNeedsSecret(t *testing.T) {
+	lock := lockFunc(func(ctx context.Context, _, _ string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
+		return fn(ctx)
+	})
+	none := func(string) (string, bool) { return "", false }
+	if _, err := refresh.New(authgo.Config{LookupEnv: none}, refresh.Config{Lock: lock}); err == nil || !strings.Contains(err.Error(), "AUTH_SECRET") {
+		t.Fatalf("a Lock without a secret: %v", err)
+	}
+	srv := newRotatingTokenServer(t)
+	env := func(k string) (string, bool) { return testSecret, k == "AUTH_SECRET" }
+	r, err := refresh.New(authgo.Config{LookupEnv: env, Providers: []authgo.Provider{srv.provider()}}, refresh.Config{Lock: lock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Token(context.Background(), expiringToken("rt-0"))
+	if err != nil || out.Extra[refresh.ClaimAccessToken] != "at-1" {
+		t.Fatalf("refresh through the Lock with AUTH_SECRET: %v, %v", out, err)
+	}
+}
