@@ -6,6 +6,7 @@ import (
 
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
+	"github.com/authgo/authgo/internal/oauth"
 )
 
 // handleProviders is GET /providers: every provider's id, name, type and
@@ -78,7 +79,7 @@ func (a *Auth) handleSignIn(w http.ResponseWriter, rq *request) {
 			a.fail(w, rq, err)
 			return
 		}
-		if op, ok := p.(OAuthProvider); ok {
+		if op, ok := p.(oauth.Provider); ok {
 			a.startOAuth(w, rq, op, cb)
 			return
 		}
@@ -113,7 +114,7 @@ func (a *Auth) handleCallback(w http.ResponseWriter, rq *request) {
 			return
 		}
 		redirect(w, rq.r, target)
-	case OAuthProvider:
+	case oauth.Provider:
 		a.finishOAuth(w, rq, p)
 	case EmailProvider:
 		a.emailCallbackHandler(w, rq, p)

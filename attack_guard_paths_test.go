@@ -29,7 +29,7 @@ func pathApp(a *authgo.Auth, adminPattern string) http.Handler {
 // browser.
 func signedInCookie(t *testing.T, f *fixture, email string) string {
 	t.Helper()
-	location(t, f.signIn(email, testUsers[email].password))
+	location(t, f.signIn(email, testUsers[email].Password))
 	u, err := url.Parse(f.srv.URL)
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -23,172 +22,22 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
-	"github.com/authgo/authgo/internal/testenv"
+	"github.com/authgo/authgo/internal/limittest"
 	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/providers"
 	"github.com/authgo/authgo/ratelimit"
 )
 
-// gate is a credentials provider whose Authorize counts its calls and then
-// waits until every attempt of a burst has either entered it or been
-// answered. So all attempts of a burst are in flight together, whatever the
-// machine's speed, and the count is exactly how many passed the limiter.
-type gate struct {
-	entered atomic.Int32
-	release chan struct{}
-}
-
-func newGate() *gate { return &gate{release: make(chan struct{})} }
-
-// provider returns the gated credentials provider: every attempt is a
-// wrong password.
-func (g *gate) provider() authgo.Provider {
-	return providers.Credentials(providers.CredentialsConfig{
-		Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
-			g.entered.Add(1)
-			<-g.release
-			return nil, nil
-		},
-	})
-}
-
-// burst runs attempt(i) for i in [0, n) at once and returns how many
-// reached Authorize and the outcome of each attempt.
-func (g *gate) burst(t *testing.T, n int, attempt func(i int) string) (int, []string) {
-	t.Helper()
-	out := make([]string, n)
-	var done atomic.Int32
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			out[i] = attempt(i)
-			done.Add(1)
-		})
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for int(g.entered.Load()+done.Load()) < n {
-		if time.Now().After(deadline) {
-			close(g.release)
-			wg.Wait()
-			t.Fatalf("burst stuck: %d entered Authorize, %d answered, of %d", g.entered.Load(), done.Load(), n)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	close(g.release)
-	wg.Wait()
-	return int(g.entered.Load()), out
-}
-
-// limiters returns the limiters every race test runs against: the memory
-// one and one on the real Redis server.
-func limiters(t *testing.T) map[string]func(t *testing.T) ratelimit.Limiter {
-	return map[string]func(t *testing.T) ratelimit.Limiter{
-		"memory": func(*testing.T) ratelimit.Limiter { return ratelimit.NewMemory() },
-		"redis": func(t *testing.T) ratelimit.Limiter {
-			client, prefix := testenv.RedisClient(t, "attack-ratelimit")
-			return ratelimit.NewRedis(client, ratelimit.WithPrefix(prefix))
-		},
-	}
-}
-
-// postCredentials posts the credentials form of f with its CSRF token and
-// returns the status.
-func postCredentials(f *fixture, csrf, email, pw string) string {
-	form := url.Values{"email": {email}, "password": {pw}, "csrfToken": {csrf}}
-	req, _ := http.NewRequest("POST", f.url("/api/auth/callback/credentials"), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return err.Error()
-	}
-	resp.Body.Close()
-	return fmt.Sprint(resp.StatusCode)
-}
+// memoryLimiter is the limiter of the root's runs of the checks every
+// backend passes; the module adapter/redis runs them with Redis.
+func memoryLimiter(*testing.T) ratelimit.Limiter { return ratelimit.NewMemory() }
 
 // Item 1: parallel attempts must not get more through to Authorize than
-// the limit allows: forty wrong passwords for one email from one client
-// (PerIdentifierClient 5), and 120 distinct emails from one client (PerIP
-// 50), through the /callback endpoint and through Auth.SignIn, against
-// the memory and the Redis limiter.
-func TestAttackRaceLimits(t *testing.T) {
-	viaCallback := func(email func(i int) string) func(f *fixture, csrf string, i int) string {
-		return func(f *fixture, csrf string, i int) string {
-			return postCredentials(f, csrf, email(i), "wrong password")
-		}
-	}
-	viaSignIn := func(email func(i int) string) func(f *fixture, csrf string, i int) string {
-		return func(f *fixture, _ string, i int) string {
-			return signInAs(f, "192.0.2.1:4711", email(i), "wrong password")
-		}
-	}
-	ada := func(int) string { return "ada@example.com" }
-	distinct := func(i int) string { return fmt.Sprintf("user%d@example.com", i) }
-	for _, tc := range []struct {
-		name     string
-		n, limit int
-		attempt  func(f *fixture, csrf string, i int) string
-	}{
-		{"callback/one identifier", 40, 5, viaCallback(ada)},
-		{"callback/one IP", 120, 50, viaCallback(distinct)},
-		{"SignIn/one identifier", 40, 5, viaSignIn(ada)},
-		{"SignIn/one IP", 120, 50, viaSignIn(distinct)},
-	} {
-		for name, newLimiter := range limiters(t) {
-			t.Run(tc.name+"/"+name, func(t *testing.T) {
-				g := newGate()
-				f := newFixture(t, func(c *authgo.Config) {
-					c.Providers = []authgo.Provider{g.provider()}
-					c.RateLimit.Limiter = newLimiter(t)
-				})
-				csrf := f.csrf()
-				n, out := g.burst(t, tc.n, func(i int) string { return tc.attempt(f, csrf, i) })
-				outcomes := count(out)
-				t.Logf("%s, %s: %d of %d parallel attempts reached Authorize; outcomes %v", tc.name, name, n, tc.n, outcomes)
-				if n > tc.limit {
-					t.Fatalf("%d attempts reached Authorize, limit %d", n, tc.limit)
-				}
-				if refused := outcomes["429"] + outcomes[string(authgo.RateLimited)]; refused != tc.n-n {
-					t.Fatalf("%d refused by the limits, want %d", refused, tc.n-n)
-				}
-			})
-		}
-	}
-}
-
-func count(out []string) map[string]int {
-	m := map[string]int{}
-	for _, o := range out {
-		m[o]++
-	}
-	return m
-}
-
-// clientRequest is a same-origin POST of the app's own login form from the
-// client at remote (host:port).
-func clientRequest(remote string) *http.Request {
-	r := httptest.NewRequest("POST", "http://app.example/login", nil)
-	r.RemoteAddr = remote
-	return r
-}
-
-// outcome names the result of an Auth.SignIn call.
-func outcome(err error) string {
-	var e *authgo.Error
-	switch {
-	case err == nil:
-		return "ok"
-	case errorsAs(err, &e):
-		return string(e.Type)
-	}
-	return err.Error()
-}
+// the limit allows (see limittest.RaceLimits).
+func TestAttackRaceLimits(t *testing.T) { limittest.RaceLimits(t, memoryLimiter) }
 
 // signInAs calls Auth.SignIn for email from the client at remote.
-func signInAs(f *fixture, remote, email, pw string) string {
-	_, err := f.auth.SignIn(newRecorder(), clientRequest(remote), "credentials",
-		authgo.SignInOptions{Credentials: map[string]string{"email": email, "password": pw}})
-	return outcome(err)
-}
+func signInAs(f *fixture, remote, email, pw string) string { return f.lim.SignInAs(remote, email, pw) }
 
 // Item 4: a client that owns an IPv6 /64 (the usual size of one customer's
 // network) must not get a fresh per-IP budget from each of its addresses.
@@ -225,57 +74,8 @@ func TestAttackIPv6RotationInOnePrefix(t *testing.T) {
 }
 
 // Item 6: wrong guesses from one network must not lock the owner out from
-// another (ASVS 2.2.1: limits that do not become a lock-out), while the
-// account as a whole takes at most 100 failures an hour from everywhere.
-func TestAttackLockoutOfOwner(t *testing.T) {
-	for name, newLimiter := range limiters(t) {
-		t.Run(name, func(t *testing.T) {
-			f := newFixture(t, func(c *authgo.Config) { c.RateLimit.Limiter = newLimiter(t) })
-			testLockoutOfOwner(t, f)
-		})
-	}
-}
-
-func testLockoutOfOwner(t *testing.T, f *fixture) {
-	const attacker, owner = "198.51.100.1:1", "203.0.113.9:1"
-	for i := range 5 {
-		if got := signInAs(f, attacker, "ada@example.com", fmt.Sprint("wrong guess ", i)); got != string(authgo.CredentialsSignin) {
-			t.Fatalf("guess %d: %s", i, got)
-		}
-	}
-	if got := signInAs(f, attacker, "ada@example.com", "wrong guess 6"); got != string(authgo.RateLimited) {
-		t.Fatalf("6th guess from the attacker's network: %s, want RateLimited", got)
-	}
-	if got := signInAs(f, owner, "ada@example.com", "correct horse battery"); got != "ok" {
-		t.Fatalf("the owner from another network after the attacker's 5 guesses: %s, want ok", got)
-	}
-
-	// An attacker with many addresses stays under the per-client limit
-	// and is stopped by the per-account ceiling.
-	before := f.authorized.Load()
-	failed, limited := 0, 0
-	for i := range 250 {
-		remote := fmt.Sprintf("198.51.%d.%d:1", 101+i/4/250, 1+(i/4)%250)
-		switch signInAs(f, remote, "ada@example.com", fmt.Sprint("distributed guess ", i)) {
-		case string(authgo.CredentialsSignin):
-			failed++
-		case string(authgo.RateLimited):
-			limited++
-		}
-	}
-	checked := int(f.authorized.Load() - before)
-	t.Logf("distributed attacker: %d of 250 guesses checked, %d failed, %d limited", checked, failed, limited)
-	if checked+5 > 100 || limited == 0 {
-		t.Fatalf("distributed guesses checked: %d (+5 earlier), want at most 100 failures for one account", checked)
-	}
-	if got := signInAs(f, "192.0.2.200:1", "ada@example.com", "another guess"); got != string(authgo.RateLimited) {
-		t.Fatalf("a new network past the ceiling: %s, want RateLimited", got)
-	}
-	// Another account is not affected.
-	if got := signInAs(f, "192.0.2.201:1", "grace@example.com", "another long secret"); got != "ok" {
-		t.Fatalf("another account: %s", got)
-	}
-}
+// another (see limittest.LockoutOfOwner).
+func TestAttackLockoutOfOwner(t *testing.T) { limittest.LockoutOfOwner(t, memoryLimiter) }
 
 // logRecords returns the JSON log records of buf whose msg is msg.
 func logRecords(t *testing.T, buf *bytes.Buffer, msg string) []map[string]any {
@@ -295,21 +95,14 @@ func logRecords(t *testing.T, buf *bytes.Buffer, msg string) []map[string]any {
 
 // jsonLogFixture is a fixture that logs JSON records to the returned
 // buffer, with a GitHub provider beside the credentials one.
-func jsonLogFixture(t *testing.T, secret string) (*fixture, *lockedWriter) {
-	buf := &lockedWriter{b: &strings.Builder{}}
+func jsonLogFixture(t *testing.T, secret string) (*fixture, *limittest.Logs) {
+	buf := &limittest.Logs{}
 	f := newFixture(t, func(c *authgo.Config) {
 		c.Secret = []string{secret}
 		c.Logger = slog.New(slog.NewJSONHandler(buf, nil))
 		c.Providers = append(c.Providers, providers.GitHub(providers.Options{ClientID: "id", ClientSecret: "secret"}))
 	})
 	return f, buf
-}
-
-// snapshot returns what w holds so far.
-func (w *lockedWriter) snapshot() *bytes.Buffer {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return bytes.NewBufferString(w.b.String())
 }
 
 // Item 15: every sign-in success, failure and limit is logged with the
@@ -326,7 +119,7 @@ func TestAttackSignInsAreLogged(t *testing.T) {
 	}
 	f.do("GET", "/api/auth/callback/github?error=access_denied", nil, nil)
 
-	logs := buf.snapshot()
+	logs := bytes.NewBufferString(buf.String())
 	for _, secret := range []string{"ada@example.com", "Ada@Example.com", "grace@example.com", "wrong password", "correct horse"} {
 		if strings.Contains(logs.String(), secret) {
 			t.Fatalf("the log holds %q:\n%s", secret, logs)
@@ -363,7 +156,7 @@ func TestAttackSignInsAreLogged(t *testing.T) {
 	// joined with these by hashing guessed emails.
 	other, buf2 := jsonLogFixture(t, strings.Repeat("another-secret-", 3))
 	signInAs(other, "192.0.2.1:1", "ada@example.com", "wrong password")
-	if got := logRecords(t, buf2.snapshot(), "authgo: sign-in failed"); len(got) != 1 || got[0]["identifier_hash"] == ada {
+	if got := logRecords(t, bytes.NewBufferString(buf2.String()), "authgo: sign-in failed"); len(got) != 1 || got[0]["identifier_hash"] == ada {
 		t.Fatalf("another secret gives the same identifier hash: %v", got)
 	}
 }
@@ -396,31 +189,9 @@ func TestRateLimitIPv6PrefixConfig(t *testing.T) {
 	}
 }
 
-// Item 1: only failures count. A client's successful sign-ins, however
-// many, spend no budget, and a success forgets its own earlier typos.
+// Item 1: only failures count (see limittest.SuccessesAreRefunded).
 func TestRateLimitSuccessesAreRefunded(t *testing.T) {
-	for name, newLimiter := range limiters(t) {
-		t.Run(name, func(t *testing.T) {
-			f := newFixture(t, func(c *authgo.Config) {
-				c.RateLimit.Limiter = newLimiter(t)
-				c.RateLimit.PerIP = ratelimit.Limit{Events: 3, Per: time.Hour}
-				c.RateLimit.PerIdentifier = ratelimit.Limit{Events: 3, Per: time.Hour}
-			})
-			for i := range 10 {
-				if got := signInAs(f, "192.0.2.1:1", "ada@example.com", "correct horse battery"); got != "ok" {
-					t.Fatalf("success %d: %s", i, got)
-				}
-			}
-			for i := range 3 {
-				if got := signInAs(f, "192.0.2.1:1", "ada@example.com", "wrong password"); got != string(authgo.CredentialsSignin) {
-					t.Fatalf("failure %d after 10 successes: %s", i, got)
-				}
-			}
-			if got := signInAs(f, "192.0.2.1:1", "ada@example.com", "correct horse battery"); got != string(authgo.RateLimited) {
-				t.Fatalf("after 3 failures (limit 3): %s", got)
-			}
-		})
-	}
+	limittest.SuccessesAreRefunded(t, memoryLimiter)
 }
 
 // Item 15: the events carry what the logs carry.
@@ -534,7 +305,7 @@ func TestAttackHashFloodAnsweredBusy(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || out["error"] != "Unavailable" || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("API client while hashing is full: %d %v", resp.StatusCode, out)
 	}
-	_, err = f.auth.SignIn(newRecorder(), clientRequest("192.0.2.1:1"), "credentials",
+	_, err = f.auth.SignIn(newRecorder(), limittest.ClientRequest("192.0.2.1:1"), "credentials",
 		authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}})
 	if !errorsIs(err, authgo.ErrUnavailable) {
 		t.Fatalf("Auth.SignIn while hashing is full: %v", err)

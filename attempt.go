@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/authgo/authgo/ratelimit"
 )
 
@@ -157,7 +158,7 @@ func (a *Auth) signInFailed(ctx context.Context, ev SignInFailureEvent) {
 // oauthSignInFailed logs an OAuth sign-in that failed after the provider
 // named the account (a refusing SignIn callback, a linking conflict, a
 // store that failed).
-func (a *Auth) oauthSignInFailed(rq *request, p OAuthProvider, accountID string, err error) {
+func (a *Auth) oauthSignInFailed(rq *request, p oauth.Provider, accountID string, err error) {
 	e := asError(err, CallbackRouteError)
 	a.signInFailed(rq.r.Context(), SignInFailureEvent{Provider: p.ID(), ClientIP: a.clientIP(rq.r), IdentifierHash: a.signIns.identifierHash(accountID), Type: e.Type, Code: e.Code})
 }

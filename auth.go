@@ -13,6 +13,7 @@ import (
 
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/authgo/authgo/jwt"
 )
 
@@ -79,7 +80,7 @@ func New(cfg Config) (*Auth, error) {
 	// cross-site POST from the identity provider; state, nonce and PKCE
 	// protect it instead.
 	for _, p := range c.Providers {
-		if op, ok := p.(OAuthProvider); ok && op.FormPost() {
+		if op, ok := p.(oauth.Provider); ok && op.FormPost() {
 			a.cop.AddInsecureBypassPattern("POST " + c.BasePath + "/callback/" + p.ID())
 		}
 	}

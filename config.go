@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/authgo/authgo/internal/pages"
 )
 
@@ -358,8 +359,8 @@ func (c Config) normalize() (Config, error) {
 				return c, configErr("provider %q has type credentials but does not implement CredentialsProvider", id)
 			}
 		case TypeOAuth, TypeOIDC:
-			if _, ok := p.(OAuthProvider); !ok {
-				return c, configErr("provider %q has type %s but does not implement OAuthProvider", id, p.Type())
+			if _, ok := p.(oauth.Provider); !ok {
+				return c, configErr("provider %q has type %s but is not an OAuth provider: make it with providers.OAuth2, providers.OIDC or a preset", id, p.Type())
 			}
 		case TypeEmail:
 			if err := checkEmailProvider(p, c); err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+
+	"github.com/authgo/authgo/internal/signin"
 )
 
 // maxCredentialLen bounds every submitted credential; a longer value (a
@@ -35,7 +37,7 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 	}
 	defer func() { att.end(ctx, err) }()
 	account := &Account{Type: TypeCredentials, Provider: p.ID()}
-	user, err := a.authorize(withSignInAccount(ctx, account), rq.r, p, creds)
+	user, err := a.authorize(signin.WithAccount(ctx, account), rq.r, p, creds)
 	if err != nil {
 		return "", err
 	}

@@ -128,11 +128,7 @@ func wantFailure(t *testing.T, f *fixture, resp *http.Response, want, provider, 
 	}
 }
 
-func (f *fixture) logText() string {
-	f.logMu.mu.Lock()
-	defer f.logMu.mu.Unlock()
-	return f.logs.String()
-}
+func (f *fixture) logText() string { return f.logs.String() }
 
 func newOAuthFixture(t *testing.T, mutate ...func(*authgo.Config)) *fixture {
 	t.Helper()
@@ -141,9 +137,6 @@ func newOAuthFixture(t *testing.T, mutate ...func(*authgo.Config)) *fixture {
 			m(c)
 		}
 	})
-	// helpers_test.go writes logs through a lockedWriter it does not keep;
-	// take the lock through a fresh one sharing the builder.
-	f.logMu = &lockedWriter{b: f.logs}
 	return f
 }
 
@@ -516,5 +509,27 @@ func TestOAuthEndSession(t *testing.T) {
 	}
 	if _, err := f.auth.ProviderSignOutURL(context.Background(), "credentials", "", ""); err == nil {
 		t.Error("a credentials provider gave a logout URL")
+	}
+}
+
+// TestRefreshAgainstMockServer runs the refresh-token grant of the OIDC
+// engine against oauth2-mock-server.
+func TestRefreshAgainstMockServer(t *testing.T) {
+	m := startMockIdP(t)
+	p := mockOIDC(m, "mock")
+	ts, err := p.Refresh(context.Background(), "some-refresh-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts.AccessToken == "" || ts.RefreshToken == "" || ts.RefreshToken == "some-refresh-token" || ts.TokenType != "bearer" || ts.ExpiresAt < time.Now().Unix()+3500 {
+		t.Errorf("refreshed tokens %+v", ts)
+	}
+	reqs := m.tokenRequests()
+	if len(reqs) != 1 || reqs[0].Grant != "refresh_token" || !reqs[0].Basic {
+		t.Errorf("token requests %+v", reqs)
+	}
+	m.next(map[string]any{"response": map[string]any{"statusCode": 400, "body": map[string]any{"error": "invalid_grant"}}})
+	if _, err := p.Refresh(context.Background(), "dead"); err == nil || !strings.Contains(err.Error(), "invalid_grant") || strings.Contains(err.Error(), "dead") {
+		t.Errorf("refused refresh: %v", err)
 	}
 }

@@ -43,7 +43,8 @@ type RateLimitConfig struct {
 	// Disabled turns rate limiting off. It does not lift ConcurrentHashes.
 	Disabled bool
 	// Limiter counts attempts. Default: in memory, for one instance; use
-	// ratelimit.NewRedis to share the counts across instances.
+	// NewLimiter of the module github.com/authgo/authgo/adapter/redis to
+	// share the counts across instances.
 	Limiter ratelimit.Limiter
 	// PerIdentifierClient limits failures for one identifier from one
 	// client. Default 5 per 15 minutes.

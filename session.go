@@ -122,10 +122,10 @@ func defaultSession(t *Token, expires time.Time) *Session {
 	}
 }
 
-// tokenError is the "error" claim of t (set by TokenRefresher when a
+// tokenError is the "error" claim of t (set by refresh.Refresher when a
 // provider token could not be refreshed), shown as Session.Error.
 func tokenError(t *Token) string {
-	s, _ := t.Extra[ClaimError].(string)
+	s, _ := t.Extra["error"].(string)
 	return s
 }
 

@@ -104,7 +104,7 @@ type pending struct {
 // reserve looks at every key with their shards locked, and writes the new
 // times when counting and every key has room.
 func (m *Memory) reserve(keys []Key, counting bool) (Result, error) {
-	if err := validateKeys(keys); err != nil {
+	if err := ValidateKeys(keys); err != nil {
 		return Result{}, err
 	}
 	shards := m.lockShards(keys)
@@ -123,11 +123,11 @@ func (m *Memory) reserve(keys []Key, counting bool) (Result, error) {
 		}
 		tat = max(tat, now)
 		var next int64
-		room[i], next = gcra(tat, now, int64(k.Limit.interval()), int64(k.Limit.Per))
+		room[i], next = gcra(tat, now, int64(k.Limit.Interval()), int64(k.Limit.Per))
 		before[i] = tat - now
 		writes = append(writes, pending{s: s, key: k.Name, tat: next})
 	}
-	res := answer(keys, room, before, counting, time.Nanosecond)
+	res := Answer(keys, room, before, counting, time.Nanosecond)
 	if counting && res.Allowed {
 		for _, p := range writes {
 			if _, ok := p.s.tat[p.key]; !ok {
@@ -142,7 +142,7 @@ func (m *Memory) reserve(keys []Key, counting bool) (Result, error) {
 // Refund takes back one event under each key. It never fails for valid
 // Limits.
 func (m *Memory) Refund(_ context.Context, keys ...Key) error {
-	if err := validateKeys(keys); err != nil {
+	if err := ValidateKeys(keys); err != nil {
 		return err
 	}
 	shards := m.lockShards(keys)
@@ -154,7 +154,7 @@ func (m *Memory) Refund(_ context.Context, keys ...Key) error {
 		if !ok {
 			continue
 		}
-		if tat -= int64(k.Limit.interval()); tat <= now {
+		if tat -= int64(k.Limit.Interval()); tat <= now {
 			delete(s.tat, k.Name)
 		} else {
 			s.tat[k.Name] = tat

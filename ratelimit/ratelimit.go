@@ -24,8 +24,10 @@
 // only looks and reserves nothing: requests that check at the same instant
 // may all go ahead, so it must never gate the work it limits.
 //
-// Two backends exist: [Memory], for a single process, and [Redis], whose
-// state is shared by every instance of an application.
+// Two backends exist: [Memory], for a single process, and the Redis one
+// (NewLimiter in the module github.com/authgo/authgo/adapter/redis), whose
+// state is shared by every instance of an application. Both answer through
+// [Answer], so they answer alike.
 package ratelimit
 
 import (
@@ -44,13 +46,14 @@ type Limit struct {
 	Per    time.Duration
 }
 
-// interval returns the emission interval Per/Events.
-func (l Limit) interval() time.Duration { return l.Per / time.Duration(l.Events) }
+// Interval returns the emission interval Per/Events: after a burst, one
+// more event is allowed each Interval.
+func (l Limit) Interval() time.Duration { return l.Per / time.Duration(l.Events) }
 
 // validate reports ErrInvalidLimit for a limit that allows nothing or whose
 // interval is shorter than a microsecond (the Redis backend's resolution).
 func (l Limit) validate() error {
-	if l.Events < 1 || l.Per <= 0 || l.interval() < time.Microsecond {
+	if l.Events < 1 || l.Per <= 0 || l.Interval() < time.Microsecond {
 		return fmt.Errorf("%w: %d events per %v", ErrInvalidLimit, l.Events, l.Per)
 	}
 	return nil
@@ -137,8 +140,9 @@ func gcra(tat, now, interval, per int64) (allowed bool, next int64) {
 	return next-now <= per, next
 }
 
-// validateKeys checks the limit of every key.
-func validateKeys(keys []Key) error {
+// ValidateKeys checks the limit of every key: the error of the first
+// invalid one wraps ErrInvalidLimit. A backend calls it before it counts.
+func ValidateKeys(keys []Key) error {
 	for _, k := range keys {
 		if err := k.Limit.validate(); err != nil {
 			return err
@@ -147,19 +151,19 @@ func validateKeys(keys []Key) error {
 	return nil
 }
 
-// answer builds the Result of a Check (counting false) or a Reserve over
-// keys from what a backend saw for each key, in unit: whether it had room
-// for one more event, and before, the distance from now to its theoretical
-// arrival time before the call (zero or more). Both backends use it, so
-// they answer alike.
-func answer(keys []Key, room []bool, before []int64, counting bool, unit time.Duration) Result {
+// Answer builds the Result of a Check (counting false) or a Reserve over
+// keys from what a backend saw for each key, in unit: room[i], whether key
+// i had room for one more event, and before[i], the distance from now to
+// its theoretical arrival time before the call (zero or more). Every
+// backend uses it, so they answer alike.
+func Answer(keys []Key, room []bool, before []int64, counting bool, unit time.Duration) Result {
 	all := true
 	for _, ok := range room {
 		all = all && ok
 	}
 	out := Result{Allowed: all}
 	for i, k := range keys {
-		iv, per := int64(k.Limit.interval()/unit), int64(k.Limit.Per/unit)
+		iv, per := int64(k.Limit.Interval()/unit), int64(k.Limit.Per/unit)
 		ahead := before[i]
 		if all && counting {
 			ahead += iv
@@ -236,18 +240,16 @@ func (p FailurePolicy) String() string {
 	return fmt.Sprintf("FailurePolicy(%d)", int(p))
 }
 
-// Option configures a limiter made by NewMemory or NewRedis. Each option's
-// documentation says which backend reads it; the other ignores it.
+// Option configures a limiter made by NewMemory.
 type Option func(*options)
 
 type options struct {
 	now     func() time.Time
 	maxKeys int
-	prefix  string
 }
 
 func buildOptions(opts []Option) options {
-	o := options{maxKeys: DefaultMaxKeys, prefix: DefaultPrefix}
+	o := options{maxKeys: DefaultMaxKeys}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -255,9 +257,7 @@ func buildOptions(opts []Option) options {
 }
 
 // WithClock makes the limiter read the time from now instead of the system
-// clock (Memory) or the Redis server's TIME (Redis). Tests use it; in
-// production the Redis server's clock is better, because every instance
-// then agrees on the time.
+// clock. Tests use it.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
 }
@@ -267,23 +267,11 @@ const DefaultMaxKeys = 1 << 18
 
 // WithMaxKeys bounds the number of keys a Memory limiter keeps (default
 // DefaultMaxKeys). When it is full, keys at rest are dropped first, then
-// the key nearest to rest among a small sample. Redis ignores it: give the
-// Redis server a maxmemory policy instead.
+// the key nearest to rest among a small sample.
 func WithMaxKeys(n int) Option {
 	return func(o *options) {
 		if n > 0 {
 			o.maxKeys = n
 		}
 	}
-}
-
-// DefaultPrefix is the default prefix of the Redis keys a Redis limiter
-// writes.
-const DefaultPrefix = "authgo:rl:"
-
-// WithPrefix sets the prefix of the Redis keys a Redis limiter writes
-// (default DefaultPrefix). Limiters that should share budgets use the same
-// prefix. Memory ignores it.
-func WithPrefix(p string) Option {
-	return func(o *options) { o.prefix = p }
 }

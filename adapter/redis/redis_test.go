@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"net"
 	"strings"
 
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"github.com/authgo/authgo/adapter/adaptertest"
 	"github.com/authgo/authgo/adapter/memory"
 	"github.com/authgo/authgo/adapter/redis"
-	"github.com/authgo/authgo/internal/testenv"
 )
 
 // newStore returns a Store over the test Redis server with a key prefix of
@@ -24,7 +22,7 @@ import (
 // test ends.
 func newStore(t testing.TB) (*redis.Store, *goredis.Client, string) {
 	t.Helper()
-	c, prefix := testenv.RedisClient(t, "adapter")
+	c, prefix := redisClient(t, "adapter")
 	return redis.New(c, redis.WithPrefix(prefix)), c, prefix
 }
 
@@ -237,15 +235,7 @@ func TestTokenKeysDoNotCollide(t *testing.T) {
 // TestRedisDown: every method fails with an *adapter.Error wrapping
 // adapter.ErrUnavailable, naming the method and not the token.
 func TestRedisDown(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	c := goredis.NewClient(&goredis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond, DialerRetries: 1, MaxRetries: -1})
-	defer c.Close()
-	s := redis.New(c)
+	s := redis.New(downClient(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	const secret = "secret-session-token"

@@ -1,4 +1,4 @@
-package ratelimit
+package redis
 
 import (
 	"context"
@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/authgo/authgo/ratelimit"
 )
 
 // gcraScript runs one Check, Reserve (and so Hit) or Refund atomically on
@@ -26,8 +28,8 @@ import (
 //
 // Check and reserve return {room_1, before_1, room_2, before_2, ...}: for
 // each key, 1 when it has room for one more event, and its TAT minus now
-// before the call; the Go side (answer in ratelimit.go) turns them into a
-// Result with the same arithmetic as Memory. Reserve writes the new TATs
+// before the call; the Go side (ratelimit.Answer) turns them into a Result
+// with the same arithmetic as ratelimit.Memory. Reserve writes the new TATs
 // only when every key has room. Refund returns nothing.
 //
 // github.com/go-redis/redis_rate implements GCRA for one key; this script
@@ -35,7 +37,7 @@ import (
 // atomic step, give Check the arithmetic of Memory, and take an injected
 // clock in tests. Reading TIME before a write needs effect replication, the
 // default since Redis 5.
-var gcraScript = redis.NewScript(`
+var gcraScript = goredis.NewScript(`
 local mode = ARGV[1]
 local now
 if ARGV[2] == "" then
@@ -91,10 +93,10 @@ end
 return out
 `)
 
-// Redis is a Limiter whose counts live in Redis, shared by every instance of
-// an application that uses the same server and prefix. Each Check, Hit,
-// Reserve or Refund is one script run, atomic on the server; Reset is one
-// DEL.
+// Limiter is a ratelimit.Limiter whose counts live in Redis, shared by
+// every instance of an application that uses the same server and prefix.
+// Each Check, Hit, Reserve or Refund is one script run, atomic on the
+// server; Reset is one DEL.
 //
 // Keys are stored as the prefix followed by a hash of the caller's key, so
 // e-mail addresses and IP addresses are not readable in Redis and a long key
@@ -102,58 +104,71 @@ return out
 //
 // Every error from Redis (including a server that is down) is returned
 // wrapped, never with the key in its text; the caller applies its
-// FailurePolicy and logs the error.
-type Redis struct {
-	client redis.UniversalClient
+// ratelimit.FailurePolicy and logs the error.
+type Limiter struct {
+	client goredis.UniversalClient
 	prefix string
 	now    func() time.Time
 }
 
-// NewRedis returns a Redis limiter over client. It reads WithPrefix and
-// WithClock; by default keys start with DefaultPrefix and the time is the
-// Redis server's, so instances whose clocks disagree still agree on limits.
-// The client's own timeouts bound how long a call waits for a server that
-// is down.
-func NewRedis(client redis.UniversalClient, opts ...Option) *Redis {
+// LimiterOptions configures NewLimiter. Zero fields take the documented
+// defaults.
+type LimiterOptions struct {
+	// Prefix starts every key the limiter writes. Limiters that should
+	// share budgets use the same prefix; on Redis Cluster give it a hash
+	// tag, such as "{authgo:rl}:", so that the keys of one Reserve are in
+	// one slot. Default "authgo:rl:".
+	Prefix string
+	// Now is the clock. Default: the Redis server's TIME, so instances
+	// whose clocks disagree still agree on limits; tests set it.
+	Now func() time.Time
+}
+
+// NewLimiter returns a Limiter over client; give it to
+// authgo.RateLimitConfig.Limiter. The client's own timeouts bound how long
+// a call waits for a server that is down.
+func NewLimiter(client goredis.UniversalClient, o LimiterOptions) *Limiter {
 	if client == nil {
-		panic("ratelimit: NewRedis with a nil client")
+		panic("adapter/redis: NewLimiter with a nil client")
 	}
-	o := buildOptions(opts)
-	return &Redis{client: client, prefix: o.prefix, now: o.now}
+	if o.Prefix == "" {
+		o.Prefix = "authgo:rl:"
+	}
+	return &Limiter{client: client, prefix: o.Prefix, now: o.Now}
 }
 
 // storageKey returns the Redis key for a caller's key.
-func (r *Redis) storageKey(key string) string {
+func (r *Limiter) storageKey(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return r.prefix + hex.EncodeToString(sum[:16])
 }
 
 // Check reports whether key may have one more event now.
-func (r *Redis) Check(ctx context.Context, key string, l Limit) (Result, error) {
-	res, err := r.run(ctx, "check", []Key{{Name: key, Limit: l}})
+func (r *Limiter) Check(ctx context.Context, key string, l ratelimit.Limit) (ratelimit.Result, error) {
+	res, err := r.run(ctx, "check", []ratelimit.Key{{Name: key, Limit: l}})
 	res.LimitedBy = ""
 	return res, err
 }
 
 // Hit counts one event for key if the limit allows it.
-func (r *Redis) Hit(ctx context.Context, key string, l Limit) (Result, error) {
-	res, err := r.run(ctx, "reserve", []Key{{Name: key, Limit: l}})
+func (r *Limiter) Hit(ctx context.Context, key string, l ratelimit.Limit) (ratelimit.Result, error) {
+	res, err := r.run(ctx, "reserve", []ratelimit.Key{{Name: key, Limit: l}})
 	res.LimitedBy = ""
 	return res, err
 }
 
 // Reserve counts one event under every key if all their limits allow it,
 // or under none, in one script run. On Redis Cluster the keys of one call
-// must be in one slot: give the prefix a hash tag, such as "{authgo:rl}:".
-func (r *Redis) Reserve(ctx context.Context, keys ...Key) (Result, error) {
+// must be in one slot: give the prefix a hash tag (see LimiterOptions).
+func (r *Limiter) Reserve(ctx context.Context, keys ...ratelimit.Key) (ratelimit.Result, error) {
 	if len(keys) == 0 {
-		return Result{Allowed: true}, nil
+		return ratelimit.Result{Allowed: true}, nil
 	}
 	return r.run(ctx, "reserve", keys)
 }
 
 // Refund takes back one event under each key, in one script run.
-func (r *Redis) Refund(ctx context.Context, keys ...Key) error {
+func (r *Limiter) Refund(ctx context.Context, keys ...ratelimit.Key) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -162,33 +177,33 @@ func (r *Redis) Refund(ctx context.Context, keys ...Key) error {
 }
 
 // Reset forgets key.
-func (r *Redis) Reset(ctx context.Context, key string) error {
+func (r *Limiter) Reset(ctx context.Context, key string) error {
 	if err := r.client.Del(ctx, r.storageKey(key)).Err(); err != nil {
-		return fmt.Errorf("ratelimit: redis reset: %w", err)
+		return fmt.Errorf("adapter/redis: limiter reset: %w", err)
 	}
 	return nil
 }
 
 // run runs a check or a reserve and builds its Result.
-func (r *Redis) run(ctx context.Context, mode string, keys []Key) (Result, error) {
+func (r *Limiter) run(ctx context.Context, mode string, keys []ratelimit.Key) (ratelimit.Result, error) {
 	vals, err := r.script(ctx, mode, keys)
 	if err != nil {
-		return Result{}, err
+		return ratelimit.Result{}, err
 	}
 	if len(vals) != 2*len(keys) {
-		return Result{}, fmt.Errorf("ratelimit: redis %s: script returned %d values, want %d", mode, len(vals), 2*len(keys))
+		return ratelimit.Result{}, fmt.Errorf("adapter/redis: limiter %s: script returned %d values, want %d", mode, len(vals), 2*len(keys))
 	}
 	room := make([]bool, len(keys))
 	before := make([]int64, len(keys))
 	for i := range keys {
 		room[i], before[i] = vals[2*i] == 1, vals[2*i+1]
 	}
-	return answer(keys, room, before, mode == "reserve", time.Microsecond), nil
+	return ratelimit.Answer(keys, room, before, mode == "reserve", time.Microsecond), nil
 }
 
 // script runs gcraScript in mode over keys.
-func (r *Redis) script(ctx context.Context, mode string, keys []Key) ([]int64, error) {
-	if err := validateKeys(keys); err != nil {
+func (r *Limiter) script(ctx context.Context, mode string, keys []ratelimit.Key) ([]int64, error) {
+	if err := ratelimit.ValidateKeys(keys); err != nil {
 		return nil, err
 	}
 	now := ""
@@ -200,13 +215,13 @@ func (r *Redis) script(ctx context.Context, mode string, keys []Key) ([]int64, e
 	args = append(args, mode, now)
 	for i, k := range keys {
 		names[i] = r.storageKey(k.Name)
-		args = append(args, k.Limit.interval().Microseconds(), k.Limit.Per.Microseconds())
+		args = append(args, k.Limit.Interval().Microseconds(), k.Limit.Per.Microseconds())
 	}
 	vals, err := gcraScript.Run(ctx, r.client, names, args...).Int64Slice()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("ratelimit: redis %s: %w", mode, err)
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("adapter/redis: limiter %s: %w", mode, err)
 	}
 	return vals, nil
 }
 
-var _ Limiter = (*Redis)(nil)
+var _ ratelimit.Limiter = (*Limiter)(nil)
