@@ -1,5 +1,5 @@
-// Package redis keeps authgo's database sessions, verification tokens and
-// JWT revocation epochs in Redis, for applications that keep their users
+// Package redis keeps authgo's database sessions, verification tokens,
+// JWT revocation epochs and signed-out JWT sessions in Redis, for applications that keep their users
 // somewhere else. Combine it with the store that keeps users:
 //
 //	sessions := redis.New(client)
@@ -7,7 +7,8 @@
 //
 // Everything it writes expires by itself: a session key when the session
 // expires, a verification token when the token does, a user's session index
-// with the user's last session. There is nothing to purge.
+// with the user's last session, a signed-out JWT session's record when its
+// last token does. There is nothing to purge.
 //
 // Layout, under the prefix (default "authgo:"):
 //
@@ -15,6 +16,7 @@
 //	<prefix>u:<user id>         sorted set of the user's session tokens, scored by expiry
 //	<prefix>v:<n>:<identifier><token>  a verification token's expiry; n is len(identifier)
 //	<prefix>r:<user id>         the user's revocation epoch, Unix milliseconds
+//	<prefix>x:<session id>      a signed-out JWT session: its record's expiry, Unix milliseconds
 //
 // Times are kept to the millisecond and returned in UTC.
 //
@@ -44,7 +46,8 @@ import (
 // says otherwise.
 const DefaultPrefix = "authgo:"
 
-// Store keeps sessions, verification tokens and revocation epochs in Redis.
+// Store keeps sessions, verification tokens, revocation epochs and
+// signed-out JWT sessions in Redis.
 // It implements adapter.SessionStore, adapter.VerificationTokenStore,
 // adapter.SessionLister, adapter.UserSessionsDeleter and
 // adapter.RevocationStore. It is safe for use by many goroutines.
@@ -91,6 +94,9 @@ var (
 func (s *Store) sessionKey(token string) string { return s.prefix + "s:" + token }
 func (s *Store) userKey(userID string) string   { return s.prefix + "u:" + userID }
 func (s *Store) revokeKey(userID string) string { return s.prefix + "r:" + userID }
+
+// revokedSessionKey names the record of a signed-out JWT session.
+func (s *Store) revokedSessionKey(id string) string { return s.prefix + "x:" + id }
 
 // tokenKey names a verification token. The identifier's length comes first,
 // so that no other (identifier, token) pair gives the same key.
@@ -209,6 +215,17 @@ var revokeScript = goredis.NewScript(`
 local cur = tonumber(redis.call("GET", KEYS[1]))
 if cur == nil or cur < tonumber(ARGV[1]) then
   redis.call("SET", KEYS[1], ARGV[1])
+end
+return 0
+`)
+
+// revokeSessionScript records a signed-out session until the later of its
+// stored and given expiries. KEYS: record. ARGV: expiry in Unix
+// milliseconds.
+var revokeSessionScript = goredis.NewScript(`
+local cur = tonumber(redis.call("GET", KEYS[1]))
+if cur == nil or cur < tonumber(ARGV[1]) then
+  redis.call("SET", KEYS[1], ARGV[1], "PXAT", ARGV[1])
 end
 return 0
 `)
@@ -418,6 +435,36 @@ func (s *Store) TokensRevokedBefore(ctx context.Context, userID string) (time.Ti
 		return time.Time{}, wrap(method, err)
 	}
 	return fromMS(v), nil
+}
+
+// RevokeSession records that the JWT session sessionID has ended, in a key
+// that expires at expires (or at a later expiry recorded before).
+func (s *Store) RevokeSession(ctx context.Context, sessionID string, expires time.Time) error {
+	const method = "RevokeSession"
+	if err := ctxErr(method, ctx); err != nil {
+		return err
+	}
+	if ms(expires) <= 0 {
+		return nil // expired long ago: nothing to keep
+	}
+	if err := revokeSessionScript.Run(ctx, s.client, []string{s.revokedSessionKey(sessionID)}, msArg(expires)).Err(); err != nil {
+		return wrap(method, err)
+	}
+	return nil
+}
+
+// SessionRevoked reports whether sessionID has an unexpired revocation
+// record.
+func (s *Store) SessionRevoked(ctx context.Context, sessionID string) (bool, error) {
+	const method = "SessionRevoked"
+	if err := ctxErr(method, ctx); err != nil {
+		return false, err
+	}
+	n, err := s.client.Exists(ctx, s.revokedSessionKey(sessionID)).Result()
+	if err != nil {
+		return false, wrap(method, err)
+	}
+	return n > 0, nil
 }
 
 // roundSession returns sess as it reads back: times to the millisecond, in

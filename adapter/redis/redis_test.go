@@ -272,6 +272,8 @@ func TestRedisDown(t *testing.T) {
 		"UseVerificationToken": func() error { _, err := s.UseVerificationToken(ctx, "a@example.com", secret); return err },
 		"RevokeUserTokens":     func() error { return s.RevokeUserTokens(ctx, "u", time.Now()) },
 		"TokensRevokedBefore":  func() error { _, err := s.TokensRevokedBefore(ctx, "u"); return err },
+		"RevokeSession":        func() error { return s.RevokeSession(ctx, secret, exp) },
+		"SessionRevoked":       func() error { _, err := s.SessionRevoked(ctx, secret); return err },
 	}
 	for method, call := range calls {
 		err := call()
