@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	dbsql "database/sql"
 	"errors"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,30 +54,9 @@ func newSQLite(t testing.TB) database {
 func testName() string { return "authgo_test_" + strings.ToLower(rand.Text()[:12]) }
 
 func newPostgres(t testing.TB) database {
-	base := testenv.Postgres(t)
-	admin, err := dbsql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := testName()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	u := testenv.PostgresSchema(t)
 	return database{authsql.Postgres, func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
-		a, err := authsql.OpenPostgres(context.Background(), u.String(), opts)
+		a, err := authsql.OpenPostgres(context.Background(), u, opts)
 		return closeWith(t, a, err)
 	}}
 }
