@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -17,8 +18,9 @@ import (
 // strategies.
 //
 // Database sessions are rows: revoking deletes them. JWT sessions live in
-// cookies the server cannot reach, so the store (adapter.RevocationStore:
-// the SQL, memory or Redis adapter) keeps two things:
+// cookies the server cannot reach, so the store (adapter.RevocationStore and
+// adapter.SessionRevocationStore: the SQL, memory or Redis adapter) keeps
+// two things:
 //
 //   - each user's revocation epoch (RevokeUserSessions): a token whose
 //     sign-in time (the auth_time claim, kept across refreshes; iat for
@@ -53,11 +55,14 @@ import (
 
 // RevocationConfig configures JWT revocation.
 type RevocationConfig struct {
-	// Store keeps the revocation epochs and the signed-out sessions.
-	// Default: the Adapter, when it implements adapter.RevocationStore.
-	// Without one, JWTs cannot be revoked: sign-out only clears the
-	// cookie (a copy of it stays valid until it expires), and
-	// RevokeUserSessions deletes database sessions only.
+	// Store keeps the revocation epochs and, when it implements
+	// adapter.SessionRevocationStore as the SQL, memory and Redis adapters
+	// do, the signed-out sessions. Default: the Adapter, when it
+	// implements adapter.RevocationStore. Without one, JWTs cannot be
+	// revoked: RevokeUserSessions deletes database sessions only, and
+	// sign-out of a JWT session only clears the cookie (a copy of it stays
+	// valid until it expires), as it also does with a store that is no
+	// SessionRevocationStore (New then logs a warning).
 	Store adapter.RevocationStore
 	// CacheTTL is how long an epoch, or a session found not revoked, read
 	// from the store is trusted. Default 1s.
@@ -96,16 +101,21 @@ type sessionEntry struct {
 
 type revocations struct {
 	store    adapter.RevocationStore
+	signOuts adapter.SessionRevocationStore // nil when store records none
 	ttl      time.Duration
 	mu       sync.Mutex
 	cache    map[string]epochEntry
-	sessions map[string]sessionEntry
+	ids      map[string]sessionEntry // by session id
 }
 
 func newRevocations(c Config) *revocations {
-	r := &revocations{store: c.Revocation.Store, ttl: c.Revocation.CacheTTL, cache: map[string]epochEntry{}, sessions: map[string]sessionEntry{}}
+	r := &revocations{store: c.Revocation.Store, ttl: c.Revocation.CacheTTL, cache: map[string]epochEntry{}, ids: map[string]sessionEntry{}}
 	if r.store == nil {
 		r.store, _ = c.Adapter.(adapter.RevocationStore)
+	}
+	r.signOuts, _ = r.store.(adapter.SessionRevocationStore)
+	if r.store != nil && r.signOuts == nil && c.Session.Strategy == StrategyJWT {
+		c.Logger.Warn("authgo: the revocation store does not record sign-outs (adapter.SessionRevocationStore): signing out of a JWT session only clears the cookie, and a copy of it stays valid until it expires", "store", fmt.Sprintf("%T", r.store))
 	}
 	if r.ttl <= 0 {
 		r.ttl = time.Second
@@ -151,12 +161,12 @@ func (r *revocations) set(userID string, t, now time.Time) {
 // yes is kept, a cached no trusted for the TTL.
 func (r *revocations) sessionRevoked(ctx context.Context, id string, now time.Time) (bool, error) {
 	r.mu.Lock()
-	e, ok := r.sessions[id]
+	e, ok := r.ids[id]
 	r.mu.Unlock()
 	if ok && (e.revoked || now.Sub(e.fetched) < r.ttl) {
 		return e.revoked, nil
 	}
-	revoked, err := r.store.SessionRevoked(ctx, id)
+	revoked, err := r.signOuts.SessionRevoked(ctx, id)
 	if err != nil {
 		return false, err
 	}
@@ -166,10 +176,10 @@ func (r *revocations) sessionRevoked(ctx context.Context, id string, now time.Ti
 
 func (r *revocations) setSession(id string, revoked bool, now time.Time) {
 	r.mu.Lock()
-	if len(r.sessions) > maxCached {
-		clear(r.sessions)
+	if len(r.ids) > maxCached {
+		clear(r.ids)
 	}
-	r.sessions[id] = sessionEntry{revoked: revoked, fetched: now}
+	r.ids[id] = sessionEntry{revoked: revoked, fetched: now}
 	r.mu.Unlock()
 }
 
@@ -281,7 +291,7 @@ func (r *revocations) userRevoked(ctx context.Context, userID string, signedIn, 
 // signedOut reports whether the session id, which began at signedIn, was
 // signed out.
 func (r *revocations) signedOut(ctx context.Context, id string, signedIn, now time.Time) (bool, error) {
-	if id == "" {
+	if r.signOuts == nil || id == "" {
 		return false, nil
 	}
 	if wm, err := r.epoch(ctx, watermarkSignOut, now); err != nil || signedIn.After(wm) {
@@ -293,11 +303,11 @@ func (r *revocations) signedOut(ctx context.Context, id string, signedIn, now ti
 // revokeSession records the sign-out of the session of t, so that every
 // token of it — t, and the older and newer cookies re-issued from the same
 // sign-in — is refused. The record lives until the last of them has
-// expired. Without a revocation store it does nothing.
+// expired. Without a store that records sign-outs it does nothing.
 func (a *Auth) revokeSession(ctx context.Context, t *Token) error {
 	rv := a.revocations
 	id := tokenSessionID(t)
-	if rv.store == nil || id == "" {
+	if rv.signOuts == nil || id == "" {
 		return nil
 	}
 	now := a.now()
@@ -305,7 +315,7 @@ func (a *Auth) revokeSession(ctx context.Context, t *Token) error {
 	if exp := time.Unix(t.ExpiresAt, 0); exp.After(until) {
 		until = exp
 	}
-	if err := rv.store.RevokeSession(ctx, id, until.Add(revokedSessionMargin)); err != nil {
+	if err := rv.signOuts.RevokeSession(ctx, id, until.Add(revokedSessionMargin)); err != nil {
 		return err
 	}
 	// The watermark covers the session's start even if this instance's

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,22 +18,22 @@ import (
 // countingRevocations counts reads of the revocation store: epochs and
 // watermarks in reads, session ids in sessionReads.
 type countingRevocations struct {
-	adapter.RevocationStore
+	adapter.SessionRevocationStore
 	reads, sessionReads atomic.Int32
 }
 
 func (c *countingRevocations) TokensRevokedBefore(ctx context.Context, userID string) (time.Time, error) {
 	c.reads.Add(1)
-	return c.RevocationStore.TokensRevokedBefore(ctx, userID)
+	return c.SessionRevocationStore.TokensRevokedBefore(ctx, userID)
 }
 
 func (c *countingRevocations) SessionRevoked(ctx context.Context, id string) (bool, error) {
 	c.sessionReads.Add(1)
-	return c.RevocationStore.SessionRevoked(ctx, id)
+	return c.SessionRevocationStore.SessionRevoked(ctx, id)
 }
 
 func TestRevokeJWTSessionsEverywhere(t *testing.T) {
-	store := &countingRevocations{RevocationStore: memory.New()}
+	store := &countingRevocations{SessionRevocationStore: memory.New()}
 	now := time.Now()
 	f := newFixture(t, func(c *authgo.Config) {
 		c.Revocation.Store = store
@@ -164,7 +165,7 @@ func TestDatabaseSessionsListRevokeOneAndAll(t *testing.T) {
 // CacheTTL, not once per request; a session that began after it looks
 // nothing up.
 func TestSignOutLookupsAreCached(t *testing.T) {
-	store := &countingRevocations{RevocationStore: memory.New()}
+	store := &countingRevocations{SessionRevocationStore: memory.New()}
 	clock := newAtomicClock()
 	f := newFixture(t, func(c *authgo.Config) {
 		c.Revocation.Store = store
@@ -199,5 +200,32 @@ func TestSignOutLookupsAreCached(t *testing.T) {
 	}
 	if got := store.sessionReads.Load() - before; got != 0 {
 		t.Fatalf("%d session id lookups for a session begun after the last sign-out, want 0", got)
+	}
+}
+
+// epochsOnly is a revocation store that keeps user epochs but records no
+// sign-outs, as one written before adapter.SessionRevocationStore.
+type epochsOnly struct{ adapter.RevocationStore }
+
+// TestRevocationStoreWithoutSignOuts: a store that records no sign-outs
+// still serves "sign out everywhere"; New warns that a JWT sign-out only
+// clears the cookie, and sign-out does that without an error.
+func TestRevocationStoreWithoutSignOuts(t *testing.T) {
+	f := newFixture(t, func(c *authgo.Config) { c.Revocation.Store = epochsOnly{memory.New()} })
+	if !strings.Contains(f.logs.String(), "does not record sign-outs") {
+		t.Errorf("no warning at New; log: %s", f.logs.String())
+	}
+	location(t, f.signIn("ada@example.com", "correct horse battery"))
+	captured := f.cookie("authjs.session-token").Value
+	location(t, f.do("POST", "/api/auth/signout", url.Values{"csrfToken": {f.csrf()}}, nil))
+	if f.cookie("authjs.session-token") != nil {
+		t.Error("sign-out did not clear the cookie")
+	}
+	location(t, f.signIn("ada@example.com", "correct horse battery"))
+	if _, err := f.auth.RevokeUserSessions(context.Background(), "user-1"); err != nil {
+		t.Fatal(err)
+	}
+	if rec := replay(t, f.auth.Handler(), "http://127.0.0.1/api/auth/session", captured); strings.TrimSpace(rec.Body.String()) != "null" {
+		t.Errorf("a token signed in before RevokeUserSessions accepted: %s", rec.Body)
 	}
 }

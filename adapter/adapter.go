@@ -212,16 +212,14 @@ type UserSessionsDeleter interface {
 // and verification tokens.
 type ExpiredDeleter interface {
 	// DeleteExpired deletes the sessions, verification tokens and revoked
-	// session records (RevocationStore) that expired at or before now and
-	// reports how many rows went.
+	// session records (SessionRevocationStore) that expired at or before
+	// now and reports how many rows went.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 }
 
-// RevocationStore is implemented by adapters that keep what makes JWT
-// sessions revocable, which cookies alone cannot be: a per-user revocation
-// epoch ("sign out everywhere": a token issued before the epoch is refused),
-// and the ids of single sessions that were signed out, each kept until
-// every token of its session has expired.
+// RevocationStore is implemented by adapters that keep a per-user
+// revocation epoch, which makes "sign out everywhere" work for JWT sessions:
+// a token issued before the epoch is refused.
 type RevocationStore interface {
 	// RevokeUserTokens records that the user's tokens issued before the
 	// given time are revoked. A later call with an earlier time does not
@@ -229,11 +227,20 @@ type RevocationStore interface {
 	RevokeUserTokens(ctx context.Context, userID string, before time.Time) error
 	// TokensRevokedBefore returns the user's epoch, the zero time if none.
 	TokensRevokedBefore(ctx context.Context, userID string) (time.Time, error)
+}
+
+// SessionRevocationStore is implemented by revocation stores that also
+// remember single JWT sessions that were signed out, which makes sign-out
+// of a JWT session final: a copy of its cookie is refused afterwards. Each
+// sign-out is one small row or key, kept until every token of the session
+// has expired.
+type SessionRevocationStore interface {
+	RevocationStore
 	// RevokeSession records that the JWT session sessionID has ended. The
-	// record is one small row or key, kept until expires (when the last
-	// token of the session has expired) and then deleted: by DeleteExpired
-	// in stores that implement ExpiredDeleter, by a TTL in others.
-	// Revoking an id again keeps the later of the two expiries.
+	// record is kept until expires (when the last token of the session has
+	// expired) and then deleted: by DeleteExpired in stores that implement
+	// ExpiredDeleter, by a TTL in others. Revoking an id again keeps the
+	// later of the two expiries.
 	RevokeSession(ctx context.Context, sessionID string, expires time.Time) error
 	// SessionRevoked reports whether sessionID was revoked. Once the
 	// record's expiry has passed it may report either: no token of the

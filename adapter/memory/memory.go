@@ -3,9 +3,9 @@
 // users may be forgotten on restart.
 //
 // It implements adapter.Adapter and every optional interface:
-// UserAccountCreator, SessionLister, UserSessionsDeleter, ExpiredDeleter and
-// RevocationStore. Expired rows are kept until DeleteExpired runs or the
-// caller deletes them, as with the SQL adapter.
+// UserAccountCreator, SessionLister, UserSessionsDeleter, ExpiredDeleter,
+// RevocationStore and SessionRevocationStore. Expired rows are kept until
+// DeleteExpired runs or the caller deletes them, as with the SQL adapter.
 package memory
 
 import (
@@ -61,6 +61,8 @@ var (
 	_ adapter.ExpiredDeleter      = (*Adapter)(nil)
 	_ adapter.RevocationStore     = (*Adapter)(nil)
 )
+
+var _ adapter.SessionRevocationStore = (*Adapter)(nil)
 
 // errNoUser is the cause when a row would refer to a user that does not
 // exist, as a foreign key refuses it in SQL.

@@ -49,8 +49,9 @@ const DefaultPrefix = "authgo:"
 // Store keeps sessions, verification tokens, revocation epochs and
 // signed-out JWT sessions in Redis.
 // It implements adapter.SessionStore, adapter.VerificationTokenStore,
-// adapter.SessionLister, adapter.UserSessionsDeleter and
-// adapter.RevocationStore. It is safe for use by many goroutines.
+// adapter.SessionLister, adapter.UserSessionsDeleter,
+// adapter.RevocationStore and adapter.SessionRevocationStore. It is safe
+// for use by many goroutines.
 //
 // Sessions are not tied to users: the store accepts any user id, because the
 // users live elsewhere.
@@ -89,6 +90,7 @@ var (
 	_ adapter.SessionLister          = (*Store)(nil)
 	_ adapter.UserSessionsDeleter    = (*Store)(nil)
 	_ adapter.RevocationStore        = (*Store)(nil)
+	_ adapter.SessionRevocationStore = (*Store)(nil)
 )
 
 func (s *Store) sessionKey(token string) string { return s.prefix + "s:" + token }

@@ -55,9 +55,10 @@ func TestCompose(t *testing.T) {
 	users := memory.New()
 	a := adapter.Compose(users, s, s)
 	for name, ok := range map[string]bool{
-		"SessionLister":       is[adapter.SessionLister](a),
-		"UserSessionsDeleter": is[adapter.UserSessionsDeleter](a),
-		"RevocationStore":     is[adapter.RevocationStore](a),
+		"SessionLister":          is[adapter.SessionLister](a),
+		"UserSessionsDeleter":    is[adapter.UserSessionsDeleter](a),
+		"RevocationStore":        is[adapter.RevocationStore](a),
+		"SessionRevocationStore": is[adapter.SessionRevocationStore](a),
 	} {
 		if !ok {
 			t.Errorf("the composed adapter is not an adapter.%s", name)

@@ -66,6 +66,8 @@ var (
 	_ adapter.RevocationStore     = (*Adapter)(nil)
 )
 
+var _ adapter.SessionRevocationStore = (*Adapter)(nil)
+
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,47}$`)
 
 // New returns an adapter over db, which must have been opened with the
