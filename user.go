@@ -244,8 +244,8 @@ func readFlat(b []byte, known func(k string, v []byte) (bool, error), extra *map
 		if err != nil || ok {
 			return err
 		}
-		var x any
-		if err := json.Unmarshal(v, &x); err != nil {
+		x, err := readValue(v)
+		if err != nil {
 			return err
 		}
 		if *extra == nil {
@@ -254,6 +254,25 @@ func readFlat(b []byte, known func(k string, v []byte) (bool, error), extra *map
 		(*extra)[k] = x
 		return nil
 	})
+}
+
+// readValue decodes one JSON value as encoding/json does into an any,
+// without it for the plain strings and numbers that most claims are (this
+// runs for every extra claim on every session read).
+func readValue(v []byte) (any, error) {
+	if len(v) > 0 && v[0] == '"' {
+		var s string
+		err := readString(v, &s)
+		return s, err
+	}
+	if len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
+			return f, nil
+		}
+	}
+	var x any
+	err := json.Unmarshal(v, &x)
+	return x, err
 }
 
 // readString reads a JSON string (null reads as "") into dst, without
