@@ -3,6 +3,7 @@ package authgo
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,46 @@ func FuzzReadValue(f *testing.F) {
 		}
 		if gotErr == nil && !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: %#v, encoding/json %#v", v, got, want)
+		}
+	})
+}
+
+// FuzzAppendJSON: appendJSON writes a string, a number or a map of them
+// byte for byte as encoding/json does, and mergeJSON gives the object
+// encoding/json gives for the typed members and the extra ones together.
+func FuzzAppendJSON(f *testing.F) {
+	f.Add("plain", 1779612345.678, "session_id")
+	f.Add("<b>&\"\\\n", 1e21, "auth_time")
+	f.Add("\u2028é", 1e-7, "")
+	f.Add("", -0.0, "name")
+	f.Fuzz(func(t *testing.T, s string, x float64, key string) {
+		for _, v := range []any{s, x, true, nil, map[string]any{key: s}} {
+			want, wantErr := json.Marshal(v)
+			got, err := appendJSON([]byte("prefix"), v)
+			if (err == nil) != (wantErr == nil) || err == nil && string(got) != "prefix"+string(want) {
+				t.Fatalf("%#v: %q (%v), encoding/json %q (%v)", v, got, err, want, wantErr)
+			}
+		}
+		tok := Token{Subject: "user-1", Name: s, Extra: map[string]any{"n": x, "b": false, "sub": "ignored"}}
+		tok.Extra[key] = s
+		b, err := json.Marshal(tok)
+		var want map[string]any
+		if json.Unmarshal(b, &want) != nil && err == nil {
+			t.Fatalf("%+v marshals to invalid JSON %q", tok, b)
+		}
+		if err != nil {
+			return // x is NaN or infinite: encoding/json refuses it too
+		}
+		// s as encoding/json reads it back (invalid UTF-8 replaced).
+		q, _ := json.Marshal(s)
+		var sBack string
+		json.Unmarshal(q, &sBack)
+		var back Token
+		if err := json.Unmarshal(b, &back); err != nil || back.Subject != "user-1" || back.Name != sBack {
+			t.Fatalf("%q reads back as %+v, %v", b, back, err)
+		}
+		if keyQ, _ := json.Marshal(key); !strings.Contains(string(b), string(keyQ)+":"+string(q)) && !tokenKeys[key] {
+			t.Fatalf("%q lacks the extra member %s:%s", b, keyQ, q)
 		}
 	})
 }
