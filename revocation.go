@@ -2,7 +2,9 @@ package authgo
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -80,9 +82,17 @@ const (
 const authTimeClaim = "auth_time"
 
 // sessionIDClaim is the claim holding the id of the session a token belongs
-// to: a random UUID set at sign-in and, like auth_time, kept on every
-// re-issue.
+// to: a random id set at sign-in (newSessionID) and, like auth_time, kept
+// on every re-issue.
 const sessionIDClaim = "session_id"
+
+// newSessionID returns 128 random bits in base64url: 22 characters, as
+// every session read decodes (and most re-encode) them.
+func newSessionID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
 
 // revokedSessionMargin is added to the life of a signed-out session's
 // record: the codec's clock tolerance, and a read in flight during the

@@ -370,7 +370,7 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 	// A new session id at every sign-in: signing out ends this session
 	// alone (and a token planted before the sign-in is another session).
 	def := &Token{Subject: in.user.ID, Name: in.user.Name, Email: in.user.Email, Picture: in.user.Image, Role: in.user.Role,
-		Extra: map[string]any{authTimeClaim: float64(now.UnixMilli()) / 1000, sessionIDClaim: newUUID()}}
+		Extra: map[string]any{authTimeClaim: float64(now.UnixMilli()) / 1000, sessionIDClaim: newSessionID()}}
 	tok, err := a.runJWT(ctx, JWTParams{Token: def, Trigger: trigger, User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ func Members(obj []byte, fn func(key string, value []byte) error) error {
 		if !ok {
 			break
 		}
-		key := string(obj[m.keyStart:m.keyEnd])
+		key := claimName(obj[m.keyStart:m.keyEnd])
 		if m.escaped || !utf8.ValidString(key) {
 			// As encoding/json reads it: escapes resolved, invalid
 			// UTF-8 replaced.
@@ -38,4 +38,33 @@ func Members(obj []byte, fn func(key string, value []byte) error) error {
 		}
 	}
 	return s.finish()
+}
+
+// claimName returns the key b as a string, without an allocation for the
+// claims that session tokens carry (Auth.js's, and authgo's role, auth_time
+// and session_id): Members runs on every session read.
+func claimName(b []byte) string {
+	switch string(b) { // no allocation: the compiler compares the bytes
+	case "sub":
+		return "sub"
+	case "name":
+		return "name"
+	case "email":
+		return "email"
+	case "picture":
+		return "picture"
+	case "iat":
+		return "iat"
+	case "exp":
+		return "exp"
+	case "jti":
+		return "jti"
+	case "role":
+		return "role"
+	case "auth_time":
+		return "auth_time"
+	case "session_id":
+		return "session_id"
+	}
+	return string(b)
 }
