@@ -137,9 +137,12 @@ func (a *Auth) handleSignOut(w http.ResponseWriter, rq *request) {
 	redirect(w, rq.r, target)
 }
 
-// endSession deletes the session of rq (the row, for database sessions),
+// endSession ends the session of rq — deletes the row of a database
+// session, records the sign-out of a JWT session in the revocation store
+// (so that its cookies, older ones included, are refused if replayed) —
 // clears its cookies and tells Events.SignOut. A token that cannot be read
-// is simply cleared.
+// is simply cleared. When the store fails, nothing is cleared and the
+// error is a SignOutError: the user is still signed in and may try again.
 func (a *Auth) endSession(w http.ResponseWriter, rq *request) error {
 	ctx := rq.r.Context()
 	o := rq.cookies.SessionToken
@@ -153,10 +156,15 @@ func (a *Auth) endSession(w http.ResponseWriter, rq *request) error {
 			}
 			ev.Session = row
 		}
-	} else if raw := cookie.ReadChunked(rq.r, o.Name); raw != "" {
-		var t Token
-		if a.codec.DecodeInto(raw, o.Name, &t) == nil {
-			ev.Token = &t
+	} else if c := a.readJWTCookie(rq); c.raw != "" {
+		if t, err := a.decodeJWTCookie(c); err == nil {
+			if err := a.revokeSession(ctx, t); err != nil {
+				return &Error{Type: SignOutError, Err: err}
+			}
+			ev.Token = t
+		}
+		if c.v4 {
+			cookie.ClearChunked(w, rq.r, c.opts)
 		}
 	}
 	cookie.ClearChunked(w, rq.r, o)

@@ -125,6 +125,22 @@ type SessionConfig struct {
 	// MaxAge is how long an idle session lives. Default 30 days. Each read
 	// slides it forward.
 	MaxAge time.Duration
+	// MaxAuthAge is the absolute lifetime of a session: however often it
+	// is read, a session signed in longer ago than this reads as signed out
+	// (its cookie is cleared, a database row deleted) and the user must
+	// sign in again. Default 0: no limit, as in Auth.js, where reads slide
+	// a session forward for ever. The start is the auth_time claim of a JWT
+	// (set at sign-in, kept on every re-issue) or the CreatedAt of a
+	// database session; cookies and rows are never given an expiry past
+	// it. A JWT without auth_time (issued by Next.js) counts from its iat
+	// the first time authgo reads it (it is given that auth_time), one
+	// with neither claim, and a database row without a creation time, as
+	// already expired.
+	//
+	// OWASP ASVS 3.3.2 asks for re-authentication within 30 days at level
+	// 1 (MaxAuthAge 30 days), and within 12 hours or 30 minutes idle at
+	// level 2 (MaxAuthAge 12 hours, MaxAge 30 minutes).
+	MaxAuthAge time.Duration
 	// UpdateAge is how often a database session's expiry is written back.
 	// Default 24 hours. Unused by JWT sessions, which are re-encoded on
 	// every read.
@@ -371,34 +387,8 @@ func (c Config) normalize() (Config, error) {
 		}
 	}
 
-	// Sessions.
-	s := &c.Session
-	if s.Strategy == "" {
-		s.Strategy = StrategyJWT
-		if c.Adapter != nil {
-			s.Strategy = StrategyDatabase
-		}
-	}
-	switch s.Strategy {
-	case StrategyJWT:
-	case StrategyDatabase:
-		if c.Adapter == nil {
-			return c, configErr("Session.Strategy is database but there is no Adapter to keep sessions in: set Config.Adapter, or use StrategyJWT")
-		}
-	default:
-		return c, configErr("Session.Strategy %q is unknown; use %q or %q", s.Strategy, StrategyJWT, StrategyDatabase)
-	}
-	if s.MaxAge < 0 || s.UpdateAge < 0 {
-		return c, configErr("Session.MaxAge and Session.UpdateAge must not be negative")
-	}
-	if s.MaxAge == 0 {
-		s.MaxAge = defaultMaxAge
-	}
-	if s.UpdateAge == 0 {
-		s.UpdateAge = defaultUpdateAge
-	}
-	if s.GenerateToken == nil {
-		s.GenerateToken = randomToken
+	if err := c.Session.normalize(c.Adapter != nil); err != nil {
+		return c, err
 	}
 
 	for _, p := range []struct{ name, v string }{{"SignIn", c.Pages.SignIn}, {"SignOut", c.Pages.SignOut}, {"Error", c.Pages.Error}, {"VerifyRequest", c.Pages.VerifyRequest}, {"NewUser", c.Pages.NewUser}} {
@@ -494,3 +484,36 @@ func emit[E any](ctx context.Context, log *slog.Logger, name string, handler fun
 }
 
 var errNoSession = errors.New("no session")
+
+// normalize fills the session defaults and checks them; hasAdapter tells
+// whether Config.Adapter is set.
+func (s *SessionConfig) normalize(hasAdapter bool) error {
+	if s.Strategy == "" {
+		s.Strategy = StrategyJWT
+		if hasAdapter {
+			s.Strategy = StrategyDatabase
+		}
+	}
+	switch s.Strategy {
+	case StrategyJWT:
+	case StrategyDatabase:
+		if !hasAdapter {
+			return configErr("Session.Strategy is database but there is no Adapter to keep sessions in: set Config.Adapter, or use StrategyJWT")
+		}
+	default:
+		return configErr("Session.Strategy %q is unknown; use %q or %q", s.Strategy, StrategyJWT, StrategyDatabase)
+	}
+	if s.MaxAge < 0 || s.UpdateAge < 0 || s.MaxAuthAge < 0 {
+		return configErr("Session.MaxAge, Session.UpdateAge and Session.MaxAuthAge must not be negative")
+	}
+	if s.MaxAge == 0 {
+		s.MaxAge = defaultMaxAge
+	}
+	if s.UpdateAge == 0 {
+		s.UpdateAge = defaultUpdateAge
+	}
+	if s.GenerateToken == nil {
+		s.GenerateToken = randomToken
+	}
+	return nil
+}

@@ -49,6 +49,10 @@
 //
 // Sessions are encrypted JWT cookies by default (stateless; the jwt package
 // reads and writes them, also on its own) or rows in a database with an
-// Adapter (Session.Strategy). RevokeUserSessions signs a user out
-// everywhere, for both strategies.
+// Adapter (Session.Strategy). Signing out ends the session for good in both:
+// a database row is deleted, a JWT session's id is recorded in the
+// revocation store (RevocationConfig) so a copied cookie is refused.
+// RevokeUserSessions signs a user out everywhere, for both strategies.
+// Session.MaxAuthAge bounds how long a session lives after sign-in, however
+// often it is read.
 package authgo

@@ -174,20 +174,22 @@ func (a *Auth) currentUser(ctx context.Context, rq *request) (*User, error) {
 		if err != nil {
 			return nil, &Error{Type: SessionTokenError, Err: err}
 		}
-		if row == nil || u == nil || !row.Expires.After(a.now()) {
+		if row == nil || u == nil || !row.Expires.After(a.now()) || a.authExpired(row.CreatedAt, a.now()) {
 			return nil, nil
 		}
 		return u, nil
 	}
-	raw := cookie.ReadChunked(rq.r, o.Name)
-	if raw == "" {
+	// The checks of a session read: signed out, revoked or past
+	// MaxAuthAge is no user.
+	c := a.readJWTCookie(rq)
+	if c.raw == "" {
 		return nil, nil
 	}
-	var t Token
-	if a.codec.DecodeInto(raw, o.Name, &t) != nil || t.Subject == "" {
+	t, err := a.decodeJWTCookie(c)
+	if err != nil || t.Subject == "" {
 		return nil, nil
 	}
-	if revoked, err := a.tokenRevoked(ctx, &t); err != nil || revoked {
+	if live, err := a.tokenLive(ctx, t, a.now()); err != nil || !live {
 		return nil, err
 	}
 	u, err := ad.GetUser(ctx, t.Subject)

@@ -78,10 +78,18 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, providerID string,
 	return a.credentialsSignIn(w, rq, cp, opts.Credentials)
 }
 
-// SignOut ends the session of r from the app's own handler: it deletes a
-// database session, clears the cookies on w and tells Events.SignOut. It
-// returns where to go next: redirectTo if it passes the redirect check,
-// else the origin. Like SignIn it refuses cross-origin requests.
+// SignOut ends the session of r from the app's own handler, as POST
+// /signout does: it deletes a database session, or records the sign-out of
+// a JWT session in the revocation store (RevocationConfig; one small row
+// or key until the session's last token expires) so that a copy of its
+// cookie — the current one or an older one the session had before a read
+// re-issued it — is refused from then on; then it clears the cookies on w
+// and tells Events.SignOut. Without a revocation store a JWT sign-out only
+// clears the cookie. It returns where to go next: redirectTo if it passes
+// the redirect check, else the origin. Like SignIn it refuses cross-origin
+// requests. When the store fails the error is a SignOutError (wrapping
+// adapter.ErrUnavailable when the store is down), the cookies are left as
+// they are and the user is still signed in.
 func (a *Auth) SignOut(w http.ResponseWriter, r *http.Request, redirectTo string) (string, error) {
 	if err := a.cop.Check(r); err != nil {
 		return "", &Error{Type: MissingCSRF, Err: err}

@@ -13,7 +13,8 @@
 //
 // Everything it writes expires by itself: a session key when the session
 // expires, a verification token when the token does, a user's session index
-// with the user's last session. There is nothing to purge.
+// with the user's last session, a signed-out JWT session's record when its
+// last token does. There is nothing to purge.
 //
 // The Store's layout, under its prefix (default "authgo:"):
 //
@@ -21,6 +22,7 @@
 //	<prefix>u:<user id>         sorted set of the user's session tokens, scored by expiry
 //	<prefix>v:<n>:<identifier><token>  a verification token's expiry; n is len(identifier)
 //	<prefix>r:<user id>         the user's revocation epoch, Unix milliseconds
+//	<prefix>x:<session id>      a signed-out JWT session: its record's expiry, Unix milliseconds
 //
 // Times are kept to the millisecond and returned in UTC.
 //
@@ -52,7 +54,8 @@ const DefaultPrefix = "authgo:"
 // Store keeps sessions, verification tokens and revocation epochs in Redis.
 // It implements adapter.SessionStore, adapter.VerificationTokenStore,
 // adapter.SessionLister, adapter.UserSessionsDeleter and
-// adapter.RevocationStore. It is safe for use by many goroutines.
+// adapter.RevocationStore and adapter.SessionRevocationStore. It is safe
+// for use by many goroutines.
 //
 // Sessions are not tied to users: the store accepts any user id, because the
 // users live elsewhere.
@@ -91,6 +94,7 @@ var (
 	_ adapter.SessionLister          = (*Store)(nil)
 	_ adapter.UserSessionsDeleter    = (*Store)(nil)
 	_ adapter.RevocationStore        = (*Store)(nil)
+	_ adapter.SessionRevocationStore = (*Store)(nil)
 )
 
 func (s *Store) sessionKey(token string) string { return s.prefix + "s:" + token }

@@ -53,9 +53,10 @@ func TestCompose(t *testing.T) {
 	users := memory.New()
 	a := adapter.Compose(users, s, s)
 	for name, ok := range map[string]bool{
-		"SessionLister":       is[adapter.SessionLister](a),
-		"UserSessionsDeleter": is[adapter.UserSessionsDeleter](a),
-		"RevocationStore":     is[adapter.RevocationStore](a),
+		"SessionLister":          is[adapter.SessionLister](a),
+		"UserSessionsDeleter":    is[adapter.UserSessionsDeleter](a),
+		"RevocationStore":        is[adapter.RevocationStore](a),
+		"SessionRevocationStore": is[adapter.SessionRevocationStore](a),
 	} {
 		if !ok {
 			t.Errorf("the composed adapter is not an adapter.%s", name)
@@ -262,6 +263,8 @@ func TestRedisDown(t *testing.T) {
 		"UseVerificationToken": func() error { _, err := s.UseVerificationToken(ctx, "a@example.com", secret); return err },
 		"RevokeUserTokens":     func() error { return s.RevokeUserTokens(ctx, "u", time.Now()) },
 		"TokensRevokedBefore":  func() error { _, err := s.TokensRevokedBefore(ctx, "u"); return err },
+		"RevokeSession":        func() error { return s.RevokeSession(ctx, secret, exp) },
+		"SessionRevoked":       func() error { _, err := s.SessionRevoked(ctx, secret); return err },
 	}
 	for method, call := range calls {
 		err := call()

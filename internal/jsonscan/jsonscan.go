@@ -68,7 +68,7 @@ func (m *Member) KeyIs(b []byte, name string) bool {
 // JSON string.
 func (m *Member) DecodedKey(b []byte) (string, error) {
 	if m.KeyPlain {
-		return string(b[m.KeyStart:m.KeyEnd]), nil
+		return claimName(b[m.KeyStart:m.KeyEnd]), nil
 	}
 	var k string
 	if err := json.Unmarshal(b[m.Start:m.KeyEnd+1], &k); err != nil {
@@ -377,4 +377,33 @@ func Number(v []byte) (float64, error) {
 		return 0, err
 	}
 	return f, nil
+}
+
+// claimName returns the key b as a string, without an allocation for the
+// claims that session tokens carry (Auth.js's, and authgo's role,
+// auth_time and session_id): keys are decoded on every session read.
+func claimName(b []byte) string {
+	switch string(b) { // no allocation: the compiler compares the bytes
+	case "sub":
+		return "sub"
+	case "name":
+		return "name"
+	case "email":
+		return "email"
+	case "picture":
+		return "picture"
+	case "iat":
+		return "iat"
+	case "exp":
+		return "exp"
+	case "jti":
+		return "jti"
+	case "role":
+		return "role"
+	case "auth_time":
+		return "auth_time"
+	case "session_id":
+		return "session_id"
+	}
+	return string(b)
 }
