@@ -10,32 +10,84 @@ import (
 // shown as Configuration and only logged in full.
 type ErrorType string
 
-// The Auth.js error types authgo raises.
+// The error types: Auth.js's, and a few of authgo's own. Each constant's
+// value is its name on the wire, as Auth.js spells it.
 const (
-	CredentialsSignin     ErrorType = "CredentialsSignin"
+	// CredentialsSignin: a credentials sign-in was refused (wrong
+	// identifier or password, or invalid input); shown to the client.
+	CredentialsSignin ErrorType = "CredentialsSignin"
+	// OAuthAccountNotLinked: the OAuth account's email belongs to a user
+	// who signed up another way; shown to the client.
 	OAuthAccountNotLinked ErrorType = "OAuthAccountNotLinked"
-	OAuthCallbackError    ErrorType = "OAuthCallbackError"
-	OAuthSignInError      ErrorType = "OAuthSignInError"
-	AccessDenied          ErrorType = "AccessDenied"
-	Verification          ErrorType = "Verification"
-	MissingCSRF           ErrorType = "MissingCSRF"
-	AccountNotLinked      ErrorType = "AccountNotLinked"
-	Configuration         ErrorType = "Configuration"
-	AdapterErrorType      ErrorType = "AdapterError"
-	CallbackRouteError    ErrorType = "CallbackRouteError"
-	InvalidCallbackURL    ErrorType = "InvalidCallbackUrl"
-	InvalidCheck          ErrorType = "InvalidCheck"
-	InvalidProvider       ErrorType = "InvalidProvider"
-	JWTSessionError       ErrorType = "JWTSessionError"
-	SessionTokenError     ErrorType = "SessionTokenError"
-	SignOutError          ErrorType = "SignOutError"
-	UnknownAction         ErrorType = "UnknownAction"
-	OAuthProfileParseErr  ErrorType = "OAuthProfileParseError"
-	RateLimited           ErrorType = "RateLimited"
-	Unavailable           ErrorType = "Unavailable"
+	// OAuthCallbackError: the provider answered the callback with an
+	// error, or without a code or an account id; shown to the client.
+	OAuthCallbackError ErrorType = "OAuthCallbackError"
+	// OAuthSignInError: an OAuth sign-in could not start (discovery or the
+	// authorization URL failed).
+	OAuthSignInError ErrorType = "OAuthSignInError"
+	// AccessDenied: the SignIn callback refused the user; shown to the
+	// client.
+	AccessDenied ErrorType = "AccessDenied"
+	// Verification: an email verification token is missing, expired or
+	// used; shown to the client.
+	Verification ErrorType = "Verification"
+	// MissingCSRF: the CSRF token or the same-origin check failed; shown
+	// to the client.
+	MissingCSRF ErrorType = "MissingCSRF"
+	// AccountNotLinked: Auth.js's type for an account linked to another
+	// user (its passkey flow); shown to the client. authgo raises it
+	// nowhere yet.
+	AccountNotLinked ErrorType = "AccountNotLinked"
+	// Configuration: a server-side mistake; it is also what the client is
+	// shown for every type that is not safe to show.
+	Configuration ErrorType = "Configuration"
+	// AdapterError: an adapter call failed.
+	AdapterError ErrorType = "AdapterError"
+	// CallbackRouteError: a provider's Authorize function failed.
+	CallbackRouteError ErrorType = "CallbackRouteError"
+	// InvalidCallbackURL: a callbackUrl is not a URL of the app.
+	InvalidCallbackURL ErrorType = "InvalidCallbackUrl"
+	// InvalidCheck: an OAuth state, PKCE or nonce check failed.
+	InvalidCheck ErrorType = "InvalidCheck"
+	// InvalidProvider: no provider has the requested id, or it cannot do
+	// what was asked of it.
+	InvalidProvider ErrorType = "InvalidProvider"
+	// JWTSessionError: a session token could not be read.
+	JWTSessionError ErrorType = "JWTSessionError"
+	// SessionTokenError: a database session could not be read.
+	SessionTokenError ErrorType = "SessionTokenError"
+	// SignOutError: a database session could not be deleted at sign-out.
+	SignOutError ErrorType = "SignOutError"
+	// UnknownAction: the request names no action of the auth endpoints.
+	UnknownAction ErrorType = "UnknownAction"
+	// OAuthProfileParseError: the provider's profile could not be read or
+	// mapped to a user.
+	OAuthProfileParseError ErrorType = "OAuthProfileParseError"
+	// MissingAdapter: the call needs Config.Adapter, and none is set.
+	MissingAdapter ErrorType = "MissingAdapter"
+	// MissingAdapterMethods: the call needs an adapter method (an optional
+	// interface of package adapter) that Config.Adapter does not have.
+	MissingAdapterMethods ErrorType = "MissingAdapterMethods"
+	// UnsupportedStrategy: the call does not work with the configured
+	// session strategy.
+	UnsupportedStrategy ErrorType = "UnsupportedStrategy"
+	// RateLimited: too many sign-in attempts (authgo's own type); shown to
+	// the client, with Error.RetryAfter.
+	RateLimited ErrorType = "RateLimited"
+	// Unavailable: the server is too busy or a store is down (authgo's own
+	// type); shown to the client, answered with 503.
+	Unavailable ErrorType = "Unavailable"
 	// RefreshTokenError marks a session whose provider token could not be
 	// refreshed; the app should send the user to sign in again.
 	RefreshTokenError ErrorType = "RefreshTokenError"
+)
+
+// Former names of error types, kept until every use is renamed.
+const (
+	// Deprecated: AdapterErrorType is AdapterError.
+	AdapterErrorType = AdapterError
+	// Deprecated: OAuthProfileParseErr is OAuthProfileParseError.
+	OAuthProfileParseErr = OAuthProfileParseError
 )
 
 // clientSafe are the types Auth.js shows in ?error= (isClientError); authgo

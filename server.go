@@ -2,7 +2,6 @@ package authgo
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 )
@@ -141,16 +140,20 @@ func (a *Auth) VerifyCSRF(r *http.Request, token string) bool {
 // on their next read (cached lookups of the user are dropped). A JWT session
 // carries the claims it was issued with: revoke it (RevokeUserSessions), or
 // read the user in the JWT callback, for a change to apply at once.
+//
+// Failures are *Error values: MissingAdapter without Config.Adapter,
+// Configuration for a User without an ID, AdapterError (wrapping the
+// adapter's error) when the adapter fails. An unknown user is (nil, nil).
 func (a *Auth) UpdateUser(ctx context.Context, u User) (*User, error) {
 	if a.cfg.Adapter == nil {
-		return nil, errors.New("authgo: UpdateUser needs an Adapter")
+		return nil, errorf(MissingAdapter, "UpdateUser needs Config.Adapter")
 	}
 	if u.ID == "" {
-		return nil, errors.New("authgo: UpdateUser needs the user's ID")
+		return nil, errorf(Configuration, "UpdateUser needs the user's ID")
 	}
 	updated, err := a.cfg.Adapter.UpdateUser(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, newError(AdapterError, err)
 	}
 	if updated == nil {
 		return nil, nil
