@@ -30,6 +30,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // DefaultSalt is the salt of a session token set over http: the name of the
@@ -177,9 +179,13 @@ func (c *Codec) Encode(claims any, salt string, maxAge time.Duration) (string, e
 	}
 	k := ks.keys[0]
 
-	// One read of randomness: 16 bytes of IV, 16 for the UUID; then AL.
-	var rnd [40]byte
-	if _, err := rand.Read(rnd[:32]); err != nil {
+	// 16 random bytes of IV; then AL.
+	var rnd [24]byte
+	if _, err := rand.Read(rnd[:16]); err != nil {
+		return "", err
+	}
+	jti, err := uuid.NewRandom()
+	if err != nil {
 		return "", err
 	}
 	iat := c.now().Unix()
@@ -187,7 +193,7 @@ func (c *Codec) Encode(claims any, salt string, maxAge time.Duration) (string, e
 
 	bp := c.getBuf(len(obj) + 160)
 	defer c.putBuf(bp)
-	pt, err := appendClaims((*bp)[:0], obj, iat, exp, uuidV4(rnd[16:32]))
+	pt, err := appendClaims((*bp)[:0], obj, iat, exp, jti.String())
 	if err != nil {
 		return "", fmt.Errorf("jwt: claims are not a JSON object: %w", err)
 	}
@@ -212,29 +218,11 @@ func (c *Codec) Encode(claims any, salt string, maxAge time.Duration) (string, e
 	out = append(out, '.')
 
 	// RFC 7518 §5.2.2.1: tag = first half of HMAC(AAD || IV || CT || AL).
-	al := rnd[32:40]
+	al := rnd[16:24]
 	binary.BigEndian.PutUint64(al, uint64(len(hdr))*8)
 	sum := k.mac.tag(pt[len(pt):], out[:len(hdr)], true, iv, pt, al) // scratch after the ciphertext
 	out = enc.AppendEncode(out, sum[:32])
 	return string(out), nil
-}
-
-// uuidV4 formats 16 random bytes as an RFC 9562 version 4 UUID.
-func uuidV4(b []byte) string {
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	const hexd = "0123456789abcdef"
-	var s [36]byte
-	j := 0
-	for i, v := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			s[j] = '-'
-			j++
-		}
-		s[j], s[j+1] = hexd[v>>4], hexd[v&15]
-		j += 2
-	}
-	return string(s[:])
 }
 
 // Decode decrypts token, made for salt (the cookie name), checks its time
