@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
 	"github.com/authgo/authgo/internal/oauth"
@@ -57,7 +58,7 @@ func (a *Auth) handleSignInGet(w http.ResponseWriter, rq *request) {
 	case rq.provider == "":
 		a.handleSignInPage(w, rq)
 	default:
-		a.fail(w, rq, errorf(UnknownAction, "unsupported action GET signin/%s", truncate(rq.provider, 64)))
+		a.fail(w, rq, errorf(UnknownAction, "unsupported action GET signin/%s", clip.String(rq.provider, 64)))
 	}
 }
 

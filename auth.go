@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
 	"github.com/authgo/authgo/internal/oauth"
@@ -327,14 +328,11 @@ func badRequest(w http.ResponseWriter) {
 func (a *Auth) provider(rq *request) (Provider, error) {
 	p, ok := a.providers[rq.provider]
 	if !ok {
-		return nil, errorf(InvalidProvider, "no provider with id %q", truncate(rq.provider, 64))
+		return nil, errorf(InvalidProvider, "no provider with id %q", clip.String(rq.provider, 64))
 	}
 	return p, nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
+// truncate is clip.String, for the calls in credentials.go, oauth.go and
+// session.go until they call it directly.
+func truncate(s string, n int) string { return clip.String(s, n) }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/pages"
 )
 
@@ -31,11 +32,11 @@ func (a *Auth) handleSignInPage(w http.ResponseWriter, rq *request) {
 		if cb == "" {
 			cb = "/"
 		}
-		redirect(w, rq.r, withQuery(a.pageURL(rq, a.cfg.Pages.SignIn, ""), "callbackUrl", cb, "error", truncate(q.Get("error"), 64)))
+		redirect(w, rq.r, withQuery(a.pageURL(rq, a.cfg.Pages.SignIn, ""), "callbackUrl", cb, "error", clip.String(q.Get("error"), 64)))
 		return
 	}
 	a.rememberCallbackURL(w, rq)
-	a.renderSignInPage(w, rq, http.StatusOK, signInPageState{errorCode: truncate(q.Get("error"), 64)})
+	a.renderSignInPage(w, rq, http.StatusOK, signInPageState{errorCode: clip.String(q.Get("error"), 64)})
 }
 
 // renderSignInPage draws the built-in sign-in page.
@@ -84,7 +85,7 @@ func (a *Auth) handleSignOutPage(w http.ResponseWriter, rq *request) {
 // callbackUrl that points back at Pages.Error renders the built-in page, so
 // a broken error page cannot loop.
 func (a *Auth) handleErrorPage(w http.ResponseWriter, rq *request) {
-	code := truncate(rq.r.URL.Query().Get("error"), 64)
+	code := clip.String(rq.r.URL.Query().Get("error"), 64)
 	if p := a.cfg.Pages.Error; p != "" && !strings.HasPrefix(rq.r.URL.Query().Get("callbackUrl"), p) {
 		redirect(w, rq.r, withQuery(a.pageURL(rq, p, ""), "error", code))
 		return
