@@ -59,9 +59,6 @@ var tokenKeys = map[string]bool{"name": true, "email": true, "picture": true, "s
 // MarshalJSON writes the token as one flat JSON object.
 func (t Token) MarshalJSON() ([]byte, error) {
 	f := tokenFields{t.Name, t.Email, t.Picture, t.Subject, t.Role, t.IssuedAt, t.ExpiresAt, t.ID}
-	if len(t.Extra) == 0 {
-		return json.Marshal(f)
-	}
 	return mergeJSON(f, t.Extra, tokenKeys)
 }
 
@@ -145,11 +142,7 @@ var sessionUserKeys = map[string]bool{"id": true, "name": true, "email": true, "
 
 // MarshalJSON writes the user as one flat JSON object.
 func (u SessionUser) MarshalJSON() ([]byte, error) {
-	f := sessionUserFields{u.ID, u.Name, u.Email, u.Image, u.Role}
-	if len(u.Extra) == 0 {
-		return json.Marshal(f)
-	}
-	return mergeJSON(f, u.Extra, sessionUserKeys)
+	return mergeJSON(sessionUserFields{u.ID, u.Name, u.Email, u.Image, u.Role}, u.Extra, sessionUserKeys)
 }
 
 // UnmarshalJSON reads a flat JSON object into the typed fields and Extra.
@@ -186,11 +179,7 @@ func jsTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000
 // MarshalJSON writes the session as Auth.js does:
 // {"user":{...},"expires":"2026-12-22T07:53:14.625Z"}.
 func (s Session) MarshalJSON() ([]byte, error) {
-	f := sessionFields{User: s.User, Expires: jsTime(s.Expires), Error: s.Error}
-	if len(s.Extra) == 0 {
-		return json.Marshal(f)
-	}
-	return mergeJSON(f, s.Extra, sessionKeys)
+	return mergeJSON(sessionFields{User: s.User, Expires: jsTime(s.Expires), Error: s.Error}, s.Extra, sessionKeys)
 }
 
 // UnmarshalJSON reads the session JSON of Auth.js or authgo.
@@ -213,8 +202,8 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 // by appendJSON rather than through a map and encoding/json.
 func mergeJSON(typed any, extra map[string]any, owned map[string]bool) ([]byte, error) {
 	b, err := json.Marshal(typed)
-	if err != nil {
-		return nil, err
+	if err != nil || len(extra) == 0 {
+		return b, err
 	}
 	var buf [8]string
 	keys := buf[:0]
