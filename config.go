@@ -18,8 +18,8 @@ import (
 )
 
 // Config configures an Auth. The zero value of every field is a documented
-// default; a secret (or AUTH_SECRET), at least one provider, and URL (or
-// AUTH_URL) or TrustHost (or AUTH_TRUST_HOST) are required.
+// default; a secret (or AUTH_SECRET), and URL (or AUTH_URL) or TrustHost
+// (or AUTH_TRUST_HOST), are required.
 type Config struct {
 	// Secret encrypts session tokens and binds CSRF tokens. Secret[0]
 	// encrypts; every element decrypts, so a new secret can be put first
@@ -60,40 +60,48 @@ type Config struct {
 	TrustHost bool
 
 	// Providers are the ways to sign in, in the order the sign-in page
-	// shows them. Their ids must be unique.
+	// shows them. Their ids must be unique. Default: none, for an app that
+	// only reads sessions made elsewhere (a Satellite, an API behind a
+	// Next.js app).
 	Providers []Provider
 	// Adapter stores users, accounts and sessions. Optional for JWT
-	// sessions with credentials only.
+	// sessions with credentials only. Default: nil.
 	Adapter adapter.Adapter
 
-	// Session configures sessions.
+	// Session configures sessions; see SessionConfig for the defaults.
 	Session SessionConfig
-	// Cookies overrides cookie names and attributes.
+	// Cookies overrides cookie names and attributes. Default: Auth.js's
+	// names and attributes.
 	Cookies CookiesConfig
 	// UseSecureCookies forces the __Secure-/__Host- cookie names and the
 	// Secure attribute on (true) or off (false). Default: on when the
 	// request (or URL) is https.
 	UseSecureCookies *bool
 
-	// Callbacks shape sign-in, tokens and sessions.
+	// Callbacks shape sign-in, tokens and sessions. Default: Auth.js's
+	// behaviour for each nil callback.
 	Callbacks Callbacks
-	// Events are told of sign-ins, sign-outs and changes.
+	// Events are told of sign-ins, sign-outs and changes. Default: none.
 	Events Events
-	// Pages replace the built-in pages with the app's own.
+	// Pages replace the built-in pages with the app's own. Default: the
+	// built-in pages.
 	Pages Pages
-	// Theme styles the built-in pages.
+	// Theme styles the built-in pages. Default: Auth.js's look.
 	Theme Theme
 
 	// Satellite makes this Auth a satellite of a main app on a sibling
-	// host: no providers, sign-ins sent to the main app.
+	// host: no providers, sign-ins sent to the main app. Default: nil.
 	Satellite *SatelliteConfig
 
-	// Access configures route guards and role checks.
+	// Access configures route guards and role checks; see AccessConfig
+	// for the defaults.
 	Access AccessConfig
-	// Revocation configures "sign out everywhere" for JWT sessions.
+	// Revocation configures "sign out everywhere" for JWT sessions; see
+	// RevocationConfig for the defaults.
 	Revocation RevocationConfig
 
-	// RateLimit configures login rate limiting, on by default.
+	// RateLimit configures login rate limiting, on by default; see
+	// RateLimitConfig for the limits.
 	RateLimit RateLimitConfig
 
 	// Logger receives authgo's log lines. Default: slog.Default(). No
