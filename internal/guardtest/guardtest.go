@@ -17,6 +17,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,25 @@ func Check(t *testing.T, addr, cookie, admin string) {
 		}
 	}
 	t.Logf("%d of %d targets bypassed the guard", bypassed, len(targets))
+}
+
+// CheckSignedOut sends "GET target", as a client may write it, to each of
+// apps without a session, and fails t when one reaches a guarded handler.
+// It is the body of the fuzz targets; a target that is no valid request
+// line is skipped (the server would answer 400).
+func CheckSignedOut(t *testing.T, apps []http.Handler, target string) {
+	t.Helper()
+	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader("GET " + target + " HTTP/1.1\r\nHost: app.example\r\n\r\n")))
+	if err != nil {
+		return
+	}
+	for i, app := range apps {
+		rec := httptest.NewRecorder()
+		app.ServeHTTP(rec, req)
+		if h := rec.Header().Get("X-Reached"); h != "" {
+			t.Fatalf("app %d: GET %q reached the %s handler signed out", i, target, h)
+		}
+	}
 }
 
 func get(t *testing.T, addr, target, cookie string) *Response {
