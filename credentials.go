@@ -147,11 +147,11 @@ func (a *Auth) ensureStoredUser(ctx context.Context, u *User) (*User, error) {
 	}
 	found, err := ad.GetUser(ctx, u.ID)
 	if err != nil {
-		return nil, &Error{Type: AdapterErrorType, Err: err}
+		return nil, &Error{Type: AdapterError, Err: err}
 	}
 	if found == nil && u.Email != "" {
 		if found, err = ad.GetUserByEmail(ctx, u.Email); err != nil {
-			return nil, &Error{Type: AdapterErrorType, Err: err}
+			return nil, &Error{Type: AdapterError, Err: err}
 		}
 	}
 	if found != nil {
@@ -159,7 +159,7 @@ func (a *Auth) ensureStoredUser(ctx context.Context, u *User) (*User, error) {
 	}
 	created, err := ad.CreateUser(ctx, *u)
 	if err != nil {
-		return nil, &Error{Type: AdapterErrorType, Err: err}
+		return nil, &Error{Type: AdapterError, Err: err}
 	}
 	emit(ctx, a.log, "createUser", a.cfg.Events.CreateUser, created)
 	return created, nil

@@ -352,5 +352,5 @@ func adapterFailure(err error) error {
 	if errors.Is(err, adapter.ErrUnavailable) {
 		return &Error{Type: Unavailable, Err: err}
 	}
-	return &Error{Type: AdapterErrorType, Err: err}
+	return &Error{Type: AdapterError, Err: err}
 }

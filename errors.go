@@ -82,14 +82,6 @@ const (
 	RefreshTokenError ErrorType = "RefreshTokenError"
 )
 
-// Former names of error types, kept until every use is renamed.
-const (
-	// Deprecated: AdapterErrorType is AdapterError.
-	AdapterErrorType = AdapterError
-	// Deprecated: OAuthProfileParseErr is OAuthProfileParseError.
-	OAuthProfileParseErr = OAuthProfileParseError
-)
-
 // clientSafe are the types Auth.js shows in ?error= (isClientError); authgo
 // adds RateLimited and Unavailable, which tell an attacker nothing.
 var clientSafe = map[ErrorType]bool{

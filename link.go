@@ -54,7 +54,7 @@ func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p oauth.Provider, r
 
 	byAccount, err := ad.GetUserByAccount(ctx, acct.Provider, acct.ProviderAccountID)
 	if err != nil {
-		return signedIn{}, "", &Error{Type: AdapterErrorType, Err: err}
+		return signedIn{}, "", &Error{Type: AdapterError, Err: err}
 	}
 	candidate := &user
 	if byAccount != nil {
@@ -88,7 +88,7 @@ func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p oauth.Provider, r
 	if current != nil {
 		acct.UserID = current.ID
 		if err := ad.LinkAccount(ctx, *acct); err != nil {
-			return signedIn{}, "", &Error{Type: AdapterErrorType, Err: err}
+			return signedIn{}, "", &Error{Type: AdapterError, Err: err}
 		}
 		a.linkAccountEvent(ctx, current, acct, res.Profile)
 		return signedIn{user: current, account: acct, profile: res.Profile}, "", nil
@@ -97,7 +97,7 @@ func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p oauth.Provider, r
 	if user.Email != "" {
 		byEmail, err := ad.GetUserByEmail(ctx, user.Email)
 		if err != nil {
-			return signedIn{}, "", &Error{Type: AdapterErrorType, Err: err}
+			return signedIn{}, "", &Error{Type: AdapterError, Err: err}
 		}
 		if byEmail != nil {
 			if !p.AllowDangerousEmailAccountLinking() {
@@ -105,7 +105,7 @@ func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p oauth.Provider, r
 			}
 			acct.UserID = byEmail.ID
 			if err := ad.LinkAccount(ctx, *acct); err != nil {
-				return signedIn{}, "", &Error{Type: AdapterErrorType, Err: err}
+				return signedIn{}, "", &Error{Type: AdapterError, Err: err}
 			}
 			a.linkAccountEvent(ctx, byEmail, acct, res.Profile)
 			return signedIn{user: byEmail, account: acct, profile: res.Profile}, "", nil
@@ -123,7 +123,7 @@ func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p oauth.Provider, r
 		return signedIn{}, "", errorf(OAuthAccountNotLinked, "creating the user of a new %s account: %v", p.ID(), err)
 	}
 	if err != nil {
-		return signedIn{}, "", &Error{Type: AdapterErrorType, Err: err}
+		return signedIn{}, "", &Error{Type: AdapterError, Err: err}
 	}
 	acct.UserID = created.ID
 	emit(ctx, a.log, "createUser", a.cfg.Events.CreateUser, created)
@@ -194,7 +194,7 @@ func (a *Auth) currentUser(ctx context.Context, rq *request) (*User, error) {
 	}
 	u, err := ad.GetUser(ctx, t.Subject)
 	if err != nil {
-		return nil, &Error{Type: AdapterErrorType, Err: err}
+		return nil, &Error{Type: AdapterError, Err: err}
 	}
 	return u, nil
 }

@@ -353,7 +353,7 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 		}
 		created, err := a.cfg.Adapter.CreateSession(ctx, row)
 		if err != nil {
-			return &Error{Type: AdapterErrorType, Err: err}
+			return &Error{Type: AdapterError, Err: err}
 		}
 		if created != nil {
 			row = *created

@@ -132,7 +132,7 @@ func (o *OAuth) tokenSet(t *oauth2.Token) TokenSet {
 func (o *OAuth) Exchange(ctx context.Context, req oauth.CallbackRequest) (res *oauth.Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			res, err = nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseErr), Err: fmt.Errorf("panic: %v", v)}
+			res, err = nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseError), Err: fmt.Errorf("panic: %v", v)}
 		}
 	}()
 	d, err := o.discover(ctx)
@@ -201,7 +201,7 @@ func (o *OAuth) Exchange(ctx context.Context, req oauth.CallbackRequest) (res *o
 	}
 	user, err := o.cfg.Profile(profile, ts)
 	if err != nil {
-		return nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseErr), Err: err}
+		return nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseError), Err: err}
 	}
 	if user.ID == "" {
 		return nil, o.fail(oauth.StepProfile, "", errors.New("the profile has no account id"))

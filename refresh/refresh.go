@@ -262,7 +262,7 @@ func (r *Refresher) Account(ctx context.Context, acct authgo.Account) (*authgo.A
 	ts.CopyTo(&next)
 	if r.adapter != nil && next != acct {
 		if err := storeAccount(ctx, r.adapter, next); err != nil {
-			return nil, &authgo.Error{Type: authgo.AdapterErrorType, Err: err}
+			return nil, &authgo.Error{Type: authgo.AdapterError, Err: err}
 		}
 	}
 	return &next, nil
