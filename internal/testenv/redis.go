@@ -22,7 +22,7 @@ func RedisClient(t testing.TB, scope string) (*goredis.Client, string) {
 	c := goredis.NewClient(opt)
 	if err := c.Ping(context.Background()).Err(); err != nil {
 		c.Close()
-		Unavailable(t, "Redis does not answer: "+err.Error(), "start redis-server or run .ci/run")
+		unavailable(t, RedisEnv, "Redis does not answer: "+err.Error(), "start redis-server or run .ci/run")
 	}
 	prefix := "authgo-test:" + scope + ":" + rand.Text() + ":"
 	t.Cleanup(func() {
