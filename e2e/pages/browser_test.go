@@ -2,6 +2,7 @@ package pages_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -560,4 +562,42 @@ func keys(v url.Values) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestBrowserProviderButtonNames reads the accessibility tree Chromium
+// gives screen readers: each provider button is named by its label alone,
+// and the logos are decorative (ignored), not images to announce.
+func TestBrowserProviderButtonNames(t *testing.T) {
+	bctx := startBrowser(t)
+	srv := pageServer(t, &recorded{})
+	ctx := newTab(t, bctx)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/signin-oauth")); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := chromedp.Run(ctx, chromedp.Action[accessibility.GetFullAXTreeResult](func(ctx context.Context, tg *chromedp.Target) (accessibility.GetFullAXTreeResult, error) {
+		return cdp.Call(ctx, tg, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	str := func(v *accessibility.Value) string {
+		if v == nil {
+			return ""
+		}
+		var s string
+		_ = json.Unmarshal(v.Value, &s)
+		return s
+	}
+	var buttons []string
+	for _, n := range tree.Nodes {
+		switch role := str(n.Role); {
+		case role == "button" && !n.Ignored:
+			buttons = append(buttons, str(n.Name))
+		case (role == "image" || role == "img") && !n.Ignored:
+			t.Errorf("an image is announced: %q", str(n.Name))
+		}
+	}
+	if got := strings.Join(buttons, "|"); got != "Sign in with GitHub|Sign in with Google" {
+		t.Errorf("accessible names of the buttons %q", got)
+	}
 }
