@@ -6,7 +6,12 @@
 // one small embedded stylesheet, follow the browser's light or dark
 // preference unless the Theme fixes one, and are built to be read by screen
 // readers (landmarks, labels bound to inputs, an error banner with
-// role="alert") and used on a phone.
+// role="alert") and used on a phone. The buttons of the provider presets
+// wear the provider's colours and a small mark (brands/*.svg, simple shapes
+// drawn for these pages), which a provider's Style can replace.
+//
+// After a failed credentials sign-in the sign-in page is shown at its own
+// URL again, its form refilled from a sealed flash cookie (flash.go).
 //
 // Every value is escaped by html/template. Each Render function sets headers
 // that keep the page out of caches and frames and forbid scripts.
@@ -126,7 +131,8 @@ type VerifyRequest struct {
 
 // ContentSecurityPolicy is the policy every page is served with: no scripts,
 // no plugins, no framing, no <base>; inline styles (the embedded stylesheet)
-// and images from this site, https and data: URLs (the logo). form-action is
+// and images from this site, https and data: URLs (the logos and the
+// providers' marks). form-action is
 // left open on purpose: a sign-in form posts to this site, which then
 // redirects to the OAuth provider, and browsers apply form-action to that
 // redirect as well.
