@@ -18,8 +18,10 @@ type AccessConfig struct {
 	// lack the role. Default: none; a plain 403 page is served.
 	UnauthorizedPage string
 	// APIPrefixes are path prefixes whose requests get JSON 401/403 instead
-	// of redirects. Default: "/api/". A request whose Accept asks for JSON
-	// is treated as an API request everywhere.
+	// of redirects, matched as MiddlewareConfig.Protect matches prefixes
+	// (on segment boundaries, without regard to case: "/api/" covers /api
+	// and /api/x, not /apis). Default: "/api/". A request whose Accept asks
+	// for JSON is treated as an API request everywhere.
 	APIPrefixes []string
 }
 
@@ -60,7 +62,8 @@ func (a *Auth) CanModify(s *Session, ownerID string) bool {
 }
 
 // RequireAuth is middleware that lets only signed-in requests through:
-// others get 401 JSON (APIs) or a redirect to sign in (pages).
+// others get 401 JSON (APIs) or a redirect to sign in (pages). It is
+// RequireRole(""); see there for how the session is read and kept.
 func (a *Auth) RequireAuth(next http.Handler) http.Handler {
 	return a.RequireRole("")(next)
 }
@@ -69,10 +72,18 @@ func (a *Auth) RequireAuth(next http.Handler) http.Handler {
 // session holds role (or a higher one): signed-out requests get 401 JSON
 // or a redirect to sign in; signed-in ones without the role get 403 JSON
 // or the unauthorized page. An empty role requires only a session.
+//
+// It guards the handler it wraps, so the router's choice of handler is the
+// guard's: no request path can route around it. The session is read once
+// per request whatever the number of guards of a (Middleware, RequireAuth,
+// RequireRole) in the chain: the first one reads it, writes the refreshed
+// cookie and keeps the session in the request context, where the others,
+// Auth.Session and Auth.SessionFrom find it. Responses are marked as
+// Middleware marks them (Vary: Cookie; private when they set a cookie).
 func (a *Auth) RequireRole(role string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s, ok := a.readForRequest(w, r)
+			w, r, s, ok := a.guard(w, r)
 			if !ok {
 				return
 			}
@@ -88,18 +99,11 @@ func (a *Auth) RequireRole(role string) func(http.Handler) http.Handler {
 	}
 }
 
-// isAPI reports whether r wants JSON answers.
+// isAPI reports whether r wants JSON answers: it asks for JSON, or some
+// reading of its path falls under an API prefix (as Middleware's Protect
+// matches).
 func (a *Auth) isAPI(r *http.Request) bool {
-	if wantsJSON(r) {
-		return true
-	}
-	p := strings.ToLower(cleanPath(r.URL.Path))
-	for _, pre := range a.cfg.Access.APIPrefixes {
-		if strings.HasPrefix(p, strings.ToLower(pre)) {
-			return true
-		}
-	}
-	return false
+	return wantsJSON(r) || a.apiPaths.any(readPaths(r))
 }
 
 // unauthenticated answers a request that needs a session and has none.

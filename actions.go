@@ -6,6 +6,7 @@ import (
 
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
+	"github.com/authgo/authgo/internal/oauth"
 )
 
 // handleProviders is GET /providers: every provider's id, name, type and
@@ -30,7 +31,7 @@ func (a *Auth) handleProviders(w http.ResponseWriter, rq *request) {
 func (a *Auth) csrfToken(w http.ResponseWriter, rq *request) string {
 	tok, fresh := a.csrf.Issue(cookie.Value(rq.r, rq.cookies.CSRFToken.Name))
 	if fresh != "" && w != nil {
-		http.SetCookie(w, rq.cookies.CSRFToken.Cookie(csrf.CookieValue(fresh), time.Time{}))
+		cookie.Write(w, rq.cookies.CSRFToken.Cookie(csrf.CookieValue(fresh), time.Time{}))
 	}
 	return tok
 }
@@ -78,8 +79,12 @@ func (a *Auth) handleSignIn(w http.ResponseWriter, rq *request) {
 			a.fail(w, rq, err)
 			return
 		}
-		if op, ok := p.(OAuthProvider); ok {
+		if op, ok := p.(oauth.Provider); ok {
 			a.startOAuth(w, rq, op, cb)
+			return
+		}
+		if ep, ok := p.(EmailProvider); ok {
+			a.emailSend(w, rq, ep)
 			return
 		}
 	}
@@ -109,8 +114,10 @@ func (a *Auth) handleCallback(w http.ResponseWriter, rq *request) {
 			return
 		}
 		redirect(w, rq.r, target)
-	case OAuthProvider:
+	case oauth.Provider:
 		a.finishOAuth(w, rq, p)
+	case EmailProvider:
+		a.emailCallbackHandler(w, rq, p)
 	default:
 		a.fail(w, rq, errorf(InvalidProvider, "provider %q has no callback", p.ID()))
 	}
@@ -130,9 +137,12 @@ func (a *Auth) handleSignOut(w http.ResponseWriter, rq *request) {
 	redirect(w, rq.r, target)
 }
 
-// endSession deletes the session of rq (the row, for database sessions),
+// endSession ends the session of rq — deletes the row of a database
+// session, records the sign-out of a JWT session in the revocation store
+// (so that its cookies, older ones included, are refused if replayed) —
 // clears its cookies and tells Events.SignOut. A token that cannot be read
-// is simply cleared.
+// is simply cleared. When the store fails, nothing is cleared and the
+// error is a SignOutError: the user is still signed in and may try again.
 func (a *Auth) endSession(w http.ResponseWriter, rq *request) error {
 	ctx := rq.r.Context()
 	o := rq.cookies.SessionToken
@@ -146,10 +156,15 @@ func (a *Auth) endSession(w http.ResponseWriter, rq *request) error {
 			}
 			ev.Session = row
 		}
-	} else if raw := cookie.ReadChunked(rq.r, o.Name); raw != "" {
-		var t Token
-		if a.codec.DecodeInto(raw, o.Name, &t) == nil {
-			ev.Token = &t
+	} else if c := a.readJWTCookie(rq); c.raw != "" {
+		if t, err := a.decodeJWTCookie(c); err == nil {
+			if err := a.revokeSession(ctx, t); err != nil {
+				return &Error{Type: SignOutError, Err: err}
+			}
+			ev.Token = t
+		}
+		if c.v4 {
+			cookie.ClearChunked(w, rq.r, c.opts)
 		}
 	}
 	cookie.ClearChunked(w, rq.r, o)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/authgo/authgo/jwt"
 )
 
@@ -34,6 +35,9 @@ type Auth struct {
 
 	revocations  *revocations
 	sessionCache *sessionCache
+	apiPaths     *matcher // Access.APIPrefixes
+	signIns      *signInGuard
+	email        *emailState // email sign-in (emailsignin.go)
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -58,6 +62,8 @@ func New(cfg Config) (*Auth, error) {
 
 		revocations:  newRevocations(c),
 		sessionCache: newSessionCache(c.Session.CacheTTL),
+		signIns:      newSignInGuard(c),
+		email:        newEmailState(c),
 	}
 	for _, p := range c.Providers {
 		a.providers[p.ID()] = p
@@ -68,26 +74,28 @@ func New(cfg Config) (*Auth, error) {
 	for i, secure := range []bool{false, true} {
 		a.cookies[i] = c.Cookies.apply(cookie.Defaults(secure))
 	}
+	a.apiPaths = newMatcher(c.Access.APIPrefixes, true)
 	a.cop = http.NewCrossOriginProtection()
 	// An OAuth provider with response_mode=form_post is called back by a
 	// cross-site POST from the identity provider; state, nonce and PKCE
 	// protect it instead.
 	for _, p := range c.Providers {
-		if op, ok := p.(OAuthProvider); ok && op.FormPost() {
+		if op, ok := p.(oauth.Provider); ok && op.FormPost() {
 			a.cop.AddInsecureBypassPattern("POST " + c.BasePath + "/callback/" + p.ID())
 		}
 	}
 	return a, nil
 }
 
-// apply overrides defaults with the configured cookie options.
+// apply overrides defaults with the configured cookie options (checked by
+// validate).
 func (cc CookiesConfig) apply(s cookie.Set) cookie.Set {
 	one := func(o *cookie.Options, c Cookie) {
-		if cc.Domain != "" && !strings.HasPrefix(o.Name, "__Host-") {
-			o.Domain = cc.Domain
-		}
 		if c.Name != "" {
 			o.Name = c.Name
+		}
+		if cc.Domain != "" && !strings.HasPrefix(strings.ToLower(o.Name), strings.ToLower(hostPrefix)) {
+			o.Domain = cc.Domain
 		}
 		if c.Domain != "" {
 			o.Domain = c.Domain
@@ -100,6 +108,11 @@ func (cc CookiesConfig) apply(s cookie.Set) cookie.Set {
 		}
 	}
 	one(&s.SessionToken, cc.SessionToken)
+	if cc.SessionHostPrefix && s.SessionToken.Secure {
+		o := &s.SessionToken
+		o.Name = hostPrefix + strings.TrimPrefix(strings.TrimPrefix(o.Name, "__Secure-"), hostPrefix)
+		o.Domain, o.Path = "", "/"
+	}
 	one(&s.CallbackURL, cc.CallbackURL)
 	one(&s.CSRFToken, cc.CSRFToken)
 	one(&s.PKCE, cc.PKCE)

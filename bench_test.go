@@ -95,3 +95,11 @@ func BenchmarkSessionRead(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSessionEndpointRevocable is GET /api/auth/session with a JWT
+// session and a revocation store (the memory adapter): the store is read
+// for the watermarks once per Revocation.CacheTTL, not per request.
+func BenchmarkSessionEndpointRevocable(b *testing.B) {
+	a, req := benchAuth(b, func(c *authgo.Config) { c.Revocation.Store = memory.New() })
+	serveLoop(b, a.Handler(), req)
+}

@@ -3,6 +3,8 @@ package authgo
 import (
 	"context"
 	"net/http"
+	"net/netip"
+	"time"
 )
 
 // Trigger says why the JWT callback runs.
@@ -42,7 +44,11 @@ type SignInParams struct {
 	Account     *Account
 	Profile     map[string]any // OAuth/OIDC profile; nil otherwise
 	Credentials Credentials    // credentials sign-in; nil otherwise
-	Request     *http.Request
+	// Email is set for an email sign-in: before the mail is sent
+	// (VerificationRequest true; refusing sends nothing and answers the
+	// client as for any address) and when the link or code is used.
+	Email   *EmailSignInParams
+	Request *http.Request
 }
 
 // JWTParams are the arguments of the JWT callback.
@@ -68,7 +74,8 @@ type SessionParams struct {
 }
 
 // Events are told what happened; they cannot change it. An event that
-// returns an error is logged and never breaks the request.
+// returns an error is logged and never breaks the request. Every field is
+// optional; a nil one is not called.
 type Events struct {
 	SignIn      func(ctx context.Context, e SignInEvent) error
 	SignOut     func(ctx context.Context, e SignOutEvent) error
@@ -76,6 +83,16 @@ type Events struct {
 	CreateUser  func(ctx context.Context, user *User) error
 	UpdateUser  func(ctx context.Context, user *User) error
 	LinkAccount func(ctx context.Context, e LinkAccountEvent) error
+	// SignInFailure is told of every sign-in that did not succeed, by
+	// any provider and through any path (the /callback endpoint,
+	// Auth.SignIn): wrong credentials, a refused SignIn callback, a failed
+	// OAuth step, a server too busy to check a password. An authgo
+	// extension; Auth.js has no such event.
+	SignInFailure func(ctx context.Context, e SignInFailureEvent) error
+	// RateLimited is told of every attempt refused by a rate limit
+	// (RateLimitConfig), before any password was checked. An authgo
+	// extension.
+	RateLimited func(ctx context.Context, e RateLimitedEvent) error
 }
 
 // SignInEvent is the payload of Events.SignIn.
@@ -84,6 +101,58 @@ type SignInEvent struct {
 	Account   *Account
 	Profile   map[string]any
 	IsNewUser bool
+	// ClientIP is the client that signed in, as RateLimitConfig.Proxies
+	// find it.
+	ClientIP netip.Addr
+	// IdentifierHash is the keyed hash of the identifier the user signed
+	// in with (the email or username of a credentials sign-in, the
+	// provider's account id of an OAuth one), as the logs carry it.
+	IdentifierHash string
+}
+
+// SignInFailureEvent is the payload of Events.SignInFailure. It carries no
+// password, token or identifier in clear, so it can go to a security log
+// as it is.
+type SignInFailureEvent struct {
+	// Provider is the id of the provider signed in with.
+	Provider string
+	// ClientIP is the client, as RateLimitConfig.Proxies find it; the
+	// zero Addr when unknown.
+	ClientIP netip.Addr
+	// IdentifierHash is a keyed hash of the identifier (the email or
+	// username; HMAC-SHA-256 under a key derived from the secret, 32 hex
+	// digits): equal for attempts on one account, meaningless without the
+	// secret. Empty when the attempt named none (OAuth failures).
+	IdentifierHash string
+	// Type is the Auth.js error type: CredentialsSignin for wrong
+	// credentials, AccessDenied for a refusing SignIn callback,
+	// OAuthCallbackError or InvalidCheck for a failed OAuth step,
+	// Unavailable when the server was too busy to check a password.
+	Type ErrorType
+	// Code refines Type: the CredentialsSignin code, or the error code an
+	// identity provider answered with.
+	Code string
+	// Step is the failed OAuth step ("authorize", "token", "check", ...);
+	// empty for credentials.
+	Step string
+}
+
+// RateLimitedEvent is the payload of Events.RateLimited.
+type RateLimitedEvent struct {
+	// Provider is the id of the provider the attempt was for.
+	Provider string
+	// ClientIP is the client, as RateLimitConfig.Proxies find it.
+	ClientIP netip.Addr
+	// IdentifierHash is the keyed hash of the identifier, as in
+	// SignInFailureEvent; empty when the attempt named none.
+	IdentifierHash string
+	// Limit names the limit that refused the attempt: "identifier-client"
+	// (RateLimitConfig.PerIdentifierClient), "identifier"
+	// (PerIdentifier), "client" (PerIP), or "unavailable" when the
+	// Limiter failed and FailurePolicy refused.
+	Limit string
+	// RetryAfter is how long until the attempt would be allowed.
+	RetryAfter time.Duration
 }
 
 // SignOutEvent is the payload of Events.SignOut: Token for JWT sessions,

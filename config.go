@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/authgo/authgo/internal/pages"
 )
 
@@ -124,6 +125,22 @@ type SessionConfig struct {
 	// MaxAge is how long an idle session lives. Default 30 days. Each read
 	// slides it forward.
 	MaxAge time.Duration
+	// MaxAuthAge is the absolute lifetime of a session: however often it
+	// is read, a session signed in longer ago than this reads as signed out
+	// (its cookie is cleared, a database row deleted) and the user must
+	// sign in again. Default 0: no limit, as in Auth.js, where reads slide
+	// a session forward for ever. The start is the auth_time claim of a JWT
+	// (set at sign-in, kept on every re-issue) or the CreatedAt of a
+	// database session; cookies and rows are never given an expiry past
+	// it. A JWT without auth_time (issued by Next.js) counts from its iat
+	// the first time authgo reads it (it is given that auth_time), one
+	// with neither claim, and a database row without a creation time, as
+	// already expired.
+	//
+	// OWASP ASVS 3.3.2 asks for re-authentication within 30 days at level
+	// 1 (MaxAuthAge 30 days), and within 12 hours or 30 minutes idle at
+	// level 2 (MaxAuthAge 12 hours, MaxAge 30 minutes).
+	MaxAuthAge time.Duration
 	// UpdateAge is how often a database session's expiry is written back.
 	// Default 24 hours. Unused by JWT sessions, which are re-encoded on
 	// every read.
@@ -154,19 +171,92 @@ type Cookie struct {
 	SameSite http.SameSite
 }
 
-// CookiesConfig overrides cookies.
+// CookiesConfig overrides cookies. Each cookie keeps its Auth.js name and
+// attributes unless a field here says otherwise.
 type CookiesConfig struct {
-	// Domain is set on every cookie that may carry one (all but the
-	// __Host- CSRF cookie), e.g. "example.com" to share the session with
-	// every subdomain. Default: none (host-only cookies).
-	Domain       string
+	// Domain is set on every cookie that may carry one (all but those
+	// named __Host-, such as the CSRF cookie over https), e.g.
+	// "example.com" to share the session with every subdomain. Default:
+	// none (host-only cookies).
+	Domain string
+	// SessionHostPrefix names the session cookie with the __Host- prefix
+	// over https: __Host-authjs.session-token instead of
+	// __Secure-authjs.session-token (__Host-<name> with a custom
+	// SessionToken.Name). Browsers keep a __Host- cookie only when it is
+	// Secure, has Path=/ and no Domain, so no other host — a sibling
+	// subdomain included — can set or overwrite the session cookie
+	// (cookie tossing: planting its own session in the user's browser).
+	//
+	// The price: the session is shared with no other host, so no
+	// subdomains, no Satellite, and a Next.js app on another host cannot
+	// read it; an Auth.js app on the same host shares it only if its
+	// cookies.sessionToken.name is the same (the name is also the key
+	// derivation salt). Over http (local development) the name falls back
+	// to authjs.session-token, as Auth.js drops __Secure- there. New
+	// refuses it together with Domain, SessionToken.Domain, a
+	// SessionToken.Path other than "/", or Satellite. Default: false.
+	SessionHostPrefix bool
+	// SessionToken overrides the session cookie. Default:
+	// authjs.session-token (__Secure-authjs.session-token over https).
 	SessionToken Cookie
-	CallbackURL  Cookie
-	CSRFToken    Cookie
-	PKCE         Cookie
-	State        Cookie
-	Nonce        Cookie
-	Challenge    Cookie
+	// CallbackURL overrides the cookie that remembers the callbackUrl.
+	// Default: authjs.callback-url (__Secure- prefixed over https).
+	CallbackURL Cookie
+	// CSRFToken overrides the CSRF double-submit cookie. Default:
+	// authjs.csrf-token (__Host-authjs.csrf-token over https).
+	CSRFToken Cookie
+	// PKCE overrides the OAuth PKCE verifier cookie. Default:
+	// authjs.pkce.code_verifier (__Secure- prefixed over https).
+	PKCE Cookie
+	// State overrides the OAuth state cookie. Default: authjs.state
+	// (__Secure- prefixed over https).
+	State Cookie
+	// Nonce overrides the OpenID Connect nonce cookie. Default:
+	// authjs.nonce (__Secure- prefixed over https).
+	Nonce Cookie
+	// Challenge overrides the WebAuthn challenge cookie. Default:
+	// authjs.challenge (__Secure- prefixed over https).
+	Challenge Cookie
+}
+
+// hostPrefix is the cookie name prefix browsers bind to one host.
+const hostPrefix = "__Host-"
+
+// validate checks the cookie settings (satellite: Config.Satellite is set).
+// A __Host- cookie with a Domain or a Path other than "/" is one browsers
+// refuse, so signing in would silently never stick.
+func (cc *CookiesConfig) validate(satellite bool) error {
+	if cc.SessionHostPrefix {
+		switch {
+		case cc.Domain != "":
+			return configErr("Cookies.SessionHostPrefix cannot be combined with Cookies.Domain %q: a __Host- cookie has no Domain. Remove Domain to keep the session on this host, or SessionHostPrefix to share it with subdomains", cc.Domain)
+		case cc.SessionToken.Domain != "":
+			return configErr("Cookies.SessionHostPrefix cannot be combined with Cookies.SessionToken.Domain %q: a __Host- cookie has no Domain", cc.SessionToken.Domain)
+		case satellite:
+			return configErr("Cookies.SessionHostPrefix cannot be used by a Satellite: a satellite reads the main app's session cookie from another host, and a __Host- cookie never leaves its host")
+		}
+	}
+	for _, c := range []struct {
+		field string
+		c     Cookie
+		host  bool
+	}{
+		{"SessionToken", cc.SessionToken, cc.SessionHostPrefix}, {"CallbackURL", cc.CallbackURL, false},
+		{"CSRFToken", cc.CSRFToken, false}, {"PKCE", cc.PKCE, false}, {"State", cc.State, false},
+		{"Nonce", cc.Nonce, false}, {"Challenge", cc.Challenge, false},
+	} {
+		host := c.host || strings.HasPrefix(strings.ToLower(c.c.Name), strings.ToLower(hostPrefix))
+		if !host {
+			continue
+		}
+		if c.c.Domain != "" {
+			return configErr("Cookies.%s.Domain %q is set on a __Host- cookie, which browsers refuse: remove the Domain or the __Host- prefix", c.field, c.c.Domain)
+		}
+		if c.c.Path != "" && c.c.Path != "/" {
+			return configErr("Cookies.%s.Path %q is set on a __Host- cookie, which must have Path=/: remove the Path or the __Host- prefix", c.field, c.c.Path)
+		}
+	}
+	return nil
 }
 
 // Pages are the app's own pages that replace the built-in ones. Each is a
@@ -285,42 +375,20 @@ func (c Config) normalize() (Config, error) {
 				return c, configErr("provider %q has type credentials but does not implement CredentialsProvider", id)
 			}
 		case TypeOAuth, TypeOIDC:
-			if _, ok := p.(OAuthProvider); !ok {
-				return c, configErr("provider %q has type %s but does not implement OAuthProvider", id, p.Type())
+			if _, ok := p.(oauth.Provider); !ok {
+				return c, configErr("provider %q has type %s but is not an OAuth provider: make it with providers.OAuth2, providers.OIDC or a preset", id, p.Type())
+			}
+		case TypeEmail:
+			if err := checkEmailProvider(p, c); err != nil {
+				return c, err
 			}
 		default:
-			return c, configErr("provider %q has the unknown type %q; use one of oauth, oidc, credentials", id, p.Type())
+			return c, configErr("provider %q has the unknown type %q; use one of oauth, oidc, credentials, email", id, p.Type())
 		}
 	}
 
-	// Sessions.
-	s := &c.Session
-	if s.Strategy == "" {
-		s.Strategy = StrategyJWT
-		if c.Adapter != nil {
-			s.Strategy = StrategyDatabase
-		}
-	}
-	switch s.Strategy {
-	case StrategyJWT:
-	case StrategyDatabase:
-		if c.Adapter == nil {
-			return c, configErr("Session.Strategy is database but there is no Adapter to keep sessions in: set Config.Adapter, or use StrategyJWT")
-		}
-	default:
-		return c, configErr("Session.Strategy %q is unknown; use %q or %q", s.Strategy, StrategyJWT, StrategyDatabase)
-	}
-	if s.MaxAge < 0 || s.UpdateAge < 0 {
-		return c, configErr("Session.MaxAge and Session.UpdateAge must not be negative")
-	}
-	if s.MaxAge == 0 {
-		s.MaxAge = defaultMaxAge
-	}
-	if s.UpdateAge == 0 {
-		s.UpdateAge = defaultUpdateAge
-	}
-	if s.GenerateToken == nil {
-		s.GenerateToken = randomToken
+	if err := c.Session.normalize(c.Adapter != nil); err != nil {
+		return c, err
 	}
 
 	for _, p := range []struct{ name, v string }{{"SignIn", c.Pages.SignIn}, {"SignOut", c.Pages.SignOut}, {"Error", c.Pages.Error}, {"VerifyRequest", c.Pages.VerifyRequest}, {"NewUser", c.Pages.NewUser}} {
@@ -334,6 +402,9 @@ func (c Config) normalize() (Config, error) {
 		return c, configErr("Theme: %v", err)
 	}
 	if err := c.normalizeSatellite(); err != nil {
+		return c, err
+	}
+	if err := c.Cookies.validate(c.Satellite != nil); err != nil {
 		return c, err
 	}
 	c.Access.normalize()
@@ -413,3 +484,36 @@ func emit[E any](ctx context.Context, log *slog.Logger, name string, handler fun
 }
 
 var errNoSession = errors.New("no session")
+
+// normalize fills the session defaults and checks them; hasAdapter tells
+// whether Config.Adapter is set.
+func (s *SessionConfig) normalize(hasAdapter bool) error {
+	if s.Strategy == "" {
+		s.Strategy = StrategyJWT
+		if hasAdapter {
+			s.Strategy = StrategyDatabase
+		}
+	}
+	switch s.Strategy {
+	case StrategyJWT:
+	case StrategyDatabase:
+		if !hasAdapter {
+			return configErr("Session.Strategy is database but there is no Adapter to keep sessions in: set Config.Adapter, or use StrategyJWT")
+		}
+	default:
+		return configErr("Session.Strategy %q is unknown; use %q or %q", s.Strategy, StrategyJWT, StrategyDatabase)
+	}
+	if s.MaxAge < 0 || s.UpdateAge < 0 || s.MaxAuthAge < 0 {
+		return configErr("Session.MaxAge, Session.UpdateAge and Session.MaxAuthAge must not be negative")
+	}
+	if s.MaxAge == 0 {
+		s.MaxAge = defaultMaxAge
+	}
+	if s.UpdateAge == 0 {
+		s.UpdateAge = defaultUpdateAge
+	}
+	if s.GenerateToken == nil {
+		s.GenerateToken = randomToken
+	}
+	return nil
+}

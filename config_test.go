@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authgo/authgo"
 )
@@ -25,6 +26,7 @@ func TestConfigMistakesFailAtNew(t *testing.T) {
 		{"nil provider", authgo.Config{Secret: []string{long}, Providers: []authgo.Provider{nil}}, "provider 1 is nil"},
 		{"database without adapter", authgo.Config{Secret: []string{long}, Providers: []authgo.Provider{cred}, Session: authgo.SessionConfig{Strategy: authgo.StrategyDatabase}}, "no Adapter"},
 		{"unknown strategy", authgo.Config{Secret: []string{long}, Providers: []authgo.Provider{cred}, Session: authgo.SessionConfig{Strategy: "cookie"}}, "unknown"},
+		{"negative MaxAuthAge", authgo.Config{Secret: []string{long}, Providers: []authgo.Provider{cred}, Session: authgo.SessionConfig{MaxAuthAge: -time.Hour}}, "MaxAuthAge must not be negative"},
 		{"bad page", authgo.Config{Secret: []string{long}, Providers: []authgo.Provider{cred}, Pages: authgo.Pages{SignIn: "javascript:x"}}, "Pages.SignIn"},
 		{"bad color scheme", authgo.Config{Secret: []string{long}, Providers: []authgo.Provider{cred}, Theme: authgo.Theme{ColorScheme: "pink"}}, "ColorScheme"},
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+
+	"github.com/authgo/authgo/internal/signin"
 )
 
 // maxCredentialLen bounds every submitted credential; a longer value (a
@@ -13,32 +15,33 @@ import (
 const maxCredentialLen = 1024
 
 // credentialsSignIn runs a credentials sign-in and issues the session. It
-// returns where to send the user. Rate limiting wraps it: a limited attempt
-// never reaches Authorize (so no password hash is computed for it), a
-// failed one is counted, a successful one resets the identifier's count.
-func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p CredentialsProvider, values map[string]string) (string, error) {
+// returns where to send the user. The rate limits guard it: the attempt is
+// reserved before Authorize runs (a limited attempt never reaches it, so no
+// password hash is computed for it), a failure keeps its reservation, a
+// success takes it back; every outcome is logged and told to Events.
+func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p CredentialsProvider, values map[string]string) (to string, err error) {
 	ctx := rq.r.Context()
 	creds := Credentials(maps.Clone(values))
 	if creds == nil {
 		creds = Credentials{}
 	}
-	if errs := validateCredentials(p.Fields(), creds); errs != nil {
-		return "", &Error{Type: CredentialsSignin, Code: "invalid_input", Fields: errs}
-	}
-	guard := a.guardLogin(rq.r, "signin", identifierOf(p, creds))
-	if err := guard.check(ctx); err != nil {
+	identifier := identifierOf(p, creds)
+	if errs := validateCredentials(p.Fields(), inputRulesOf(p), creds); errs != nil {
+		err := &Error{Type: CredentialsSignin, Code: "invalid_input", Fields: errs}
+		a.signInFailed(ctx, SignInFailureEvent{Provider: p.ID(), ClientIP: a.clientIP(rq.r), IdentifierHash: a.signIns.identifierHash(identifier), Type: err.Type, Code: err.Code})
 		return "", err
 	}
-	account := &Account{Type: TypeCredentials, Provider: p.ID()}
-	user, err := a.authorize(withSignInAccount(ctx, account), rq.r, p, creds)
+	att, err := a.beginAttempt(rq.r, "signin", p.ID(), identifier)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && e.Type == CredentialsSignin {
-			guard.fail(ctx)
-		}
 		return "", err
 	}
-	guard.succeed(ctx)
+	defer func() { att.end(ctx, err) }()
+	account := &Account{Type: TypeCredentials, Provider: p.ID()}
+	user, err := a.authorize(signin.WithAccount(ctx, account), rq.r, p, creds)
+	if err != nil {
+		return "", err
+	}
+	att.passed(ctx)
 	account.ProviderAccountID = user.ID
 	if to, err := a.runSignIn(ctx, rq, SignInParams{User: user, Account: account, Credentials: creds, Request: rq.r}); err != nil || to != "" {
 		return to, err
@@ -52,7 +55,8 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 	if err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account}); err != nil {
 		return "", err
 	}
-	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: user, Account: account})
+	att.done = true
+	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: user, Account: account, ClientIP: att.client, IdentifierHash: att.idHash})
 	return a.callbackURL(rq), nil
 }
 
@@ -80,7 +84,9 @@ func (a *Auth) authorize(ctx context.Context, r *http.Request, p CredentialsProv
 			}
 			return nil, e
 		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if busy(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			// No guess was checked: the server was too busy to hash
+			// (password.ErrBusy), or the client went away. 503.
 			return nil, &Error{Type: Unavailable, Err: err}
 		}
 		return nil, &Error{Type: CallbackRouteError, Err: fmt.Errorf("Authorize of provider %q: %w", p.ID(), err)}

@@ -33,8 +33,10 @@
 // when signed out), refreshing the cookie when it is given a
 // ResponseWriter. Middleware reads it once per request, guards whole areas
 // (redirect to sign in, or 401 JSON for APIs) and makes it available to
-// handlers through SessionFrom. RequireAuth and RequireRole check again in
-// handlers; roles form a hierarchy (viewer < editor < admin by default).
+// handlers through Auth.SessionFrom, which tells a signed-out request (a nil
+// session) from one no guard saw. RequireAuth and RequireRole check again
+// in handlers, without reading the session a second time; roles form a
+// hierarchy (viewer < editor < admin by default).
 //
 // # Signing in from your own forms
 //
@@ -47,6 +49,10 @@
 //
 // Sessions are encrypted JWT cookies by default (stateless; the jwt package
 // reads and writes them, also on its own) or rows in a database with an
-// Adapter (Session.Strategy). RevokeUserSessions signs a user out
-// everywhere, for both strategies.
+// Adapter (Session.Strategy). Signing out ends the session for good in both:
+// a database row is deleted, a JWT session's id is recorded in the
+// revocation store (RevocationConfig) so a copied cookie is refused.
+// RevokeUserSessions signs a user out everywhere, for both strategies.
+// Session.MaxAuthAge bounds how long a session lives after sign-in, however
+// often it is read.
 package authgo

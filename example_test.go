@@ -127,7 +127,8 @@ func ExampleAuth_Middleware() {
 	}, Access: authgo.AccessConfig{SignInPage: "/login"}})
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", auth.RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "admin area of ", authgo.SessionFrom(r.Context()).User.Email)
+		s, _ := auth.SessionFrom(r.Context()) // RequireRole ran: never nil here
+		fmt.Fprint(w, "admin area of ", s.User.Email)
 	})))
 	app := auth.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin", "/api/"}})(mux)
 
@@ -143,4 +144,161 @@ func ExampleAuth_Middleware() {
 	// Output:
 	// /admin/users 302 /login?callbackUrl=%2Fadmin%2Fusers
 	// /api/posts 401 {"error":"Unauthorized"}
+}
+
+// A page every visitor may see behind Middleware: SessionFrom returns a nil
+// session (with ok true) for a signed-out visitor, which the page must
+// handle. ok is false only when no guard of this Auth ran for the request,
+// as on a route outside Middleware; Session reads the session there.
+func ExampleAuth_SessionFrom() {
+	auth, _ := authgo.New(authgo.Config{Secret: []string{exampleSecret}, URL: "https://app.example.com", Providers: []authgo.Provider{
+		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
+			return checkPassword(ctx, c["email"], c["password"])
+		}}),
+	}})
+	home := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, ok := auth.SessionFrom(r.Context())
+		if !ok { // no guard ran: read the session here
+			s, _ = auth.Session(w, r)
+		}
+		if s == nil {
+			fmt.Fprint(w, "Hello, guest")
+			return
+		}
+		fmt.Fprint(w, "Hello, ", s.User.Name)
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/home", auth.Middleware(authgo.MiddlewareConfig{Protect: []string{"/dashboard"}})(home))
+	mux.Handle("/unguarded", home)
+
+	rec := httptest.NewRecorder()
+	_, _ = auth.SignIn(rec, httptest.NewRequest("POST", "/login", nil), "credentials", authgo.SignInOptions{
+		Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"},
+	})
+	signedIn := rec.Result().Cookies()
+	for _, cookies := range [][]*http.Cookie{nil, signedIn} {
+		for _, path := range []string{"/home", "/unguarded"} {
+			req := httptest.NewRequest("GET", path, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, req)
+			fmt.Println(path, rec.Body.String())
+		}
+	}
+	// Output:
+	// /home Hello, guest
+	// /unguarded Hello, guest
+	// /home Hello, Ada
+	// /unguarded Hello, Ada
+}
+
+// exampleAuth is the Auth of the examples below: the credentials provider
+// of Example, served at url.
+func exampleAuth(url string) *authgo.Auth {
+	auth, err := authgo.New(authgo.Config{Secret: []string{exampleSecret}, URL: url, Providers: []authgo.Provider{
+		providers.Credentials(providers.CredentialsConfig{Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
+			return checkPassword(ctx, c["email"], c["password"])
+		}}),
+	}})
+	if err != nil {
+		panic(err)
+	}
+	return auth
+}
+
+// signedIn returns the cookies of a browser in which Ada signed in.
+func signedIn(auth *authgo.Auth) []*http.Cookie {
+	rec := httptest.NewRecorder()
+	if _, err := auth.SignIn(rec, httptest.NewRequest("POST", "/login", nil), "credentials", authgo.SignInOptions{
+		Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"},
+	}); err != nil {
+		panic(err)
+	}
+	return rec.Result().Cookies()
+}
+
+// Session reads the session in any handler, as auth() does in Auth.js. It
+// is nil for a visitor who is not signed in (no cookie, or an expired,
+// forged or revoked one), which every page that does not sit behind a
+// guard must handle; only a failing session store is an error.
+func ExampleAuth_Session() {
+	auth := exampleAuth("https://app.example.com/api/auth")
+	home := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, err := auth.Session(w, r) // w: the refreshed cookie is written to it
+		switch {
+		case err != nil:
+			http.Error(w, "Try again in a moment.", http.StatusServiceUnavailable)
+		case s == nil:
+			fmt.Fprint(w, "Hello, guest. Sign in at /api/auth/signin")
+		default:
+			fmt.Fprintf(w, "Hello, %s (%s)", s.User.Name, s.User.Email)
+		}
+	})
+
+	for _, cookies := range [][]*http.Cookie{nil, signedIn(auth)} {
+		req := httptest.NewRequest("GET", "https://app.example.com/", nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		home.ServeHTTP(rec, req)
+		fmt.Println(rec.Body.String())
+	}
+	// Output:
+	// Hello, guest. Sign in at /api/auth/signin
+	// Hello, Ada (ada@example.com)
+}
+
+// The app's own sign-out button: a form that posts the CSRF token to a
+// handler that calls SignOut. The session ends (a database session is
+// deleted, a JWT one recorded as ended), its cookies are cleared, and the
+// browser goes to redirectTo, which must be on the app's origin.
+func ExampleAuth_SignOut() {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	auth := exampleAuth(srv.URL + "/api/auth")
+	mux.HandleFunc("GET /account", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<form method="post" action="/signout"><input type="hidden" name="csrfToken" value="%s"><button>Sign out</button></form>`,
+			auth.CSRFToken(w, r))
+	})
+	mux.HandleFunc("POST /signout", func(w http.ResponseWriter, r *http.Request) {
+		if !auth.VerifyCSRF(r, r.FormValue("csrfToken")) {
+			http.Error(w, "Reload the page and try again.", http.StatusForbidden)
+			return
+		}
+		to, err := auth.SignOut(w, r, "/goodbye")
+		if err != nil {
+			http.Error(w, "Sign-out failed.", http.StatusInternalServerError)
+			return
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	})
+
+	// A browser in which Ada is signed in opens her account page and
+	// presses the button.
+	browser := newBrowser()
+	u, _ := url.Parse(srv.URL)
+	browser.Jar.SetCookies(u, signedIn(auth))
+	signedInNow := func() bool {
+		r := httptest.NewRequest("GET", srv.URL+"/", nil)
+		for _, c := range browser.Jar.Cookies(u) {
+			r.AddCookie(c)
+		}
+		s, _ := auth.Session(nil, r)
+		return s != nil
+	}
+	fmt.Println("signed in:", signedInNow())
+	resp, _ := browser.Get(srv.URL + "/account")
+	page, _ := io.ReadAll(resp.Body)
+	token := strings.Split(strings.Split(string(page), `value="`)[1], `"`)[0]
+	resp, _ = browser.PostForm(srv.URL+"/signout", url.Values{"csrfToken": {token}})
+	fmt.Println(resp.StatusCode, strings.TrimPrefix(resp.Header.Get("Location"), srv.URL))
+	fmt.Println("signed in:", signedInNow())
+	// Output:
+	// signed in: true
+	// 303 /goodbye
+	// signed in: false
 }

@@ -264,33 +264,6 @@ func TestJWTCallbackNilEndsSession(t *testing.T) {
 	}
 }
 
-func TestRedirectsStayOnOrigin(t *testing.T) {
-	f := newFixture(t, nil)
-	for _, cb := range []string{"https://evil.example/x", "//evil.example", "/\\evil.example", "http://evil.example@" + strings.TrimPrefix(f.srv.URL, "http://"), "%2F%2Fevil.example", "/%2F%2Fevil", "https:evil.example"} {
-		loc := location(t, f.signIn("ada@example.com", "correct horse battery", "callbackUrl", cb))
-		u, err := url.Parse(loc)
-		if err != nil || u.Scheme+"://"+u.Host != f.srv.URL {
-			t.Errorf("callbackUrl %q sent the user to %q", cb, loc)
-		}
-	}
-	// A callbackUrl in the body that is not a URL at all is refused, as
-	// one in the query is: no redirect.
-	resp := f.signIn("ada@example.com", "correct horse battery", "callbackUrl", "\t//evil")
-	if resp.StatusCode != 500 || resp.Header.Get("Location") != "" {
-		t.Errorf("callbackUrl \"\\t//evil\" in the body: %d %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	// javascript: in the query is a configuration error, as in Auth.js:
-	// the error page (500) for a page, 500 JSON for anything else.
-	resp = f.do("GET", "/api/auth/signin?callbackUrl=javascript:alert(1)", nil, nil)
-	if b := readAll(t, resp); resp.StatusCode != 500 || strings.Contains(b, "javascript:") {
-		t.Errorf("javascript: callbackUrl on the sign-in page: %d", resp.StatusCode)
-	}
-	resp = f.do("GET", "/api/auth/session?callbackUrl=javascript:alert(1)", nil, nil)
-	if b := readAll(t, resp); resp.StatusCode != 500 || !strings.Contains(b, "server configuration") {
-		t.Errorf("javascript: callbackUrl on /session: %d %s", resp.StatusCode, b)
-	}
-}
-
 func TestNonFormBodies(t *testing.T) {
 	f := newFixture(t, nil)
 	for _, c := range []struct{ ct, body string }{

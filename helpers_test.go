@@ -1,98 +1,42 @@
 package authgo_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/authgo/authgo"
-	"github.com/authgo/authgo/providers"
+	"github.com/authgo/authgo/internal/limittest"
 )
 
-const testSecret = "test-secret-0123456789abcdef0123456789abcdef"
+const testSecret = limittest.Secret
 
 // testUsers are the accounts the test credentials provider knows.
-var testUsers = map[string]struct {
-	password string
-	user     authgo.User
-}{
-	"ada@example.com":   {"correct horse battery", authgo.User{ID: "user-1", Name: "Ada Lovelace", Email: "ada@example.com", Role: "admin"}},
-	"grace@example.com": {"another long secret", authgo.User{ID: "user-2", Name: "Grace Hopper", Email: "grace@example.com", Role: "viewer"}},
-}
+var testUsers = limittest.Users
 
 // fixture is an Auth served by an httptest server, with a browser-like
-// client (cookie jar, no automatic redirects).
+// client (cookie jar, no automatic redirects): the parts of a
+// limittest.Fixture, named for the root's tests. A copy with another
+// client (newFixtureBrowser) is another browser of the same Auth.
 type fixture struct {
+	lim        *limittest.Fixture
 	t          *testing.T
 	auth       *authgo.Auth
 	srv        *httptest.Server
 	client     *http.Client
 	authorized *atomic.Int32 // calls of Authorize
-	logs       *strings.Builder
-	logMu      *lockedWriter
+	logs       *limittest.Logs
 }
 
 func newFixture(t *testing.T, mutate func(*authgo.Config)) *fixture {
 	t.Helper()
-	f := &fixture{t: t, logs: &strings.Builder{}, authorized: new(atomic.Int32)}
-	cred := providers.Credentials(providers.CredentialsConfig{
-		Authorize: func(ctx context.Context, c authgo.Credentials, r *http.Request) (*authgo.User, error) {
-			f.authorized.Add(1)
-			u, ok := testUsers[c["email"]]
-			if !ok || u.password != c["password"] {
-				return nil, nil
-			}
-			user := u.user
-			return &user, nil
-		},
-	})
-	cfg := authgo.Config{
-		Secret:    []string{testSecret},
-		Providers: []authgo.Provider{cred},
-		Logger:    slog.New(slog.NewTextHandler(&lockedWriter{b: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		LookupEnv: func(string) (string, bool) { return "", false },
-	}
-	// The server starts first so that its address can be the Config's
-	// URL, as an app deployed at one address configures it.
-	var mux http.ServeMux
-	f.srv = httptest.NewServer(&mux)
-	t.Cleanup(f.srv.Close)
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	if cfg.URL == "" && !cfg.TrustHost && !cfg.Development {
-		cfg.URL = f.srv.URL
-	}
-	a, err := authgo.New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	f.auth = a
-	mux.Handle(a.BasePath()+"/", a.Handler())
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "home") })
-	jar, _ := cookiejar.New(nil)
-	f.client = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return f
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	b  *strings.Builder
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
+	lf := limittest.NewFixture(t, mutate)
+	return &fixture{lim: lf, t: t, auth: lf.Auth, srv: lf.Server, client: lf.Client, authorized: lf.Authorized, logs: lf.Logs}
 }
 
 func (f *fixture) url(path string) string { return f.srv.URL + path }

@@ -3,10 +3,10 @@ package authgo
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/internal/cookie"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/google/uuid"
 )
 
@@ -23,23 +23,6 @@ func StableUserID(provider, providerAccountID string) string {
 	return uuid.NewSHA1(userIDNamespace, []byte(provider+"\x00"+providerAccountID)).String()
 }
 
-// accountOf builds the Account of a completed provider flow.
-func accountOf(p OAuthProvider, res *OAuthResult) *Account {
-	t := res.Tokens
-	return &Account{
-		Type:              p.Type(),
-		Provider:          p.ID(),
-		ProviderAccountID: res.User.ID,
-		AccessToken:       t.AccessToken,
-		RefreshToken:      t.RefreshToken,
-		IDToken:           t.IDToken,
-		TokenType:         strings.ToLower(t.TokenType),
-		Scope:             t.Scope,
-		ExpiresAt:         t.ExpiresAt,
-		SessionState:      t.SessionState,
-	}
-}
-
 // oauthSignIn runs the SignIn callback and Auth.js's handleLoginOrRegister
 // (§6.2) for a completed provider flow. It returns the sign-in to issue, or
 // a URL when the SignIn callback redirects instead.
@@ -54,8 +37,8 @@ func accountOf(p OAuthProvider, res *OAuthResult) *Account {
 //     OAuthAccountNotLinked;
 //   - otherwise the user and the account are created, in one transaction
 //     when the adapter is an adapter.UserAccountCreator.
-func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p OAuthProvider, res *OAuthResult) (signedIn, string, error) {
-	acct := accountOf(p, res)
+func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p oauth.Provider, res *oauth.Result) (signedIn, string, error) {
+	acct := &res.Account
 	user := res.User // its Email is canonical: see providerEmail
 	user.EmailVerified = nil
 	ad := a.cfg.Adapter
@@ -92,7 +75,7 @@ func (a *Auth) oauthSignIn(ctx context.Context, rq *request, p OAuthProvider, re
 			return signedIn{}, "", errorf(OAuthAccountNotLinked, "the %s account is already linked to another user", p.ID())
 		}
 		acct.UserID = byAccount.ID
-		if up, ok := ad.(AccountUpdater); ok {
+		if up, ok := ad.(adapter.AccountUpdater); ok {
 			// Keep the stored tokens current; a failure here does not
 			// stop the sign-in.
 			if err := up.UpdateAccount(ctx, *acct); err != nil {
@@ -191,20 +174,22 @@ func (a *Auth) currentUser(ctx context.Context, rq *request) (*User, error) {
 		if err != nil {
 			return nil, &Error{Type: SessionTokenError, Err: err}
 		}
-		if row == nil || u == nil || !row.Expires.After(a.now()) {
+		if row == nil || u == nil || !row.Expires.After(a.now()) || a.authExpired(row.CreatedAt, a.now()) {
 			return nil, nil
 		}
 		return u, nil
 	}
-	raw := cookie.ReadChunked(rq.r, o.Name)
-	if raw == "" {
+	// The checks of a session read: signed out, revoked or past
+	// MaxAuthAge is no user.
+	c := a.readJWTCookie(rq)
+	if c.raw == "" {
 		return nil, nil
 	}
-	var t Token
-	if a.codec.DecodeInto(raw, o.Name, &t) != nil || t.Subject == "" {
+	t, err := a.decodeJWTCookie(c)
+	if err != nil || t.Subject == "" {
 		return nil, nil
 	}
-	if revoked, err := a.tokenRevoked(ctx, &t); err != nil || revoked {
+	if live, err := a.tokenLive(ctx, t, a.now()); err != nil || !live {
 		return nil, err
 	}
 	u, err := ad.GetUser(ctx, t.Subject)

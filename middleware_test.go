@@ -19,7 +19,7 @@ func guardedApp(t *testing.T, f *fixture) http.Handler {
 	mux.Handle(f.auth.BasePath()+"/", f.auth.Handler())
 	ok := func(name string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			s := authgo.SessionFrom(r.Context())
+			s, _ := f.auth.SessionFrom(r.Context())
 			who := "anonymous"
 			if s != nil {
 				who = s.User.Email

@@ -104,10 +104,10 @@ func TestNextAuthReactClient(t *testing.T) {
 func adaOnly() authgo.Provider {
 	return credentialsFunc2(func(c authgo.Credentials) (*authgo.User, error) {
 		u, ok := testUsers[c["email"]]
-		if !ok || u.password != c["password"] {
+		if !ok || u.Password != c["password"] {
 			return nil, nil
 		}
-		user := u.user
+		user := u.User
 		return &user, nil
 	})
 }

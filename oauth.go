@@ -13,154 +13,9 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/internal/cookie"
+	"github.com/authgo/authgo/internal/oauth"
 	"golang.org/x/oauth2"
 )
-
-// OAuthProvider is an OAuth 2.0 or OpenID Connect provider. The package
-// providers implements it over one engine (golang.org/x/oauth2 and
-// go-oidc) with a small preset per identity provider; the root package
-// keeps what Auth.js keeps in the browser: the check cookies, the state
-// JWE, the account linking and the session.
-type OAuthProvider interface {
-	Provider
-	// FormPost reports whether the provider answers with
-	// response_mode=form_post (a cross-site POST to the callback).
-	FormPost() bool
-	// Checks returns the checks the flow uses. It may run OIDC discovery
-	// (a provider whose metadata lacks PKCE S256 drops PKCE, as Auth.js
-	// does), so it can fail; the error is an *OAuthError.
-	Checks(ctx context.Context) (OAuthChecks, error)
-	// AuthCodeURL returns the authorization URL the browser is sent to.
-	AuthCodeURL(ctx context.Context, req AuthorizationRequest) (string, error)
-	// Exchange completes the flow at the provider: it trades the code for
-	// tokens, verifies the ID token (signature, iss, aud, azp, exp, iat,
-	// nonce), fetches the user info and maps the profile to a user. Every
-	// failure is an *OAuthError naming the step.
-	Exchange(ctx context.Context, req CallbackRequest) (*OAuthResult, error)
-	// Refresh runs the refresh-token grant (RFC 6749 §6). A refused
-	// refresh token is an *OAuthError with Step "refresh".
-	Refresh(ctx context.Context, refreshToken string) (*TokenSet, error)
-	// AllowDangerousEmailAccountLinking reports whether a new account of
-	// this provider may be linked to an existing user with the same email
-	// address (Auth.js's allowDangerousEmailAccountLinking). Only set it
-	// for providers that verify email addresses.
-	AllowDangerousEmailAccountLinking() bool
-}
-
-// EndSessionProvider is an OAuthProvider that supports OpenID Connect
-// RP-initiated logout (its discovery document has end_session_endpoint).
-type EndSessionProvider interface {
-	// EndSessionURL returns the URL that ends the user's session at the
-	// provider. idTokenHint is the ID token of the sign-in (it may be
-	// empty); postLogoutRedirectURI must be registered at the provider.
-	EndSessionURL(ctx context.Context, idTokenHint, postLogoutRedirectURI, state string) (string, error)
-}
-
-// OAuthChecks are the browser-bound checks of an authorization code flow.
-type OAuthChecks struct {
-	PKCE  bool // RFC 7636 PKCE with S256
-	State bool // the state parameter (RFC 6749 §10.12)
-	Nonce bool // the OIDC nonce, checked in the ID token
-}
-
-// AuthorizationRequest is what the root package gives a provider to build
-// the authorization URL. State, Nonce and CodeChallenge are empty when the
-// check is off.
-type AuthorizationRequest struct {
-	RedirectURI   string
-	State         string
-	Nonce         string
-	CodeChallenge string // S256 of the verifier
-	// Params are extra authorization parameters from the sign-in request
-	// (its query string), e.g. prompt or login_hint, as Auth.js passes
-	// them. They never hold a protocol parameter (scope, response_type,
-	// client_id, redirect_uri, state, nonce, code_challenge,
-	// code_challenge_method, response_mode, claims, request, request_uri);
-	// a provider adds them only where it has no value of its own, so a
-	// configured parameter (prompt=consent, acr_values) always wins.
-	Params url.Values
-}
-
-// CallbackRequest is what the root package gives a provider to finish the
-// flow: the callback parameters and the checked values of the check
-// cookies.
-type CallbackRequest struct {
-	RedirectURI  string
-	Params       url.Values // the query, or the form_post body
-	CodeVerifier string     // empty when PKCE is off
-	Nonce        string     // empty when the nonce check is off
-}
-
-// TokenSet is a provider's token response. ExpiresAt is Unix seconds,
-// computed as now + expires_in as Auth.js does; TokenType is lower-cased.
-type TokenSet struct {
-	AccessToken  string `json:"access_token,omitempty"`
-	RefreshToken string `json:"refresh_token,omitempty"`
-	IDToken      string `json:"id_token,omitempty"`
-	TokenType    string `json:"token_type,omitempty"`
-	Scope        string `json:"scope,omitempty"`
-	ExpiresAt    int64  `json:"expires_at,omitempty"`
-	SessionState string `json:"session_state,omitempty"`
-}
-
-// OAuthResult is a completed flow at the provider.
-type OAuthResult struct {
-	Tokens TokenSet
-	// Profile is the raw profile: the ID token claims for OIDC, the user
-	// info response for OAuth 2 (plus what a preset adds, e.g. Apple's
-	// user form field).
-	Profile map[string]any
-	// User is the profile mapped to a user. User.ID is the provider's
-	// account id (providerAccountId); the root package replaces it with
-	// the stored user's id or a stable derived one.
-	User User
-}
-
-// OAuth steps, as OAuthError.Step names them in logs.
-const (
-	StepDiscovery = "discovery"
-	StepAuthorize = "authorize"
-	StepCheck     = "check"
-	StepToken     = "token"
-	StepIDToken   = "id_token"
-	StepUserinfo  = "userinfo"
-	StepProfile   = "profile"
-	StepRefresh   = "refresh"
-)
-
-// OAuthError is a failed step of an OAuth or OIDC flow. Its message never
-// holds a token, a code or a secret: only the step, the provider's error
-// code and a cause written for logs.
-type OAuthError struct {
-	Provider string
-	Step     string
-	// Type is the Auth.js type the request fails with; empty means
-	// OAuthCallbackError.
-	Type ErrorType
-	// Code is the provider's error code (e.g. invalid_grant), if any.
-	Code string
-	Err  error
-}
-
-// Error names the provider, the step and the cause.
-func (e *OAuthError) Error() string {
-	var b strings.Builder
-	b.WriteString("oauth")
-	if e.Provider != "" {
-		b.WriteString(" " + e.Provider)
-	}
-	b.WriteString(": " + e.Step)
-	if e.Code != "" {
-		b.WriteString(" (" + e.Code + ")")
-	}
-	if e.Err != nil {
-		b.WriteString(": " + e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the cause.
-func (e *OAuthError) Unwrap() error { return e.Err }
 
 // The salts and lifetime of the state JWE and the check cookies (§1.7).
 const (
@@ -198,7 +53,7 @@ var reservedAuthParams = map[string]bool{
 // checkCookies returns the cookie options of the check cookies for p.
 // form_post providers get SameSite=None; Secure, as Auth.js switches them,
 // since the callback is a cross-site POST.
-func checkCookies(rq *request, p OAuthProvider) (pkce, state, nonce cookie.Options) {
+func checkCookies(rq *request, p oauth.Provider) (pkce, state, nonce cookie.Options) {
 	pkce, state, nonce = rq.cookies.PKCE, rq.cookies.State, rq.cookies.Nonce
 	if p.FormPost() {
 		for _, o := range []*cookie.Options{&pkce, &state, &nonce} {
@@ -220,16 +75,16 @@ func randomValue(n int) string {
 // the state, PKCE verifier and nonce the provider's checks need, seals each
 // in its check cookie (a JWE, salt = cookie name, 15 minutes) and sends the
 // browser to the authorization URL.
-func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p OAuthProvider, callbackURL string) {
+func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p oauth.Provider, callbackURL string) {
 	ctx := rq.r.Context()
 	checks, err := p.Checks(ctx)
 	if err != nil {
-		a.oauthFailed(w, rq, p, StepDiscovery, OAuthSignInError, err)
+		a.oauthFailed(w, rq, p, oauth.StepDiscovery, OAuthSignInError, err)
 		return
 	}
 	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
 	expires := a.now().Add(checkMaxAge)
-	req := AuthorizationRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: url.Values{}}
+	req := oauth.AuthorizationRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: url.Values{}}
 	for k, v := range rq.r.URL.Query() {
 		if reservedAuthParams[k] || len(v) == 0 || len(k) > 64 || len(v[0]) > maxParamLength {
 			continue
@@ -249,7 +104,7 @@ func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p OAuthProvider, c
 		verifier := oauth2.GenerateVerifier()
 		req.CodeChallenge = oauth2.S256ChallengeFromVerifier(verifier)
 		if err := seal(pkceOpt, verifier); err != nil {
-			a.oauthFailed(w, rq, p, StepAuthorize, Configuration, fmt.Errorf("seal PKCE cookie: %w", err))
+			a.oauthFailed(w, rq, p, oauth.StepAuthorize, Configuration, fmt.Errorf("seal PKCE cookie: %w", err))
 			return
 		}
 	}
@@ -263,7 +118,7 @@ func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p OAuthProvider, c
 			err = seal(stateOpt, state)
 		}
 		if err != nil {
-			a.oauthFailed(w, rq, p, StepAuthorize, Configuration, fmt.Errorf("seal state: %w", err))
+			a.oauthFailed(w, rq, p, oauth.StepAuthorize, Configuration, fmt.Errorf("seal state: %w", err))
 			return
 		}
 		req.State = state
@@ -271,17 +126,17 @@ func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p OAuthProvider, c
 	if checks.Nonce {
 		req.Nonce = randomValue(32)
 		if err := seal(nonceOpt, req.Nonce); err != nil {
-			a.oauthFailed(w, rq, p, StepAuthorize, Configuration, fmt.Errorf("seal nonce cookie: %w", err))
+			a.oauthFailed(w, rq, p, oauth.StepAuthorize, Configuration, fmt.Errorf("seal nonce cookie: %w", err))
 			return
 		}
 	}
 	target, err := p.AuthCodeURL(ctx, req)
 	if err != nil {
-		a.oauthFailed(w, rq, p, StepAuthorize, OAuthSignInError, err)
+		a.oauthFailed(w, rq, p, oauth.StepAuthorize, OAuthSignInError, err)
 		return
 	}
 	for _, c := range cookies {
-		http.SetCookie(w, c)
+		cookie.Write(w, c)
 	}
 	a.log.DebugContext(ctx, "authgo: oauth sign-in started", "provider", p.ID(), "pkce", checks.PKCE, "state", checks.State, "nonce", checks.Nonce)
 	redirect(w, rq.r, target)
@@ -289,7 +144,7 @@ func (a *Auth) startOAuth(w http.ResponseWriter, rq *request, p OAuthProvider, c
 
 // openCheck reads the check cookie o: present, sealed by this server, not
 // expired, and made for provider p. Any failure is InvalidCheck.
-func (a *Auth) openCheck(rq *request, o cookie.Options, p OAuthProvider, what string) (string, error) {
+func (a *Auth) openCheck(rq *request, o cookie.Options, p oauth.Provider, what string) (string, error) {
 	raw := cookie.Value(rq.r, o.Name)
 	if raw == "" {
 		return "", fmt.Errorf("%s cookie missing", what)
@@ -311,7 +166,7 @@ func (a *Auth) openCheck(rq *request, o cookie.Options, p OAuthProvider, what st
 // the value of the state cookie (and a state JWE of this server, whose
 // payload it returns); the PKCE verifier and the nonce come from their
 // cookies into req. Any failure is a failed check (InvalidCheck).
-func (a *Auth) verifyChecks(rq *request, p OAuthProvider, checks OAuthChecks, req *CallbackRequest) (statePayload, error) {
+func (a *Auth) verifyChecks(rq *request, p oauth.Provider, checks oauth.Checks, req *oauth.CallbackRequest) (statePayload, error) {
 	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
 	var sp statePayload
 	if checks.State {
@@ -358,12 +213,12 @@ func (a *Auth) verifyChecks(rq *request, p OAuthProvider, checks OAuthChecks, re
 // NormalizeEmail form; one that NFKC would change beyond case (full-width
 // or other look-alike characters) is OAuthCallbackError with code
 // invalid_email.
-func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) {
+func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p oauth.Provider) {
 	ctx := rq.r.Context()
 	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
 	for _, o := range []cookie.Options{pkceOpt, stateOpt, nonceOpt} {
 		if _, err := rq.r.Cookie(o.Name); err == nil {
-			http.SetCookie(w, o.Expired(o.Name))
+			cookie.Write(w, o.Expired(o.Name))
 		}
 	}
 	params := rq.r.URL.Query()
@@ -374,22 +229,22 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		}
 	}
 	if code := params.Get("error"); code != "" {
-		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, &OAuthError{Provider: p.ID(), Step: StepAuthorize, Code: safeCode(code), Err: errors.New("the provider answered with an error")})
+		a.oauthFailed(w, rq, p, oauth.StepAuthorize, OAuthCallbackError, &oauth.Error{Provider: p.ID(), Step: oauth.StepAuthorize, Code: safeCode(code), Err: errors.New("the provider answered with an error")})
 		return
 	}
 	checks, err := p.Checks(ctx)
 	if err != nil {
-		a.oauthFailed(w, rq, p, StepDiscovery, OAuthCallbackError, err)
+		a.oauthFailed(w, rq, p, oauth.StepDiscovery, OAuthCallbackError, err)
 		return
 	}
-	req := CallbackRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: params}
+	req := oauth.CallbackRequest{RedirectURI: rq.actionURL(a, "callback/"+p.ID()), Params: params}
 	sp, err := a.verifyChecks(rq, p, checks, &req)
 	if err != nil {
-		a.oauthFailed(w, rq, p, StepCheck, InvalidCheck, err)
+		a.oauthFailed(w, rq, p, oauth.StepCheck, InvalidCheck, err)
 		return
 	}
 	if params.Get("code") == "" {
-		a.oauthFailed(w, rq, p, StepAuthorize, OAuthCallbackError, errors.New("callback without a code"))
+		a.oauthFailed(w, rq, p, oauth.StepAuthorize, OAuthCallbackError, errors.New("callback without a code"))
 		return
 	}
 	res, err := p.Exchange(ctx, req)
@@ -397,16 +252,18 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		a.oauthFailed(w, rq, p, "", OAuthCallbackError, err)
 		return
 	}
-	if res == nil || res.User.ID == "" {
-		a.oauthFailed(w, rq, p, StepProfile, OAuthCallbackError, errors.New("the profile has no account id"))
+	if res == nil || res.Account.ProviderAccountID == "" {
+		a.oauthFailed(w, rq, p, oauth.StepProfile, OAuthCallbackError, errors.New("the profile has no account id"))
 		return
 	}
+	accountID := res.Account.ProviderAccountID
 	if res.User.Email, err = providerEmail(res.User.Email); err != nil {
-		a.oauthFailed(w, rq, p, StepProfile, OAuthCallbackError, &OAuthError{Provider: p.ID(), Step: StepProfile, Code: "invalid_email", Err: err})
+		a.oauthFailed(w, rq, p, oauth.StepProfile, OAuthCallbackError, &oauth.Error{Provider: p.ID(), Step: oauth.StepProfile, Code: "invalid_email", Err: err})
 		return
 	}
 	in, target, err := a.oauthSignIn(ctx, rq, p, res)
 	if err != nil {
+		a.oauthSignInFailed(rq, p, accountID, err)
 		a.fail(w, rq, err)
 		return
 	}
@@ -415,11 +272,13 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 		return
 	}
 	if err := a.issueSession(ctx, w, rq, in); err != nil {
+		a.oauthSignInFailed(rq, p, accountID, err)
 		a.fail(w, rq, err)
 		return
 	}
-	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
-	a.log.InfoContext(ctx, "authgo: oauth sign-in", "provider", p.ID(), "new_user", in.isNewUser)
+	client, idHash := a.clientIP(rq.r), a.signIns.identifierHash(accountID)
+	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser, ClientIP: client, IdentifierHash: idHash})
+	a.signInSucceeded(ctx, p.ID(), client, idHash, "new_user", in.isNewUser)
 	cb := a.callbackURL(rq)
 	if sp.CallbackURL != "" && callbackCookie(rq) == "" {
 		cb = a.redirectTarget(ctx, rq, sp.CallbackURL)
@@ -432,17 +291,17 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p OAuthProvider) 
 }
 
 // oauthFailed logs the failed step, naming the provider and the step (never
-// a token), and answers with the error redirect of typ. An *OAuthError in
+// a token), and answers with the error redirect of typ. An *oauth.Error in
 // err supplies the step and, when set, the type.
-func (a *Auth) oauthFailed(w http.ResponseWriter, rq *request, p OAuthProvider, step string, typ ErrorType, err error) {
+func (a *Auth) oauthFailed(w http.ResponseWriter, rq *request, p oauth.Provider, step string, typ ErrorType, err error) {
 	code := ""
-	var oe *OAuthError
+	var oe *oauth.Error
 	if errors.As(err, &oe) {
 		if oe.Step != "" {
 			step = oe.Step
 		}
 		if oe.Type != "" {
-			typ = oe.Type
+			typ = ErrorType(oe.Type)
 		}
 		code = oe.Code
 	}
@@ -452,7 +311,7 @@ func (a *Auth) oauthFailed(w http.ResponseWriter, rq *request, p OAuthProvider, 
 	if errors.Is(err, context.DeadlineExceeded) {
 		code = "timeout"
 	}
-	a.log.WarnContext(rq.r.Context(), "authgo: oauth step failed", "provider", p.ID(), "step", step, "type", string(typ), "code", code, "err", err.Error())
+	a.signInFailed(rq.r.Context(), SignInFailureEvent{Provider: p.ID(), ClientIP: a.clientIP(rq.r), Type: typ, Code: code, Step: step})
 	a.fail(w, rq, &Error{Type: typ, Err: fmt.Errorf("provider %s, step %s: %w", p.ID(), step, err)})
 }
 
@@ -473,7 +332,7 @@ func safeCode(s string) string {
 // state. An app's sign-out handler first ends the authgo session, then
 // sends the browser there:
 //
-//	idToken := ... // the id_token kept at sign-in (e.g. by TokenRefresher.JWT)
+//	idToken := ... // the id_token kept at sign-in (e.g. by refresh.Refresher.JWT)
 //	next, _ := auth.SignOut(w, r, "/")
 //	if u, err := auth.ProviderSignOutURL(r.Context(), "keycloak", idToken, next); err == nil {
 //		next = u
@@ -486,7 +345,7 @@ func (a *Auth) ProviderSignOutURL(ctx context.Context, providerID, idTokenHint, 
 	if !ok {
 		return "", errorf(InvalidProvider, "no provider with id %q", truncate(providerID, 64))
 	}
-	es, ok := p.(EndSessionProvider)
+	es, ok := p.(oauth.EndSession)
 	if !ok {
 		return "", errorf(Configuration, "provider %q does not support RP-initiated logout", providerID)
 	}

@@ -168,8 +168,5 @@ func (a *Auth) handleVerifyRequestPage(w http.ResponseWriter, rq *request) {
 		redirect(w, rq.r, target)
 		return
 	}
-	host := strings.TrimPrefix(strings.TrimPrefix(rq.origin, "https://"), "http://")
-	if err := pages.RenderVerifyRequest(w, http.StatusOK, pages.VerifyRequest{Theme: a.theme(), Host: host, HomeURL: rq.origin}); err != nil {
-		a.log.ErrorContext(rq.r.Context(), "authgo: render verify-request page", "err", err)
-	}
+	a.renderVerifyRequest(w, rq, http.StatusOK, a.verifyRequestProvider(rq), "")
 }

@@ -20,8 +20,8 @@ const (
 // Provider is a way to sign in. Every provider has an id (used in the URLs
 // /signin/{id} and /callback/{id}), a display name and an Auth.js type.
 // The package providers holds the implementations; a provider of type
-// credentials implements CredentialsProvider, one of type oauth or oidc
-// implements OAuthProvider.
+// credentials implements CredentialsProvider, one of type oauth or oidc is
+// made by providers.OAuth2, providers.OIDC or a preset.
 type Provider interface {
 	ID() string
 	Name() string

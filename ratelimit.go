@@ -1,30 +1,66 @@
 package authgo
 
 import (
-	"context"
-	"math"
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"net/http"
+	"net/netip"
 	"time"
 
+	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/ratelimit"
 )
 
-// RateLimitConfig configures login rate limiting. It is on by default for
-// credentials sign-in: failures are counted per identifier (the email or
-// username) and, more widely, per client IP; a successful sign-in forgets
-// the identifier's failures. A limited request is answered 429 with
-// Retry-After, and the password is not checked for it.
+// RateLimitConfig configures login rate limiting, on by default for
+// credentials sign-in.
+//
+// Each attempt is reserved before the password is checked, in one atomic
+// step under three keys, and refused with 429 and Retry-After (no password
+// hashed) when any of them is out of budget:
+//
+//   - the identifier (the email or username) from this client,
+//     PerIdentifierClient: tight, so that guessing from one network stops
+//     soon;
+//   - the identifier from every client, PerIdentifier: looser, so that an
+//     attacker on another network cannot lock the owner out, and yet a
+//     distributed attack on one account gets at most 100 guesses in any
+//     hour (OWASP ASVS 2.2.1);
+//   - the client, from every identifier, PerIP.
+//
+// A client is its IPv4 address, or its IPv6 network of IPv6Prefix bits.
+// Only failures count: a successful sign-in takes its reservation back and
+// forgets the failures of its identifier from its client, so an owner with
+// no recent failures of their own signs in while another network's
+// guesses stay below the PerIdentifier ceiling.
+//
+// Every sign-in success, failure and refusal is logged with the provider,
+// the client IP and a keyed hash of the identifier, and told to
+// Events.SignIn, Events.SignInFailure and Events.RateLimited.
 type RateLimitConfig struct {
-	// Disabled turns rate limiting off.
+	// Disabled turns rate limiting off. It does not lift ConcurrentHashes.
 	Disabled bool
-	// Limiter counts failures. Default: in memory, for one instance; use
-	// ratelimit.NewRedis to share the counts across instances.
+	// Limiter counts attempts. Default: in memory, for one instance; use
+	// NewLimiter of the module github.com/authgo/authgo/adapter/redis to
+	// share the counts across instances.
 	Limiter ratelimit.Limiter
-	// PerIdentifier limits failures for one identifier. Default 5 per 15
-	// minutes.
+	// PerIdentifierClient limits failures for one identifier from one
+	// client. Default 5 per 15 minutes.
+	PerIdentifierClient ratelimit.Limit
+	// PerIdentifier limits failures for one identifier from all clients
+	// together. Default 50 per hour: a burst of 50, then one every 72
+	// seconds, so never more than 100 in any hour.
 	PerIdentifier ratelimit.Limit
-	// PerIP limits failures from one client IP. Default 50 per 15 minutes.
+	// PerIP limits failures from one client, whatever the identifier.
+	// Default 50 per 15 minutes.
 	PerIP ratelimit.Limit
+	// IPv6Prefix is the length of the IPv6 network counted as one client:
+	// a host can move between the addresses of its network at will.
+	// Default 64 (ratelimit.DefaultIPv6Prefix); 128 counts each address.
+	// IPv4-mapped IPv6 addresses are counted as IPv4.
+	IPv6Prefix int
 	// Proxies are the trusted reverse proxies whose forwarding headers say
 	// who the client is. Default: none; the client is RemoteAddr.
 	Proxies ratelimit.Proxies
@@ -32,22 +68,45 @@ type RateLimitConfig struct {
 	// ratelimit.FailClosed: refuse sign-ins rather than allow unlimited
 	// guessing. Each failure is logged.
 	FailurePolicy ratelimit.FailurePolicy
+	// ConcurrentHashes bounds how many password hashes the process
+	// computes at once (password.SetMaxConcurrent, which New calls when
+	// it is set): past it password.Hash, Verify and DummyVerify return
+	// password.ErrBusy at once and the sign-in is answered 503 with
+	// Retry-After, so a flood of logins cannot take the CPUs and memory
+	// that session reads need. The bound is per process, shared by every
+	// Auth in it. Default 0: password.DefaultMaxConcurrent, half of
+	// GOMAXPROCS (at least 1), fewer under a small GOMEMLIMIT.
+	ConcurrentHashes int
 }
 
 func (c *RateLimitConfig) normalize() error {
+	if c.ConcurrentHashes < 0 {
+		return configErr("RateLimit.ConcurrentHashes is %d; use 0 for the default or a positive bound", c.ConcurrentHashes)
+	}
 	if c.Disabled {
 		return nil
 	}
-	if c.PerIdentifier == (ratelimit.Limit{}) {
-		c.PerIdentifier = ratelimit.Limit{Events: 5, Per: 15 * time.Minute}
+	defaults := []struct {
+		l   *ratelimit.Limit
+		def ratelimit.Limit
+	}{
+		{&c.PerIdentifierClient, ratelimit.Limit{Events: 5, Per: 15 * time.Minute}},
+		{&c.PerIdentifier, ratelimit.Limit{Events: 50, Per: time.Hour}},
+		{&c.PerIP, ratelimit.Limit{Events: 50, Per: 15 * time.Minute}},
 	}
-	if c.PerIP == (ratelimit.Limit{}) {
-		c.PerIP = ratelimit.Limit{Events: 50, Per: 15 * time.Minute}
-	}
-	for _, l := range []ratelimit.Limit{c.PerIdentifier, c.PerIP} {
-		if l.Events < 1 || l.Per <= 0 {
-			return configErr("RateLimit limits need Events >= 1 and Per > 0 (got %d per %v)", l.Events, l.Per)
+	for _, d := range defaults {
+		if *d.l == (ratelimit.Limit{}) {
+			*d.l = d.def
 		}
+		if d.l.Events < 1 || d.l.Per <= 0 {
+			return configErr("RateLimit limits need Events >= 1 and Per > 0 (got %d per %v)", d.l.Events, d.l.Per)
+		}
+	}
+	if c.IPv6Prefix == 0 {
+		c.IPv6Prefix = ratelimit.DefaultIPv6Prefix
+	}
+	if c.IPv6Prefix < 1 || c.IPv6Prefix > 128 {
+		return configErr("RateLimit.IPv6Prefix is %d; use a prefix length from 1 to 128 (default 64)", c.IPv6Prefix)
 	}
 	if c.Limiter == nil {
 		c.Limiter = ratelimit.NewMemory()
@@ -55,99 +114,49 @@ func (c *RateLimitConfig) normalize() error {
 	return nil
 }
 
-// loginGuard is the rate limit of one sign-in attempt: the keys it is
-// counted under.
-type loginGuard struct {
-	a     *Auth
-	ipKey string
-	idKey string
-	scope string
+// signInGuard holds what every guarded attempt needs beyond the config:
+// the key of the identifier hashes in logs and events.
+type signInGuard struct {
+	idKey []byte
 }
 
-// guardLogin returns the guard of a sign-in attempt by identifier from r's
-// client, or nil when rate limiting is off.
-func (a *Auth) guardLogin(r *http.Request, scope, identifier string) *loginGuard {
-	rl := &a.cfg.RateLimit
-	if rl.Disabled {
-		return nil
+// newSignInGuard derives the identifier-hash key from the first secret and
+// applies ConcurrentHashes to the process.
+func newSignInGuard(c Config) *signInGuard {
+	key, err := hkdf.Key(sha256.New, []byte(c.Secret[0]), nil, "authgo identifier hash for logs", 32)
+	if err != nil {
+		panic("authgo: hkdf: " + err.Error()) // only for a key length out of range
 	}
-	g := &loginGuard{a: a, scope: scope}
-	if ip := rl.Proxies.ClientIP(r); ip.IsValid() {
-		g.ipKey = "authgo:" + scope + ":ip:" + ip.String()
-	} else {
-		g.ipKey = "authgo:" + scope + ":ip:unknown"
+	if n := c.RateLimit.ConcurrentHashes; n > 0 {
+		password.SetMaxConcurrent(n)
 	}
-	if identifier = normalizeIdentifier(identifier); identifier != "" {
-		g.idKey = "authgo:" + scope + ":id:" + identifier
-	}
-	return g
+	return &signInGuard{idKey: key}
 }
 
-// keyLimit is one key of a guard and the limit it is counted against.
-type keyLimit struct {
-	key string
-	l   ratelimit.Limit
+// identifierHash returns the keyed hash of an identifier that logs and
+// events carry instead of it: HMAC-SHA-256 under a key derived from the
+// secret, of the folded identifier, 128 bits in hex. The same account
+// hashes alike across requests and instances sharing the secret; without
+// the secret, guessed emails cannot be matched against it. "" stays "".
+func (g *signInGuard) identifierHash(identifier string) string {
+	if identifier = normalizeIdentifier(identifier); identifier == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, g.idKey)
+	m.Write([]byte(identifier))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// limits returns the guard's keys with their limits: the client IP always,
-// the identifier when there is one.
-func (g *loginGuard) limits() []keyLimit {
-	rl := &g.a.cfg.RateLimit
-	out := []keyLimit{{g.ipKey, rl.PerIP}}
-	if g.idKey != "" {
-		out = append(out, keyLimit{g.idKey, rl.PerIdentifier})
-	}
-	return out
+// clientIP returns the client of r as the rate limits see it: RemoteAddr,
+// or the forwarded address behind trusted Proxies. Every path that logs or
+// limits a client asks here.
+func (a *Auth) clientIP(r *http.Request) netip.Addr {
+	return a.cfg.RateLimit.Proxies.ClientIP(r)
 }
 
-// check refuses the attempt with a RateLimited error when either key is out
-// of budget. It counts nothing.
-func (g *loginGuard) check(ctx context.Context) error {
-	if g == nil {
-		return nil
-	}
-	rl := &g.a.cfg.RateLimit
-	worst := time.Duration(0)
-	limited := false
-	for _, k := range g.limits() {
-		res, err := rl.Limiter.Check(ctx, k.key, k.l)
-		if err != nil {
-			g.a.log.ErrorContext(ctx, "authgo: rate limiter failed", "scope", g.scope, "policy", rl.FailurePolicy.String(), "err", err)
-		}
-		res = rl.FailurePolicy.Decide(res, err)
-		if !res.Allowed {
-			limited = true
-			worst = max(worst, res.RetryAfter)
-		}
-	}
-	if !limited {
-		return nil
-	}
-	return &Error{Type: RateLimited, RetryAfter: int(math.Ceil(worst.Seconds()))}
-}
-
-// fail counts a failed attempt under both keys.
-func (g *loginGuard) fail(ctx context.Context) {
-	if g == nil {
-		return
-	}
-	rl := &g.a.cfg.RateLimit
-	for _, k := range g.limits() {
-		if _, err := rl.Limiter.Hit(ctx, k.key, k.l); err != nil {
-			g.a.log.ErrorContext(ctx, "authgo: rate limiter failed", "scope", g.scope, "err", err)
-		}
-	}
-}
-
-// succeed forgets the identifier's failures.
-func (g *loginGuard) succeed(ctx context.Context) {
-	if g == nil || g.idKey == "" {
-		return
-	}
-	if err := g.a.cfg.RateLimit.Limiter.Reset(ctx, g.idKey); err != nil {
-		g.a.log.ErrorContext(ctx, "authgo: rate limiter failed", "scope", g.scope, "err", err)
-	}
-}
+// busy reports whether err says the server was too busy to check the
+// secret, which is no guess at all.
+func busy(err error) bool { return errors.Is(err, password.ErrBusy) }
 
 // normalizeIdentifier folds an identifier the way emails are compared, so
 // "Ada@Example.com ", "ＡＤＡ@example.com" and "ada@example.com" share one

@@ -355,7 +355,7 @@ func (a *Auth) clearBadCallbackCookie(w http.ResponseWriter, rq *request) {
 	name := rq.cookies.CallbackURL.Name
 	if cookie.Value(rq.r, name) != "" && callbackCookie(rq) == "" {
 		a.log.WarnContext(rq.r.Context(), "authgo: callback-url cookie is not an http(s) URL; cleared", "action", rq.action)
-		http.SetCookie(w, rq.cookies.CallbackURL.Expired(name))
+		cookie.Write(w, rq.cookies.CallbackURL.Expired(name))
 	}
 }
 
@@ -474,7 +474,7 @@ func (a *Auth) rememberCallbackURL(w http.ResponseWriter, rq *request) string {
 	param := callbackURLParam(rq)
 	target := a.callbackURL(rq)
 	if param != "" && callbackCookie(rq) != target {
-		http.SetCookie(w, rq.cookies.CallbackURL.Cookie(target, time.Time{}))
+		cookie.Write(w, rq.cookies.CallbackURL.Cookie(target, time.Time{}))
 	}
 	return target
 }

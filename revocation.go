@@ -2,9 +2,12 @@ package authgo
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -13,64 +16,126 @@ import (
 	"github.com/authgo/authgo/internal/cookie"
 )
 
-// Revocation: "sign out everywhere" for both session strategies.
+// Revocation: sign-out and "sign out everywhere" for both session
+// strategies.
 //
 // Database sessions are rows: revoking deletes them. JWT sessions live in
-// cookies the server cannot reach, so each user has a revocation epoch in a
-// store (adapter.RevocationStore: the SQL, memory or Redis adapter): a token
-// whose sign-in time (the auth_time claim, kept across refreshes; iat for
-// tokens without it) is not after its user's epoch is refused.
+// cookies the server cannot reach, so the store (adapter.RevocationStore and
+// adapter.SessionRevocationStore: the SQL, memory or Redis adapter) keeps
+// two things:
+//
+//   - each user's revocation epoch (RevokeUserSessions): a token whose
+//     sign-in time (the auth_time claim, kept across refreshes; iat for
+//     tokens without it) is not after its user's epoch is refused;
+//   - each signed-out session (POST /signout, Auth.SignOut): one small row
+//     or key holding the session's id until its last token has expired,
+//     then swept (DeleteExpired for the SQL and memory adapters, a TTL in
+//     Redis). Every token carries its session's id in the session_id claim,
+//     set at sign-in and kept when a read re-issues the token, so the
+//     sign-out refuses the older, rotated cookies of the session too, not
+//     only the one it was given.
 //
 // Checking the store on every request would cost a read per request. It is
-// avoided with a global watermark: every revocation also moves the epoch of
-// the reserved user id "*", the time of the latest revocation of anyone. A
-// token signed in after the watermark cannot be revoked, and is accepted
-// with no further read; only tokens older than the watermark look up their
-// user's epoch. The watermark and the per-user epochs are cached in process
-// for RevocationConfig.CacheTTL (default one second): the instance that
-// revokes updates its cache at once, so the next request there is refused;
-// other instances refuse the token within CacheTTL.
+// avoided with global watermarks: every revocation of a user also moves the
+// epoch of the reserved user id "*", and every sign-out that of "*signout",
+// to the latest time a token of the revoked user or session began. A token
+// that began after both watermarks cannot be revoked, and is accepted with
+// no further read; only older tokens look up their user's epoch or their
+// session id. The watermarks, the epochs and the session answers are cached
+// in process for RevocationConfig.CacheTTL (default one second; a revoked
+// session stays cached as revoked): the instance that revokes updates its
+// cache at once, so the next request there is refused; other instances
+// refuse the token within CacheTTL. When sign-outs are frequent the
+// sign-out watermark is usually recent, and a read then costs one lookup of
+// its session id per CacheTTL and instance — a primary-key read, like a
+// database session with Session.CacheTTL.
+//
+// When the store cannot be read, a read fails with an error (GET /session
+// answers 503) rather than accept a token it cannot check; when a sign-out
+// cannot be recorded, the sign-out fails (SignOutError) and keeps the
+// cookie, so the user knows and can try again.
 
 // RevocationConfig configures JWT revocation.
 type RevocationConfig struct {
-	// Store keeps the revocation epochs. Default: the Adapter, when it
+	// Store keeps the revocation epochs and, when it implements
+	// adapter.SessionRevocationStore as the SQL, memory and Redis adapters
+	// do, the signed-out sessions. Default: the Adapter, when it
 	// implements adapter.RevocationStore. Without one, JWTs cannot be
-	// revoked and RevokeUserSessions deletes database sessions only.
+	// revoked: RevokeUserSessions deletes database sessions only, and
+	// sign-out of a JWT session only clears the cookie (a copy of it stays
+	// valid until it expires), as it also does with a store that is no
+	// SessionRevocationStore (New then logs a warning).
 	Store adapter.RevocationStore
-	// CacheTTL is how long an epoch read from the store is trusted.
-	// Default 1s.
+	// CacheTTL is how long an epoch, or a session found not revoked, read
+	// from the store is trusted. Default 1s.
 	CacheTTL time.Duration
 }
 
-const watermarkUser = "*"
+const (
+	watermarkUser    = "*"
+	watermarkSignOut = "*signout"
+)
 
 // authTimeClaim is the claim holding when the user signed in, in seconds
 // with millisecond fraction. Unlike iat it survives the re-encoding of the
 // token on every read.
 const authTimeClaim = "auth_time"
 
+// sessionIDClaim is the claim holding the id of the session a token belongs
+// to: a random id set at sign-in (newSessionID) and, like auth_time, kept
+// on every re-issue.
+const sessionIDClaim = "session_id"
+
+// newSessionID returns 128 random bits in base64url: 22 characters, as
+// every session read decodes (and most re-encode) them.
+func newSessionID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// revokedSessionMargin is added to the life of a signed-out session's
+// record: the codec's clock tolerance, and a read in flight during the
+// sign-out that re-issues the token once more.
+const revokedSessionMargin = time.Minute
+
 type epochEntry struct {
 	epoch   time.Time
 	fetched time.Time
 }
 
+type sessionEntry struct {
+	revoked bool
+	fetched time.Time
+}
+
 type revocations struct {
-	store adapter.RevocationStore
-	ttl   time.Duration
-	mu    sync.Mutex
-	cache map[string]epochEntry
+	store    adapter.RevocationStore
+	signOuts adapter.SessionRevocationStore // nil when store records none
+	ttl      time.Duration
+	mu       sync.Mutex
+	cache    map[string]epochEntry
+	ids      map[string]sessionEntry // by session id
 }
 
 func newRevocations(c Config) *revocations {
-	r := &revocations{store: c.Revocation.Store, ttl: c.Revocation.CacheTTL, cache: map[string]epochEntry{}}
+	r := &revocations{store: c.Revocation.Store, ttl: c.Revocation.CacheTTL, cache: map[string]epochEntry{}, ids: map[string]sessionEntry{}}
 	if r.store == nil {
 		r.store, _ = c.Adapter.(adapter.RevocationStore)
+	}
+	r.signOuts, _ = r.store.(adapter.SessionRevocationStore)
+	if r.store != nil && r.signOuts == nil && c.Session.Strategy == StrategyJWT {
+		c.Logger.Warn("authgo: the revocation store does not record sign-outs (adapter.SessionRevocationStore): signing out of a JWT session only clears the cookie, and a copy of it stays valid until it expires", "store", fmt.Sprintf("%T", r.store))
 	}
 	if r.ttl <= 0 {
 		r.ttl = time.Second
 	}
 	return r
 }
+
+// maxCached bounds each cache; when full it is emptied (the store is the
+// truth).
+const maxCached = 100_000
 
 // epoch returns the revocation epoch of userID, from the cache while it is
 // fresh.
@@ -85,22 +150,52 @@ func (r *revocations) epoch(ctx context.Context, userID string, now time.Time) (
 	if err != nil {
 		return time.Time{}, err
 	}
-	r.mu.Lock()
-	if len(r.cache) > 100_000 {
-		clear(r.cache) // bounded; the store is the truth
-	}
-	r.cache[userID] = epochEntry{epoch: t, fetched: now}
-	r.mu.Unlock()
+	r.set(userID, t, now)
 	return t, nil
 }
 
+// set caches the epoch of userID, never moving a cached epoch back.
 func (r *revocations) set(userID string, t, now time.Time) {
 	r.mu.Lock()
+	if len(r.cache) > maxCached {
+		clear(r.cache)
+	}
+	if e, ok := r.cache[userID]; ok && e.epoch.After(t) {
+		t = e.epoch
+	}
 	r.cache[userID] = epochEntry{epoch: t, fetched: now}
 	r.mu.Unlock()
 }
 
-// tokenSignInTime is when the token's session began.
+// sessionRevoked reports whether the session id was signed out: a cached
+// yes is kept, a cached no trusted for the TTL.
+func (r *revocations) sessionRevoked(ctx context.Context, id string, now time.Time) (bool, error) {
+	r.mu.Lock()
+	e, ok := r.ids[id]
+	r.mu.Unlock()
+	if ok && (e.revoked || now.Sub(e.fetched) < r.ttl) {
+		return e.revoked, nil
+	}
+	revoked, err := r.signOuts.SessionRevoked(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	r.setSession(id, revoked, now)
+	return revoked, nil
+}
+
+func (r *revocations) setSession(id string, revoked bool, now time.Time) {
+	r.mu.Lock()
+	if len(r.ids) > maxCached {
+		clear(r.ids)
+	}
+	r.ids[id] = sessionEntry{revoked: revoked, fetched: now}
+	r.mu.Unlock()
+}
+
+// tokenSignInTime is when the token's session began: auth_time, else iat
+// (the Unix epoch for a token with neither, which every check treats as
+// too old).
 func tokenSignInTime(t *Token) time.Time {
 	if v, ok := t.Extra[authTimeClaim].(float64); ok && v > 0 {
 		return time.UnixMilli(int64(v * 1000))
@@ -108,27 +203,143 @@ func tokenSignInTime(t *Token) time.Time {
 	return time.Unix(t.IssuedAt, 0)
 }
 
+// tokenSessionID is the id of the session t belongs to (see
+// adoptSessionClaims).
+func tokenSessionID(t *Token) string {
+	s, _ := t.Extra[sessionIDClaim].(string)
+	return s
+}
+
+// adoptSessionClaims gives a token that lacks them — one issued by Next.js
+// (Auth.js sets neither claim) or by another encoder with the secret — a
+// session id and a sign-in time, so that the tokens re-issued from it can
+// be revoked with it and are bounded by Session.MaxAuthAge:
+//
+//   - session_id: the token's jti (Auth.js and authgo always set one), else
+//     a hash of the token itself. Signing out such a token, or any token
+//     re-issued from it, revokes that id, so both are refused. An older
+//     token that Next.js issued before this one has another jti and cannot
+//     be told apart from a different session: it stays valid until it
+//     expires (give the claim to Next.js's tokens to avoid this: see the
+//     README).
+//   - auth_time: the token's iat, the earliest time this session is known
+//     to have existed; nothing when there is no iat (such a token counts as
+//     signed in at the Unix epoch, so it is expired when MaxAuthAge is set).
+func adoptSessionClaims(t *Token, raw string) {
+	_, hasID := t.Extra[sessionIDClaim].(string)
+	_, hasTime := t.Extra[authTimeClaim].(float64)
+	if hasID && hasTime {
+		return
+	}
+	if t.Extra == nil {
+		t.Extra = map[string]any{}
+	}
+	if !hasID {
+		id := t.ID
+		if id == "" {
+			id = sessionID(raw)
+		}
+		t.Extra[sessionIDClaim] = id
+	}
+	if !hasTime && t.IssuedAt > 0 {
+		t.Extra[authTimeClaim] = float64(t.IssuedAt)
+	}
+}
+
+// keepSessionClaims copies the session id and sign-in time of the token a
+// JWT callback was given onto the token it returned: they are authgo's
+// bookkeeping, and a callback that builds a fresh token must not reset the
+// session's age or escape its sign-out.
+func keepSessionClaims(from, to *Token) {
+	if to == nil || to == from {
+		return
+	}
+	if to.Extra == nil {
+		to.Extra = map[string]any{}
+	}
+	for _, k := range []string{authTimeClaim, sessionIDClaim} {
+		if v, ok := from.Extra[k]; ok {
+			to.Extra[k] = v
+		} else {
+			delete(to.Extra, k)
+		}
+	}
+}
+
 // tokenRevoked reports whether a JWT was signed in before its user's
-// revocation epoch.
+// revocation epoch, or belongs to a session that was signed out.
 func (a *Auth) tokenRevoked(ctx context.Context, t *Token) (bool, error) {
 	rv := a.revocations
-	if rv.store == nil || t.Subject == "" {
+	if rv.store == nil {
 		return false, nil
 	}
 	now := a.now()
 	signedIn := tokenSignInTime(t)
-	wm, err := rv.epoch(ctx, watermarkUser, now)
+	revoked, err := rv.userRevoked(ctx, t.Subject, signedIn, now)
+	if err == nil && !revoked {
+		revoked, err = rv.signedOut(ctx, tokenSessionID(t), signedIn, now)
+	}
 	if err != nil {
 		return false, &Error{Type: SessionTokenError, Err: err}
 	}
-	if signedIn.After(wm) {
+	return revoked, nil
+}
+
+// userRevoked reports whether a token of userID signed in at signedIn is
+// older than the user's revocation epoch.
+func (r *revocations) userRevoked(ctx context.Context, userID string, signedIn, now time.Time) (bool, error) {
+	if userID == "" {
 		return false, nil
 	}
-	epoch, err := rv.epoch(ctx, t.Subject, now)
-	if err != nil {
-		return false, &Error{Type: SessionTokenError, Err: err}
+	if wm, err := r.epoch(ctx, watermarkUser, now); err != nil || signedIn.After(wm) {
+		return false, err
 	}
-	return !signedIn.After(epoch), nil
+	epoch, err := r.epoch(ctx, userID, now)
+	return err == nil && !signedIn.After(epoch), err
+}
+
+// signedOut reports whether the session id, which began at signedIn, was
+// signed out.
+func (r *revocations) signedOut(ctx context.Context, id string, signedIn, now time.Time) (bool, error) {
+	if r.signOuts == nil || id == "" {
+		return false, nil
+	}
+	if wm, err := r.epoch(ctx, watermarkSignOut, now); err != nil || signedIn.After(wm) {
+		return false, err
+	}
+	return r.sessionRevoked(ctx, id, now)
+}
+
+// revokeSession records the sign-out of the session of t, so that every
+// token of it — t, and the older and newer cookies re-issued from the same
+// sign-in — is refused. The record lives until the last of them has
+// expired. Without a store that records sign-outs it does nothing.
+func (a *Auth) revokeSession(ctx context.Context, t *Token) error {
+	rv := a.revocations
+	id := tokenSessionID(t)
+	if rv.signOuts == nil || id == "" {
+		return nil
+	}
+	now := a.now()
+	until := now.Add(a.cfg.Session.MaxAge)
+	if exp := time.Unix(t.ExpiresAt, 0); exp.After(until) {
+		until = exp
+	}
+	if err := rv.signOuts.RevokeSession(ctx, id, until.Add(revokedSessionMargin)); err != nil {
+		return err
+	}
+	// The watermark covers the session's start even if this instance's
+	// clock is behind the one that signed the user in.
+	wm := now
+	if start := tokenSignInTime(t); start.After(wm) {
+		wm = start
+	}
+	if err := rv.store.RevokeUserTokens(ctx, watermarkSignOut, wm); err != nil {
+		return err
+	}
+	rv.setSession(id, true, now)
+	rv.set(watermarkSignOut, wm, now)
+	return nil
 }
 
 // RevokeUserSessions signs userID out everywhere: it deletes the user's

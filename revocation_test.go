@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,19 +15,25 @@ import (
 	"github.com/authgo/authgo/adapter/memory"
 )
 
-// countingRevocations counts reads of the revocation store.
+// countingRevocations counts reads of the revocation store: epochs and
+// watermarks in reads, session ids in sessionReads.
 type countingRevocations struct {
-	adapter.RevocationStore
-	reads atomic.Int32
+	adapter.SessionRevocationStore
+	reads, sessionReads atomic.Int32
 }
 
 func (c *countingRevocations) TokensRevokedBefore(ctx context.Context, userID string) (time.Time, error) {
 	c.reads.Add(1)
-	return c.RevocationStore.TokensRevokedBefore(ctx, userID)
+	return c.SessionRevocationStore.TokensRevokedBefore(ctx, userID)
+}
+
+func (c *countingRevocations) SessionRevoked(ctx context.Context, id string) (bool, error) {
+	c.sessionReads.Add(1)
+	return c.SessionRevocationStore.SessionRevoked(ctx, id)
 }
 
 func TestRevokeJWTSessionsEverywhere(t *testing.T) {
-	store := &countingRevocations{RevocationStore: memory.New()}
+	store := &countingRevocations{SessionRevocationStore: memory.New()}
 	now := time.Now()
 	f := newFixture(t, func(c *authgo.Config) {
 		c.Revocation.Store = store
@@ -49,12 +57,17 @@ func TestRevokeJWTSessionsEverywhere(t *testing.T) {
 	if got := store.reads.Load() - before; got != 0 {
 		t.Fatalf("%d store reads for 20 requests with nothing revoked (cache TTL not passed)", got)
 	}
-	now = now.Add(2 * time.Second) // TTL passed: one watermark read, not one per user or request
+	// TTL passed: one read of each watermark (users revoked, sessions
+	// signed out), not one per user, session or request.
+	now = now.Add(2 * time.Second)
 	for i := 0; i < 5; i++ {
 		f.session()
 	}
-	if got := store.reads.Load() - before; got != 1 {
-		t.Fatalf("%d store reads after the TTL, want 1 (the watermark)", got)
+	if got := store.reads.Load() - before; got != 2 {
+		t.Fatalf("%d store reads after the TTL, want 2 (the watermarks)", got)
+	}
+	if got := store.sessionReads.Load(); got != 0 {
+		t.Fatalf("%d session id lookups with nothing signed out, want 0", got)
 	}
 
 	now = now.Add(time.Second)
@@ -144,5 +157,75 @@ func TestDatabaseSessionsListRevokeOneAndAll(t *testing.T) {
 	}
 	if f.session() != nil {
 		t.Fatal("session survives sign out everywhere")
+	}
+}
+
+// TestSignOutLookupsAreCached: after someone signs out, a session that
+// began before the sign-out looks its id up in the store once per
+// CacheTTL, not once per request; a session that began after it looks
+// nothing up.
+func TestSignOutLookupsAreCached(t *testing.T) {
+	store := &countingRevocations{SessionRevocationStore: memory.New()}
+	clock := newAtomicClock()
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Revocation.Store = store
+		c.Now = clock.Now
+	})
+	other := newFixtureSharing(t, f)
+	location(t, f.signIn("ada@example.com", "correct horse battery"))
+	location(t, other.signIn("grace@example.com", "another long secret"))
+	clock.Advance(time.Second)
+	location(t, other.do("POST", "/api/auth/signout", url.Values{"csrfToken": {other.csrf()}}, nil))
+
+	for i := 0; i < 20; i++ {
+		if f.session() == nil {
+			t.Fatal("a session that was not signed out is refused")
+		}
+	}
+	if got := store.sessionReads.Load(); got != 1 {
+		t.Fatalf("%d session id lookups for 20 requests within the TTL, want 1", got)
+	}
+	clock.Advance(2 * time.Second)
+	f.session()
+	if got := store.sessionReads.Load(); got != 2 {
+		t.Fatalf("%d session id lookups after the TTL passed, want 2", got)
+	}
+	location(t, other.signIn("grace@example.com", "another long secret"))
+	before := store.sessionReads.Load()
+	clock.Advance(2 * time.Second)
+	for i := 0; i < 5; i++ {
+		if other.session() == nil {
+			t.Fatal("a new session after sign-out refused")
+		}
+	}
+	if got := store.sessionReads.Load() - before; got != 0 {
+		t.Fatalf("%d session id lookups for a session begun after the last sign-out, want 0", got)
+	}
+}
+
+// epochsOnly is a revocation store that keeps user epochs but records no
+// sign-outs, as one written before adapter.SessionRevocationStore.
+type epochsOnly struct{ adapter.RevocationStore }
+
+// TestRevocationStoreWithoutSignOuts: a store that records no sign-outs
+// still serves "sign out everywhere"; New warns that a JWT sign-out only
+// clears the cookie, and sign-out does that without an error.
+func TestRevocationStoreWithoutSignOuts(t *testing.T) {
+	f := newFixture(t, func(c *authgo.Config) { c.Revocation.Store = epochsOnly{memory.New()} })
+	if !strings.Contains(f.logs.String(), "does not record sign-outs") {
+		t.Errorf("no warning at New; log: %s", f.logs.String())
+	}
+	location(t, f.signIn("ada@example.com", "correct horse battery"))
+	captured := f.cookie("authjs.session-token").Value
+	location(t, f.do("POST", "/api/auth/signout", url.Values{"csrfToken": {f.csrf()}}, nil))
+	if f.cookie("authjs.session-token") != nil {
+		t.Error("sign-out did not clear the cookie")
+	}
+	location(t, f.signIn("ada@example.com", "correct horse battery"))
+	if _, err := f.auth.RevokeUserSessions(context.Background(), "user-1"); err != nil {
+		t.Fatal(err)
+	}
+	if rec := replay(t, f.auth.Handler(), "http://127.0.0.1/api/auth/session", captured); strings.TrimSpace(rec.Body.String()) != "null" {
+		t.Errorf("a token signed in before RevokeUserSessions accepted: %s", rec.Body)
 	}
 }

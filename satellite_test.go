@@ -126,7 +126,7 @@ func TestSessionCrossesSubdomainsToSatellite(t *testing.T) {
 
 func testCredentials() authgo.Provider {
 	return credentialsFunc(func() (*authgo.User, error) {
-		u := testUsers["ada@example.com"].user
+		u := testUsers["ada@example.com"].User
 		return &u, nil
 	})
 }

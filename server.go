@@ -13,13 +13,14 @@ import (
 // nil the refreshed cookie is written to it (sliding expiry), and a dead
 // cookie is cleared; pass nil where headers can no longer be written.
 //
-// Inside Middleware the session was read once already; Session then returns
-// that read without doing it again.
+// Behind a guard of a (Middleware, RequireAuth, RequireRole) the session
+// was read once already; Session then returns that read without doing it
+// again, and writes no second cookie.
 //
 // Only a failing store (database sessions) is an error; errors.Is(err,
 // ErrUnavailable)-style checks work on it.
 func (a *Auth) Session(w http.ResponseWriter, r *http.Request) (*Session, error) {
-	if s, ok := sessionFromContext(r.Context(), a); ok {
+	if s, ok := a.SessionFrom(r.Context()); ok {
 		return s, nil
 	}
 	rq := a.newRequest(r)
@@ -43,10 +44,14 @@ type SignInOptions struct {
 // SignIn signs a user in from the app's own form handler (the server
 // action of Auth.js): for a credentials provider it runs Authorize with
 // opts.Credentials, applies rate limiting, sets the session cookie on w
-// and returns the URL to redirect to. Failures are *Error values the
-// handler can show: errors.Is(err, ErrCredentialsSignin) (wrong email or
-// password, same error for both), ErrRateLimited (its RetryAfter says how
-// long), ErrAccessDenied (the SignIn callback refused).
+// and returns the URL to redirect to. The attempt is reserved under the
+// rate limits before Authorize runs, as for POST /callback/{provider}, and
+// every outcome is logged and told to Events. Failures are *Error values
+// the handler can show: errors.Is(err, ErrCredentialsSignin) (wrong email
+// or password, same error for both), ErrRateLimited (its RetryAfter says
+// how long), ErrAccessDenied (the SignIn callback refused), ErrUnavailable
+// (the server is too busy to check a password, password.ErrBusy: answer
+// 503 with Retry-After).
 //
 // The CSRF token of the auth endpoints is not required here (the form is
 // the app's), but r must pass the cross-origin check: a POST from another
@@ -73,10 +78,18 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, providerID string,
 	return a.credentialsSignIn(w, rq, cp, opts.Credentials)
 }
 
-// SignOut ends the session of r from the app's own handler: it deletes a
-// database session, clears the cookies on w and tells Events.SignOut. It
-// returns where to go next: redirectTo if it passes the redirect check,
-// else the origin. Like SignIn it refuses cross-origin requests.
+// SignOut ends the session of r from the app's own handler, as POST
+// /signout does: it deletes a database session, or records the sign-out of
+// a JWT session in the revocation store (RevocationConfig; one small row
+// or key until the session's last token expires) so that a copy of its
+// cookie — the current one or an older one the session had before a read
+// re-issued it — is refused from then on; then it clears the cookies on w
+// and tells Events.SignOut. Without a revocation store a JWT sign-out only
+// clears the cookie. It returns where to go next: redirectTo if it passes
+// the redirect check, else the origin. Like SignIn it refuses cross-origin
+// requests. When the store fails the error is a SignOutError (wrapping
+// adapter.ErrUnavailable when the store is down), the cookies are left as
+// they are and the user is still signed in.
 func (a *Auth) SignOut(w http.ResponseWriter, r *http.Request, redirectTo string) (string, error) {
 	if err := a.cop.Check(r); err != nil {
 		return "", &Error{Type: MissingCSRF, Err: err}
@@ -121,35 +134,6 @@ func (a *Auth) VerifyCSRF(r *http.Request, token string) bool {
 	rq := a.newRequest(r)
 	rq.form = &body{values: map[string]string{"csrfToken": token}}
 	return a.csrfValid(rq)
-}
-
-// sessionResult is a session read stored in a request context by
-// Middleware.
-type sessionResult struct {
-	auth    *Auth
-	session *Session
-}
-
-type ctxKey struct{}
-
-// sessionFromContext returns the session Middleware of a read for this
-// request.
-func sessionFromContext(ctx context.Context, a *Auth) (*Session, bool) {
-	s, ok := ctx.Value(ctxKey{}).(*sessionResult)
-	if !ok || s.auth != a {
-		return nil, false
-	}
-	return s.session, true
-}
-
-// SessionFrom returns the session that Middleware read for the request of
-// ctx, or nil when there is none or no Middleware ran.
-func SessionFrom(ctx context.Context) *Session {
-	s, ok := ctx.Value(ctxKey{}).(*sessionResult)
-	if !ok {
-		return nil
-	}
-	return s.session
 }
 
 // UpdateUser stores changes to a user through the adapter — a new name, a

@@ -42,53 +42,70 @@ func (a *Auth) clearSessionCookies(rq *request) func(http.ResponseWriter) {
 	return func(w http.ResponseWriter) { cookie.ClearChunked(w, rq.r, rq.cookies.SessionToken) }
 }
 
-func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
-	name := rq.cookies.SessionToken.Name
-	raw := cookie.ReadChunked(rq.r, name)
-	var v4 *cookie.Options // the NextAuth v4 cookie the session came from
-	if raw == "" && a.cfg.Session.AcceptNextAuthV4 {
-		o := rq.cookies.SessionToken
-		o.Name = strings.Replace(o.Name, "authjs.", "next-auth.", 1)
-		if raw = cookie.ReadChunked(rq.r, o.Name); raw != "" {
-			v4 = &o
-		}
+// jwtCookie is the session cookie of a request with JWT sessions: the v5
+// cookie, else (with Session.AcceptNextAuthV4) a NextAuth v4 one.
+type jwtCookie struct {
+	raw  string
+	opts cookie.Options // the cookie it was read from
+	v4   bool
+}
+
+func (a *Auth) readJWTCookie(rq *request) jwtCookie {
+	o := rq.cookies.SessionToken
+	if raw := cookie.ReadChunked(rq.r, o.Name); raw != "" || !a.cfg.Session.AcceptNextAuthV4 {
+		return jwtCookie{raw: raw, opts: o}
 	}
-	if raw == "" {
-		return &sessionRead{}, nil
-	}
-	clearCookies := a.clearSessionCookies(rq)
-	if v4 != nil {
-		clearCookies = func(w http.ResponseWriter) { cookie.ClearChunked(w, rq.r, *v4) }
-	}
+	o.Name = strings.Replace(o.Name, "authjs.", "next-auth.", 1)
+	return jwtCookie{raw: cookie.ReadChunked(rq.r, o.Name), opts: o, v4: true}
+}
+
+// decodeJWTCookie decodes the token of c and gives it the session claims it
+// lacks (adoptSessionClaims).
+func (a *Auth) decodeJWTCookie(c jwtCookie) (*Token, error) {
 	var tok Token
 	var err error
-	if v4 != nil {
-		err = a.codec.DecodeV4(raw, &tok)
+	if c.v4 {
+		err = a.codec.DecodeV4(c.raw, &tok)
 	} else {
-		err = a.codec.DecodeInto(raw, name, &tok)
+		err = a.codec.DecodeInto(c.raw, c.opts.Name, &tok)
 	}
+	if err != nil {
+		return nil, err
+	}
+	adoptSessionClaims(&tok, c.raw)
+	return &tok, nil
+}
+
+func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+	c := a.readJWTCookie(rq)
+	if c.raw == "" {
+		return &sessionRead{}, nil
+	}
+	clearCookies := func(w http.ResponseWriter) { cookie.ClearChunked(w, rq.r, c.opts) }
+	tok, err := a.decodeJWTCookie(c)
 	if err != nil {
 		lvl := a.log.InfoContext
 		if !errors.Is(err, jwt.ErrExpired) {
 			lvl = a.log.WarnContext
 		}
-		lvl(ctx, "authgo: session token refused", "type", string(JWTSessionError), "nextauth_v4", v4 != nil, "err", err)
+		lvl(ctx, "authgo: session token refused", "type", string(JWTSessionError), "nextauth_v4", c.v4, "err", err)
 		return &sessionRead{write: clearCookies}, nil
 	}
-	if revoked, err := a.tokenRevoked(ctx, &tok); err != nil {
+	now := a.now()
+	if live, err := a.tokenLive(ctx, tok, now); err != nil {
 		return nil, err
-	} else if revoked {
-		a.log.InfoContext(ctx, "authgo: revoked session token refused", "type", string(JWTSessionError))
+	} else if !live {
 		return &sessionRead{write: clearCookies}, nil
 	}
-	next, err := a.runJWT(ctx, JWTParams{Token: &tok, Trigger: trigger, Session: data})
+	next, err := a.runJWT(ctx, JWTParams{Token: tok, Trigger: trigger, Session: data})
 	if err != nil {
 		return nil, err
 	}
 	if next == nil {
 		return &sessionRead{write: clearCookies}, nil
 	}
-	expires := a.now().Add(a.cfg.Session.MaxAge)
+	keepSessionClaims(tok, next)
+	expires, maxAge := a.sessionExpiry(tokenSignInTime(next), now)
 	s, err := a.runSession(ctx, SessionParams{Session: defaultSession(next, expires), Token: next, Trigger: trigger, NewSession: data})
 	if err != nil {
 		return nil, err
@@ -100,16 +117,54 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 	// The token is re-encoded only when the cookie is written: a read that
 	// cannot set cookies (Session(nil, r)) skips the encryption.
 	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
-		value, err := a.codec.Encode(next, name, a.cfg.Session.MaxAge)
+		o := rq.cookies.SessionToken
+		value, err := a.codec.Encode(next, o.Name, maxAge)
 		if err != nil {
 			a.log.ErrorContext(ctx, "authgo: session token not re-encoded", "type", string(JWTSessionError), "err", err)
 			return
 		}
-		cookie.WriteChunked(w, rq.r, rq.cookies.SessionToken, value, expires)
-		if v4 != nil {
-			cookie.ClearChunked(w, rq.r, *v4) // upgraded to a v5 cookie
+		cookie.WriteChunked(w, rq.r, o, value, expires)
+		if c.v4 {
+			clearCookies(w) // upgraded to a v5 cookie
 		}
 	}}, nil
+}
+
+// tokenLive reports whether a decoded token still stands for a session:
+// not past Session.MaxAuthAge, not revoked. Only a failing revocation store
+// is an error.
+func (a *Auth) tokenLive(ctx context.Context, t *Token, now time.Time) (bool, error) {
+	if a.authExpired(tokenSignInTime(t), now) {
+		a.log.InfoContext(ctx, "authgo: session past Session.MaxAuthAge refused", "type", string(JWTSessionError))
+		return false, nil
+	}
+	revoked, err := a.tokenRevoked(ctx, t)
+	if err != nil {
+		return false, err
+	}
+	if revoked {
+		a.log.InfoContext(ctx, "authgo: revoked session token refused", "type", string(JWTSessionError))
+	}
+	return !revoked, nil
+}
+
+// authExpired reports whether a session that began at start is past
+// Session.MaxAuthAge (never when it is not set).
+func (a *Auth) authExpired(start, now time.Time) bool {
+	m := a.cfg.Session.MaxAuthAge
+	return m > 0 && !now.Before(start.Add(m))
+}
+
+// sessionExpiry is when a session that began at start, read (or begun) at
+// now, expires: Session.MaxAge from now, but no later than
+// Session.MaxAuthAge after start. The duration is the token lifetime to
+// encode, at least a second (the codec counts in seconds).
+func (a *Auth) sessionExpiry(start, now time.Time) (time.Time, time.Duration) {
+	exp := now.Add(a.cfg.Session.MaxAge)
+	if m := a.cfg.Session.MaxAuthAge; m > 0 && start.Add(m).Before(exp) {
+		exp = start.Add(m)
+	}
+	return exp, max(exp.Sub(now), time.Second)
 }
 
 // defaultSession is Auth.js's default session of a token, plus the user id
@@ -122,10 +177,10 @@ func defaultSession(t *Token, expires time.Time) *Session {
 	}
 }
 
-// tokenError is the "error" claim of t (set by TokenRefresher when a
+// tokenError is the "error" claim of t (set by refresh.Refresher when a
 // provider token could not be refreshed), shown as Session.Error.
 func tokenError(t *Token) string {
-	s, _ := t.Extra[ClaimError].(string)
+	s, _ := t.Extra["error"].(string)
 	return s
 }
 
@@ -173,7 +228,9 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		}
 		a.sessionCache.put(row, user, now)
 	}
-	if !row.Expires.After(now) {
+	// A row without a creation time (written by another app) counts as
+	// created at the zero time: past MaxAuthAge when that is set.
+	if !row.Expires.After(now) || a.authExpired(row.CreatedAt, now) {
 		a.sessionCache.forget(token)
 		if _, err := ad.DeleteSession(ctx, token); err != nil {
 			return nil, &Error{Type: SessionTokenError, Err: err}
@@ -181,13 +238,14 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
 	}
 	maxAge, updateAge := a.cfg.Session.MaxAge, a.cfg.Session.UpdateAge
-	extend := !row.Expires.Add(-maxAge).Add(updateAge).After(now)
+	expires, _ := a.sessionExpiry(row.CreatedAt, now)
+	extend := !row.Expires.Add(-maxAge).Add(updateAge).After(now) && expires.After(row.Expires)
 	// "Last seen" (shown in session lists) is written at most once per
 	// lastSeenEvery, far less often than requests come.
 	seen := now.Sub(row.LastSeenAt) >= min(updateAge, lastSeenEvery)
 	if extend || seen {
 		if extend {
-			row.Expires = now.Add(maxAge)
+			row.Expires = expires
 		}
 		row.LastSeenAt = now
 		if _, err := ad.UpdateSession(ctx, *row); err != nil {
@@ -208,9 +266,8 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		s.UserRecord = user
 	}
 	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s})
-	expires := now.Add(maxAge)
 	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
-		http.SetCookie(w, o.Cookie(token, expires))
+		cookie.Write(w, o.Cookie(token, expires))
 	}}, nil
 }
 
@@ -278,12 +335,13 @@ func (a *Auth) handleUpdateSession(w http.ResponseWriter, rq *request) {
 // cookie (after the JWT callback with trigger signIn or signUp) or a
 // database session row and its cookie.
 func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *request, in signedIn) error {
+	now := a.now()
+	expires, maxAge := a.sessionExpiry(now, now)
 	if a.cfg.Session.Strategy == StrategyDatabase {
-		now := a.now()
 		row := SessionRecord{
 			SessionToken: a.cfg.Session.GenerateToken(),
 			UserID:       in.user.ID,
-			Expires:      now.Add(a.cfg.Session.MaxAge),
+			Expires:      expires,
 			CreatedAt:    now,
 			LastSeenAt:   now,
 			UserAgent:    truncate(rq.r.UserAgent(), 512),
@@ -309,8 +367,10 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 	if in.isNewUser {
 		trigger = TriggerSignUp
 	}
+	// A new session id at every sign-in: signing out ends this session
+	// alone (and a token planted before the sign-in is another session).
 	def := &Token{Subject: in.user.ID, Name: in.user.Name, Email: in.user.Email, Picture: in.user.Image, Role: in.user.Role,
-		Extra: map[string]any{authTimeClaim: float64(a.now().UnixMilli()) / 1000}}
+		Extra: map[string]any{authTimeClaim: float64(now.UnixMilli()) / 1000, sessionIDClaim: newSessionID()}}
 	tok, err := a.runJWT(ctx, JWTParams{Token: def, Trigger: trigger, User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
 	if err != nil {
 		return err
@@ -320,11 +380,12 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 		cookie.ClearChunked(w, rq.r, o)
 		return nil
 	}
-	value, err := a.codec.Encode(tok, o.Name, a.cfg.Session.MaxAge)
+	keepSessionClaims(def, tok)
+	value, err := a.codec.Encode(tok, o.Name, maxAge)
 	if err != nil {
 		return errorf(JWTSessionError, "encode session token: %w", err)
 	}
-	cookie.WriteChunked(w, rq.r, o, value, a.now().Add(a.cfg.Session.MaxAge))
+	cookie.WriteChunked(w, rq.r, o, value, expires)
 	return nil
 }
 

@@ -30,6 +30,22 @@ func setCookieLines(resp *http.Response, name string) []string {
 	return out
 }
 
+// formErrors posts the credentials form and follows the redirect back to
+// the built-in sign-in page, as a browser does; it fails the test unless
+// the form was refused for its input, and returns the page.
+func (f *fixture) formErrors(email, password string) string {
+	f.t.Helper()
+	loc := location(f.t, f.signIn(email, password))
+	if loc != f.srv.URL+"/api/auth/signin?error=CredentialsSignin&code=invalid_input" {
+		f.t.Fatalf("redirect to %q, want the sign-in page with code=invalid_input", loc)
+	}
+	resp := f.do("GET", strings.TrimPrefix(loc, f.srv.URL), nil, nil)
+	if resp.StatusCode != http.StatusOK {
+		f.t.Fatalf("sign-in page: %d", resp.StatusCode)
+	}
+	return readAll(f.t, resp)
+}
+
 func TestSignInFormComesBackAfterWrongPassword(t *testing.T) {
 	f := newFixture(t, nil)
 	const email, password = "ada@example.com", "not the right password"

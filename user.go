@@ -1,15 +1,16 @@
 package authgo
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
+	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/jsonscan"
 	"github.com/authgo/authgo/jwt"
 )
 
@@ -207,32 +208,78 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 }
 
 // mergeJSON marshals typed, then adds the members of extra whose keys typed
-// does not own.
+// does not own, in key order (as encoding/json orders a map). It runs on
+// every session read (the token is re-encoded), so plain values are written
+// by appendJSON rather than through a map and encoding/json.
 func mergeJSON(typed any, extra map[string]any, owned map[string]bool) ([]byte, error) {
 	b, err := json.Marshal(typed)
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]any, len(extra))
-	for k, v := range extra {
+	var buf [8]string
+	keys := buf[:0]
+	for k := range extra {
 		if !owned[k] {
-			m[k] = v
+			keys = append(keys, k)
 		}
 	}
-	if len(m) == 0 {
+	if len(keys) == 0 {
 		return b, nil
 	}
-	e, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	if len(b) == 2 { // "{}"
-		return e, nil
-	}
-	out := make([]byte, 0, len(b)+len(e))
+	slices.Sort(keys)
+	out := make([]byte, 0, len(b)+48*len(keys))
 	out = append(out, b[:len(b)-1]...)
-	out = append(out, ',')
-	return append(out, e[1:]...), nil
+	for i, k := range keys {
+		if i > 0 || len(b) > 2 { // b is "{}" when typed has no members
+			out = append(out, ',')
+		}
+		if out, err = appendJSON(out, k); err != nil {
+			return nil, err
+		}
+		out = append(out, ':')
+		if out, err = appendJSON(out, extra[k]); err != nil {
+			return nil, err
+		}
+	}
+	return append(out, '}'), nil
+}
+
+// appendJSON appends v to dst as encoding/json writes it: by hand for
+// printable-ASCII strings that need no escape, numbers that encoding/json
+// writes without an exponent, booleans and null; through encoding/json for
+// everything else.
+func appendJSON(dst []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		if plainJSONString(x) {
+			dst = append(dst, '"')
+			dst = append(dst, x...)
+			return append(dst, '"'), nil
+		}
+	case float64:
+		if a := math.Abs(x); a == 0 || a >= 1e-6 && a < 1e21 {
+			return strconv.AppendFloat(dst, x, 'f', -1, 64), nil
+		}
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	case nil:
+		return append(dst, "null"...), nil
+	}
+	e, err := json.Marshal(v)
+	return append(dst, e...), err
+}
+
+// plainJSONString reports whether encoding/json writes s unchanged between
+// quotes: printable ASCII without a quote, a backslash or the HTML
+// characters it escapes.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // readFlat walks the members of the JSON object b once: known reads the
@@ -244,8 +291,8 @@ func readFlat(b []byte, known func(k string, v []byte) (bool, error), extra *map
 		if err != nil || ok {
 			return err
 		}
-		var x any
-		if err := json.Unmarshal(v, &x); err != nil {
+		x, err := readValue(v)
+		if err != nil {
 			return err
 		}
 		if *extra == nil {
@@ -256,12 +303,31 @@ func readFlat(b []byte, known func(k string, v []byte) (bool, error), extra *map
 	})
 }
 
+// readValue decodes one JSON value as encoding/json does into an any,
+// without it for the plain strings and numbers that most claims are (this
+// runs for every extra claim on every session read).
+func readValue(v []byte) (any, error) {
+	if len(v) > 0 && v[0] == '"' {
+		var s string
+		err := readString(v, &s)
+		return s, err
+	}
+	if len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
+			return f, nil
+		}
+	}
+	var x any
+	err := json.Unmarshal(v, &x)
+	return x, err
+}
+
 // readString reads a JSON string (null reads as "") into dst, without
 // encoding/json when the string has no escapes and is valid UTF-8 (else
 // encoding/json replaces the invalid bytes, and so must we).
 func readString(v []byte, dst *string) error {
-	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
-		*dst = string(v[1 : len(v)-1])
+	if p, ok := jsonscan.PlainString(v); ok {
+		*dst = p
 		return nil
 	}
 	if string(v) == "null" {

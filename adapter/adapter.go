@@ -211,8 +211,9 @@ type UserSessionsDeleter interface {
 // ExpiredDeleter is implemented by adapters that can purge expired sessions
 // and verification tokens.
 type ExpiredDeleter interface {
-	// DeleteExpired deletes the sessions and verification tokens that
-	// expired at or before now and reports how many rows went.
+	// DeleteExpired deletes the sessions, verification tokens and revoked
+	// session records (SessionRevocationStore) that expired at or before
+	// now and reports how many rows went.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 }
 
@@ -226,6 +227,25 @@ type RevocationStore interface {
 	RevokeUserTokens(ctx context.Context, userID string, before time.Time) error
 	// TokensRevokedBefore returns the user's epoch, the zero time if none.
 	TokensRevokedBefore(ctx context.Context, userID string) (time.Time, error)
+}
+
+// SessionRevocationStore is implemented by revocation stores that also
+// remember single JWT sessions that were signed out, which makes sign-out
+// of a JWT session final: a copy of its cookie is refused afterwards. Each
+// sign-out is one small row or key, kept until every token of the session
+// has expired.
+type SessionRevocationStore interface {
+	RevocationStore
+	// RevokeSession records that the JWT session sessionID has ended. The
+	// record is kept until expires (when the last token of the session has
+	// expired) and then deleted: by DeleteExpired in stores that implement
+	// ExpiredDeleter, by a TTL in others. Revoking an id again keeps the
+	// later of the two expiries.
+	RevokeSession(ctx context.Context, sessionID string, expires time.Time) error
+	// SessionRevoked reports whether sessionID was revoked. Once the
+	// record's expiry has passed it may report either: no token of the
+	// session is valid by then.
+	SessionRevoked(ctx context.Context, sessionID string) (bool, error)
 }
 
 // ErrUnavailable is wrapped in an [*Error] when the backend is down,

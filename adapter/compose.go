@@ -31,6 +31,7 @@ type BaseStore interface {
 //   - SessionLister and UserSessionsDeleter when the session store
 //     implements both;
 //   - RevocationStore when the session store does, else when base does;
+//     SessionRevocationStore when that store implements it too;
 //   - UserAccountCreator when base does;
 //   - AccountUpdater always: in place when base implements it, else by
 //     unlinking and linking the account again;
@@ -68,6 +69,9 @@ func Compose(base BaseStore, sessions SessionStore, tokens VerificationTokenStor
 		rev, okR = base.(RevocationStore)
 	}
 	creator, okC := base.(UserAccountCreator)
+	if srev, ok := rev.(SessionRevocationStore); ok {
+		return withSessionRevocation(c, mgmt, srev, creator)
+	}
 
 	// Go has no way to add methods to a value at run time, so each
 	// combination of optional interfaces is its own type.
@@ -114,6 +118,36 @@ func Compose(base BaseStore, sessions SessionStore, tokens VerificationTokenStor
 		}{c, creator}
 	}
 	return c
+}
+
+// withSessionRevocation is Compose for a revocation store that also
+// revokes single sessions; creator is nil when base creates no accounts.
+func withSessionRevocation(c *composed, mgmt sessionManager, rev SessionRevocationStore, creator UserAccountCreator) Adapter {
+	switch {
+	case mgmt != nil && creator != nil:
+		return struct {
+			*composed
+			sessionManager
+			SessionRevocationStore
+			UserAccountCreator
+		}{c, mgmt, rev, creator}
+	case mgmt != nil:
+		return struct {
+			*composed
+			sessionManager
+			SessionRevocationStore
+		}{c, mgmt, rev}
+	case creator != nil:
+		return struct {
+			*composed
+			SessionRevocationStore
+			UserAccountCreator
+		}{c, rev, creator}
+	}
+	return struct {
+		*composed
+		SessionRevocationStore
+	}{c, rev}
 }
 
 type sessionManager interface {

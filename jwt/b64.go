@@ -44,14 +44,16 @@ func b64DecodedLen(n int) int {
 }
 
 // b64Decode decodes src into dst, which must be b64DecodedLen(len(src))
-// long, and reports whether src was a valid strict encoding.
-func b64Decode(dst, src []byte) bool {
+// long, and reports whether src was a valid strict encoding. src is a
+// token's segment as it stands, a string, or bytes.
+func b64Decode[S string | []byte](dst []byte, src S) bool {
 	t := b64Dec
 	var bad uint32
 	j := 0
 	full := len(src) / 4 * 4
 	for i := 0; i < full; i += 4 {
-		s := src[i : i+4 : i+4]
+		s := src[i : i+4]
+		_ = s[3] // one bounds check for the four reads
 		x := t[0][s[0]] | t[1][s[1]] | t[2][s[2]] | t[3][s[3]]
 		bad |= x
 		d := dst[j : j+3 : j+3]

@@ -2,19 +2,20 @@ package jwt
 
 import (
 	"encoding/json"
-	"unicode/utf8"
+
+	"github.com/authgo/authgo/internal/jsonscan"
 )
 
-// Claims decoding has a hand-written fast path because a session is read on
-// every request and encoding/json spends more time on these ~250 bytes
-// (a validating pre-scan, then reflection per field) than AES and HMAC do;
-// the package's budget is twice the raw crypto. The fast path accepts only a
+// Claims decoding has a fast path because a session is read on every
+// request and encoding/json spends more time on these ~250 bytes (a
+// validating pre-scan, then reflection per field) than AES and HMAC do; the
+// package's budget is twice the raw crypto. The fast path accepts only a
 // strict subset of JSON that it validates completely: an object whose
-// members are the seven Claims keys with plain strings (no escapes, no
-// control characters, valid UTF-8), null, or small non-negative integers for
-// iat and exp. Anything else — another key, an escape, a nested value, a
-// type mismatch — falls back to encoding/json, so the result and the errors
-// are always exactly those of json.Unmarshal.
+// members are the seven Claims keys (and nbf) with plain strings (no
+// escapes, no control characters, valid UTF-8), null, or small non-negative
+// integers for iat, exp and nbf. Anything else — another key, an escape, a
+// nested value, a type mismatch — falls back to encoding/json, so the
+// result and the errors are always exactly those of json.Unmarshal.
 
 // UnmarshalJSON decodes a JSON object into c, with the results of
 // json.Unmarshal on the struct's field tags, faster for the shape Auth.js
@@ -30,178 +31,79 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 
 // fastDecode decodes b into c when b is in the fast path's subset, and
 // reports whether it did; it also records iat, nbf and exp in tc, so a
-// session decode reads the payload once. c is unchanged when it returns
-// false.
+// session decode reads the payload once. c and tc are unchanged when it
+// returns false.
 func (c *Claims) fastDecode(b []byte, tc *timeClaims) bool {
-	out := *c
-	// One string for the whole payload; the claims are substrings of it,
-	// one allocation instead of one per claim.
-	var all string
-	i := skipWS(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	i = skipWS(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		i++
-	} else {
-		for {
-			// "key"
-			if i >= len(b) || b[i] != '"' {
-				return false
-			}
-			end, ok := plainEnd(b, i+1)
-			if !ok {
-				return false
-			}
-			key := b[i+1 : end]
-			i = skipWS(b, end+1)
-			if i >= len(b) || b[i] != ':' {
-				return false
-			}
-			i = skipWS(b, i+1)
-			if i >= len(b) {
-				return false
-			}
-			var str *string
-			var num *int64
-			var bit int
-			switch string(key) { // a key with an escape matches no case
-			case "name":
-				str = &out.Name
-			case "email":
-				str = &out.Email
-			case "picture":
-				str = &out.Picture
-			case "sub":
-				str = &out.Subject
-			case "jti":
-				str = &out.ID
-			case "iat":
-				num, bit = &out.IssuedAt, claimIat
-			case "exp":
-				num, bit = &out.ExpiresAt, claimExp
-			case "nbf":
-				var ignored int64 // not a field of Claims, but checked
-				num, bit = &ignored, claimNbf
-			default:
-				return false
-			}
-			switch {
-			case str != nil && b[i] == '"':
-				end, ok := plainEnd(b, i+1)
-				if !ok {
-					return false
-				}
-				if all == "" {
-					all = string(b)
-				}
-				*str = all[i+1 : end]
-				i = end + 1
-			case str != nil && len(b)-i >= 4 && string(b[i:i+4]) == "null":
-				i += 4 // as encoding/json: null leaves the field as it was
-			case num != nil:
-				j := i
-				for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-					j++
-				}
-				// null, a sign, a fraction or an exponent: slow path.
-				if j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
-					return false
-				}
-				n, ok := smallUint(b[i:j])
-				if !ok {
-					return false
-				}
-				*num = n
-				tc.present |= bit
-				switch bit {
-				case claimIat:
-					tc.iat = float64(n)
-				case claimExp:
-					tc.exp = float64(n)
-				case claimNbf:
-					tc.nbf = float64(n)
-				}
-				i = j
-			default:
-				return false
-			}
-			i = skipWS(b, i)
-			if i >= len(b) {
-				return false
-			}
-			if b[i] == '}' {
-				i++
-				break
-			}
-			if b[i] != ',' {
-				return false
-			}
-			i = skipWS(b, i+1)
+	r := claimsReader{b: b, out: *c}
+	var s jsonscan.Object
+	s.Reset(b)
+	for s.Next() {
+		if m := s.Member(); !m.KeyPlain || !r.member(m) {
+			return false
 		}
 	}
-	if skipWS(b, i) != len(b) {
+	if s.Err() != nil {
 		return false
 	}
-	*c = out
+	*c, *tc = r.out, r.tc
 	return true
 }
 
-func skipWS(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	return i
+// claimsReader holds the state of one fastDecode.
+type claimsReader struct {
+	b   []byte
+	out Claims
+	tc  timeClaims
+	// all is b as one string, made on the first string claim: the claims
+	// are substrings of it, one allocation instead of one per claim.
+	all string
 }
 
-// strClass classifies bytes inside a JSON string for plainEnd: 0 for a byte
-// that stands for itself, 1 for the closing quote, 2 for a backslash or a
-// control character, 3 for a byte of a multi-byte UTF-8 sequence.
-var strClass = func() (t [256]byte) {
-	for i := range 0x20 {
-		t[i] = 2
+// member reads one member into r.out, and reports whether it is in the
+// fast path's subset.
+func (r *claimsReader) member(m *jsonscan.Member) bool {
+	switch string(m.Key(r.b)) {
+	case "name":
+		return r.str(m, &r.out.Name)
+	case "email":
+		return r.str(m, &r.out.Email)
+	case "picture":
+		return r.str(m, &r.out.Picture)
+	case "sub":
+		return r.str(m, &r.out.Subject)
+	case "jti":
+		return r.str(m, &r.out.ID)
+	case "iat":
+		return r.num(m, claimIat, &r.out.IssuedAt)
+	case "exp":
+		return r.num(m, claimExp, &r.out.ExpiresAt)
+	case "nbf":
+		var ignored int64 // not a field of Claims, but checked
+		return r.num(m, claimNbf, &ignored)
 	}
-	t['"'], t['\\'] = 1, 2
-	for i := 0x80; i < 256; i++ {
-		t[i] = 3
-	}
-	return t
-}()
-
-// plainEnd finds the closing quote of the JSON string whose contents start
-// at b[i], and reports whether the contents need no decoding: no escape, no
-// control character, valid UTF-8.
-func plainEnd(b []byte, i int) (int, bool) {
-	start, ascii := i, true
-	for i < len(b) {
-		switch strClass[b[i]] {
-		case 0:
-			i++
-			continue
-		case 1:
-			return i, ascii || utf8.Valid(b[start:i])
-		case 2:
-			return 0, false
-		}
-		ascii = false
-		i++
-	}
-	return 0, false
+	return false
 }
 
-// smallUint parses a JSON integer of at most 18 digits without a sign or a
-// leading zero.
-func smallUint(v []byte) (int64, bool) {
-	if len(v) == 0 || len(v) > 18 || (v[0] == '0' && len(v) > 1) {
-		return 0, false
-	}
-	var n int64
-	for _, ch := range v {
-		if ch < '0' || ch > '9' {
-			return 0, false
+// str reads a plain string or null (which, as in encoding/json, leaves the
+// field as it was).
+func (r *claimsReader) str(m *jsonscan.Member, dst *string) bool {
+	if m.ValPlain {
+		if r.all == "" {
+			r.all = string(r.b)
 		}
-		n = n*10 + int64(ch-'0')
+		*dst = r.all[m.ValStart+1 : m.ValEnd-1]
+		return true
 	}
-	return n, true
+	return string(m.Value(r.b)) == "null"
+}
+
+// num reads a small non-negative integer; null, a sign, a fraction or an
+// exponent take the slow path.
+func (r *claimsReader) num(m *jsonscan.Member, bit int, dst *int64) bool {
+	n, ok := jsonscan.SmallUint(m.Value(r.b))
+	if ok {
+		*dst = n
+		r.tc.set(bit, float64(n))
+	}
+	return ok
 }

@@ -23,13 +23,11 @@ package jwt
 import (
 	"crypto/cipher"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
@@ -209,11 +207,7 @@ func (c *Codec) Encode(claims any, salt string, maxAge time.Duration) (string, e
 	out = enc.AppendEncode(out, iv)
 	out = append(out, '.')
 
-	mode, reuse := k.cbc(&k.encs, iv, cipher.NewCBCEncrypter)
-	mode.CryptBlocks(pt, pt)
-	if reuse {
-		k.encs.Put(mode)
-	}
+	k.cryptCBC(&k.encs, iv, pt, cipher.NewCBCEncrypter)
 	out = enc.AppendEncode(out, pt)
 	out = append(out, '.')
 
@@ -263,7 +257,7 @@ func (c *Codec) Decode(token, salt string) (map[string]any, error) {
 // that thumbprint (ErrNoMatchingSecret if none); a token without one uses
 // the first secret only.
 func (c *Codec) DecodeInto(token, salt string, dst any) error {
-	return c.decode(token, salt, false, dst)
+	return c.decode(token, salt, (*Codec).authjsKeys, dst)
 }
 
 // DecodeV4 decrypts a NextAuth.js v4 session token (dir, A256GCM, no kid;
@@ -273,39 +267,58 @@ func (c *Codec) DecodeInto(token, salt string, dst any) error {
 // until one authenticates the token. It lets an application upgraded from
 // v4 keep its users signed in.
 func (c *Codec) DecodeV4(token string, dst any) error {
-	return c.decode(token, "", true, dst)
+	return c.decode(token, "", (*Codec).nextAuthV4Keys, dst)
 }
 
-func (c *Codec) decode(token, salt string, v4 bool, dst any) error {
-	bp, pt, err := c.open(token, salt, v4)
+// decode opens token with the keys kind chooses and reads its payload into
+// dst. The buffer the token is decoded into is released here, once, on
+// every path.
+func (c *Codec) decode(token, salt string, kind tokenKind, dst any) error {
+	bp := c.getBuf(0)
+	defer c.putBuf(bp)
+	pt, err := c.open(bp, token, salt, kind)
 	if err != nil {
 		return err
 	}
-	defer c.putBuf(bp)
 	if cl, ok := dst.(*Claims); ok && cl != nil {
-		// One pass for the default claims; *cl changes only if they pass.
-		tmp, tc := *cl, timeClaims{}
-		if tmp.fastDecode(pt, &tc) {
-			if err := c.checkTimes(tc); err != nil {
-				return err
-			}
-			*cl = tmp
-			return nil
+		if done, err := c.decodeClaims(pt, cl); done {
+			return err
 		}
 	}
 	if err := c.checkClaims(pt); err != nil {
 		return err
 	}
-	err = json.Unmarshal(pt, dst)
-	if err != nil {
-		var ute *json.UnmarshalTypeError
-		var iue *json.InvalidUnmarshalError
-		if errors.As(err, &ute) || errors.As(err, &iue) {
-			return fmt.Errorf("jwt: %w", err)
-		}
-		return fmt.Errorf("%w: payload is not valid JSON", ErrMalformed)
+	return unmarshalPayload(pt, dst)
+}
+
+// decodeClaims reads the default claims in one pass when the payload is in
+// Claims' fast path, checks exp and nbf, and sets *cl only if they pass.
+// done is false when the payload needs the general path.
+func (c *Codec) decodeClaims(pt []byte, cl *Claims) (done bool, err error) {
+	tmp, tc := *cl, timeClaims{}
+	if !tmp.fastDecode(pt, &tc) {
+		return false, nil
 	}
-	return nil
+	if err := c.checkTimes(tc); err != nil {
+		return true, err
+	}
+	*cl = tmp
+	return true, nil
+}
+
+// unmarshalPayload unmarshals the payload into dst with encoding/json; an
+// error is ErrMalformed unless dst cannot hold the payload.
+func unmarshalPayload(pt []byte, dst any) error {
+	err := json.Unmarshal(pt, dst)
+	if err == nil {
+		return nil
+	}
+	var ute *json.UnmarshalTypeError
+	var iue *json.InvalidUnmarshalError
+	if errors.As(err, &ute) || errors.As(err, &iue) {
+		return fmt.Errorf("jwt: %w", err)
+	}
+	return fmt.Errorf("%w: payload is not valid JSON", ErrMalformed)
 }
 
 // checkClaims applies jose's checks: a JSON object payload, numeric iat,
@@ -332,247 +345,4 @@ func (c *Codec) checkTimes(tc timeClaims) error {
 		return ErrExpired
 	}
 	return nil
-}
-
-// header holds the protected header members Auth.js tokens use.
-type header struct {
-	alg, enc, kid string
-	hasKid        bool
-}
-
-// maxHeaderLen bounds the encoded protected header; an Auth.js header is
-// about 150 characters.
-const maxHeaderLen = 2048
-
-// parseHeader decodes and checks a protected header segment. It is the slow
-// path: a token whose header is byte for byte the one Encode and Auth.js
-// write is matched to its key without parsing.
-func parseHeader(seg string) (header, error) {
-	var h header
-	if len(seg) > maxHeaderLen {
-		return h, fmt.Errorf("%w: header too large", ErrMalformed)
-	}
-	raw, err := b64.DecodeString(seg)
-	if err != nil {
-		return h, fmt.Errorf("%w: header is not base64url", ErrMalformed)
-	}
-	// A map, not a struct: encoding/json matches struct fields without
-	// regard to case, and "ALG" is not "alg".
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		return h, fmt.Errorf("%w: header is not a JSON object", ErrMalformed)
-	}
-	str := func(name string, dst *string) (bool, error) {
-		v, ok := m[name]
-		if !ok {
-			return false, nil
-		}
-		if err := json.Unmarshal(v, dst); err != nil || string(v) == "null" {
-			return true, fmt.Errorf("%w: header %s is not a string", ErrMalformed, name)
-		}
-		return true, nil
-	}
-	if ok, err := str("alg", &h.alg); err != nil || !ok {
-		return h, fmt.Errorf("%w: header has no alg", ErrMalformed)
-	}
-	if ok, err := str("enc", &h.enc); err != nil || !ok {
-		return h, fmt.Errorf("%w: header has no enc", ErrMalformed)
-	}
-	if h.hasKid, err = str("kid", &h.kid); err != nil {
-		return h, err
-	}
-	if h.alg != "dir" {
-		return h, fmt.Errorf("%w: alg %q", ErrUnsupported, h.alg)
-	}
-	if h.enc != EncA256CBCHS512 && h.enc != EncA256GCM {
-		return h, fmt.Errorf("%w: enc %q", ErrUnsupported, h.enc)
-	}
-	if _, ok := m["zip"]; ok {
-		return h, fmt.Errorf("%w: compressed payload", ErrUnsupported)
-	}
-	if _, ok := m["crit"]; ok {
-		return h, fmt.Errorf("%w: critical header parameters", ErrUnsupported)
-	}
-	return h, nil
-}
-
-// segments splits a compact JWE into its five parts without allocating.
-func segments(token string) (hdr, ek, iv, ct, tag string, ok bool) {
-	var p [5]string
-	for i := range 4 {
-		j := strings.IndexByte(token, '.')
-		if j < 0 {
-			return "", "", "", "", "", false
-		}
-		p[i], token = token[:j], token[j+1:]
-	}
-	// A fifth dot would sit in the tag, which then fails its length or
-	// base64 check; no need to scan for it here.
-	return p[0], p[1], p[2], p[3], token, true
-}
-
-// open authenticates and decrypts token and returns the plaintext, which
-// lives in the returned buffer until it is put back.
-//
-// The JWE is opened with the standard library's AES, CBC, GCM and HMAC
-// rather than go-jose: go-jose's generic path (parse into maps, decode every
-// segment into fresh slices, a new cipher and HMAC per call) allocates many
-// times more than this, and a session decode runs on every request with a
-// budget of twice the raw AES-CBC + HMAC-SHA-512 cost. Here keys, ciphers
-// and HMAC states are prepared once per secret, and every segment is decoded
-// into one pooled buffer.
-func (c *Codec) open(token, salt string, v4 bool) (*[]byte, []byte, error) {
-	if len(token) > MaxTokenSize {
-		return nil, nil, fmt.Errorf("%w: token longer than %d bytes", ErrMalformed, MaxTokenSize)
-	}
-	hdr, ek, ivs, cts, tags, ok := segments(token)
-	if !ok {
-		return nil, nil, fmt.Errorf("%w: not a compact JWE of five segments", ErrMalformed)
-	}
-	if ek != "" {
-		return nil, nil, fmt.Errorf("%w: dir token with an encrypted key", ErrMalformed)
-	}
-
-	var candidates []*key
-	var k *key
-	canonical := false // the header is byte for byte the one written for k
-	if !v4 {
-		ks, err := c.keys.get(c.secrets, cacheKey{salt: salt, enc: EncA256CBCHS512})
-		if err != nil {
-			return nil, nil, err
-		}
-		k = ks.byHeader(hdr)
-		canonical = k != nil
-	}
-	if k == nil {
-		h, err := parseHeader(hdr)
-		if err != nil {
-			return nil, nil, err
-		}
-		if v4 {
-			if h.enc != EncA256GCM {
-				return nil, nil, fmt.Errorf("%w: enc %q in a v4 token", ErrUnsupported, h.enc)
-			}
-			ks, err := c.keys.get(c.secrets, cacheKey{enc: EncA256GCM, v4: true})
-			if err != nil {
-				return nil, nil, err
-			}
-			candidates = ks.keys
-		} else {
-			ks, err := c.keys.get(c.secrets, cacheKey{salt: salt, enc: h.enc})
-			if err != nil {
-				return nil, nil, err
-			}
-			switch {
-			case !h.hasKid:
-				k = ks.keys[0] // as Auth.js: no kid, first secret only
-			default:
-				if k = ks.byKid(h.kid); k == nil {
-					return nil, nil, ErrNoMatchingSecret
-				}
-			}
-		}
-	}
-	if k != nil {
-		candidates = []*key{k}
-	}
-	enc := candidates[0].enc
-
-	ivLen, tagLen := 16, 32
-	if enc == EncA256GCM {
-		ivLen, tagLen = 12, 16
-	}
-	ctLen := b64DecodedLen(len(cts))
-	if ctLen < 0 || len(ivs) != b64.EncodedLen(ivLen) || len(tags) != b64.EncodedLen(tagLen) {
-		return nil, nil, fmt.Errorf("%w: bad IV, ciphertext or tag length", ErrMalformed)
-	}
-	if enc == EncA256CBCHS512 && (ctLen == 0 || ctLen%16 != 0) {
-		return nil, nil, fmt.Errorf("%w: ciphertext is not whole AES blocks", ErrMalformed)
-	}
-
-	// Buffer layout: the token's ASCII (the AAD is its first segment), then
-	// IV, ciphertext, AL, tag and room for the MAC sum, all decoded in place
-	// so no segment needs its own allocation.
-	need := len(token) + ivLen + ctLen + 8 + tagLen + 64
-	if enc == EncA256GCM {
-		need += ctLen // the plaintext goes beside the ciphertext, which a failed Open would clear
-	}
-	bp := c.getBuf(need)
-	*bp = (*bp)[:need]
-	buf := append((*bp)[:0], token...)
-	aad := buf[:len(hdr)]
-	src := buf[len(hdr)+2:]
-	ivSrc, ctSrc, tagSrc := src[:len(ivs)], src[len(ivs)+1:len(ivs)+1+len(cts)], src[len(src)-len(tags):]
-
-	work := buf[len(buf):need]
-	iv := work[:ivLen]
-	ct := work[ivLen : ivLen+ctLen]
-	rest := work[ivLen+ctLen:]
-	if !b64Decode(iv, ivSrc) {
-		c.putBuf(bp)
-		return nil, nil, fmt.Errorf("%w: IV is not base64url", ErrMalformed)
-	}
-	if !b64Decode(ct, ctSrc) {
-		c.putBuf(bp)
-		return nil, nil, fmt.Errorf("%w: ciphertext is not base64url", ErrMalformed)
-	}
-
-	if enc == EncA256GCM {
-		tag := rest[:tagLen]
-		if !b64Decode(tag, tagSrc) {
-			c.putBuf(bp)
-			return nil, nil, fmt.Errorf("%w: tag is not base64url", ErrMalformed)
-		}
-		sealed := work[ivLen : ivLen+ctLen+tagLen] // ciphertext || tag
-		out := work[ivLen+ctLen+tagLen : ivLen+ctLen+tagLen]
-		for _, k := range candidates {
-			if pt, err := k.aead.Open(out, iv, sealed, aad); err == nil {
-				return bp, pt, nil
-			}
-		}
-		c.putBuf(bp)
-		return nil, nil, ErrDecryption
-	}
-
-	k = candidates[0]
-	al := rest[:8]
-	binary.BigEndian.PutUint64(al, uint64(len(aad))*8)
-	tag := rest[8 : 8+tagLen]
-	if !b64Decode(tag, tagSrc) {
-		c.putBuf(bp)
-		return nil, nil, fmt.Errorf("%w: tag is not base64url", ErrMalformed)
-	}
-	sum := k.mac.tag(rest[8+tagLen:8+tagLen], aad, canonical, work[:ivLen+ctLen+8], nil, nil) // IV || CT || AL, contiguous
-	// Check the tag before decrypting anything (RFC 7518 §5.2.2.2).
-	if subtle.ConstantTimeCompare(sum[:tagLen], tag) != 1 {
-		c.putBuf(bp)
-		return nil, nil, ErrDecryption
-	}
-	mode, reuse := k.cbc(&k.decs, iv, cipher.NewCBCDecrypter)
-	mode.CryptBlocks(ct, ct)
-	if reuse {
-		k.decs.Put(mode)
-	}
-	n, ok := unpad(ct)
-	if !ok {
-		// Unreachable without the MAC key; reported exactly as a bad tag.
-		c.putBuf(bp)
-		return nil, nil, ErrDecryption
-	}
-	return bp, ct[:n], nil
-}
-
-// unpad checks PKCS#7 padding over the last block in constant time and
-// returns the unpadded length.
-func unpad(b []byte) (int, bool) {
-	last := b[len(b)-16:]
-	p := int(last[15])
-	good := subtle.ConstantTimeLessOrEq(1, p) & subtle.ConstantTimeLessOrEq(p, 16)
-	for d := range 16 {
-		// The byte d places from the end is padding when d < p, and then
-		// must equal p.
-		inPad := subtle.ConstantTimeLessOrEq(d+1, p)
-		good &= subtle.ConstantTimeSelect(inPad, subtle.ConstantTimeByteEq(last[15-d], byte(p)), 1)
-	}
-	return len(b) - p, good == 1
 }

@@ -156,8 +156,14 @@ func TestEncodeSetsClaimsAndHeader(t *testing.T) {
 		t.Fatal("two tokens share a jti")
 	}
 
-	// Default max age, nil claims, struct claims.
-	tok, err = c.Encode(nil, jwt.DefaultSalt, 0)
+}
+
+// TestEncodeDefaultsAndErrors covers the default max age, nil and struct
+// claims, and the claims and ages Encode refuses.
+func TestEncodeDefaultsAndErrors(t *testing.T) {
+	const now = 1_800_000_000
+	c := mustCodec(t, []string{vecSecret}, at(now))
+	tok, err := c.Encode(nil, jwt.DefaultSalt, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

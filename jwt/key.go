@@ -112,18 +112,21 @@ type key struct {
 // a new one on every call.
 type ivSetter interface{ SetIV([]byte) }
 
-// cbc returns a CBC mode from pool (decrypters or encrypters) set to iv,
-// and whether it may go back to the pool.
-func (k *key) cbc(pool *sync.Pool, iv []byte, newMode func(cipher.Block, []byte) cipher.BlockMode) (cipher.BlockMode, bool) {
-	if m, ok := pool.Get().(cipher.BlockMode); ok {
-		if s, ok := m.(ivSetter); ok {
-			s.SetIV(iv)
-			return m, true
-		}
+// cryptCBC encrypts or decrypts b in place with AES-CBC from iv, with a
+// mode from pool (k.encs or k.decs) re-armed with iv, or a new one from
+// newMode (cipher.NewCBCEncrypter or cipher.NewCBCDecrypter).
+func (k *key) cryptCBC(pool *sync.Pool, iv, b []byte, newMode func(cipher.Block, []byte) cipher.BlockMode) {
+	var m cipher.BlockMode
+	if pm, ok := pool.Get().(cipher.BlockMode); ok {
+		m = pm
+		m.(ivSetter).SetIV(iv) // only re-armable modes are put back
+	} else {
+		m = newMode(k.block, iv)
 	}
-	m := newMode(k.block, iv)
-	_, reusable := m.(ivSetter)
-	return m, reusable
+	m.CryptBlocks(b, b)
+	if _, ok := m.(ivSetter); ok {
+		pool.Put(m)
+	}
 }
 
 func newKey(raw []byte, enc string) (*key, error) {
@@ -160,27 +163,29 @@ func newKey(raw []byte, enc string) (*key, error) {
 // keySet holds the derived key of every secret for one salt and enc, in the
 // codec's secret order (the first encrypts).
 type keySet struct {
+	ck   cacheKey
 	keys []*key
 }
 
-// byKid returns the key whose thumbprint is kid, or nil.
-func (s *keySet) byKid(kid string) *key {
-	for _, k := range s.keys {
+// indexKid returns the index of the key whose thumbprint is kid, or -1.
+func (s *keySet) indexKid(kid string) int {
+	for i, k := range s.keys {
 		if k.kid == kid {
-			return k
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
-// byHeader returns the key whose canonical header segment is seg, or nil.
-func (s *keySet) byHeader(seg string) *key {
-	for _, k := range s.keys {
+// indexHeader returns the index of the key whose canonical header segment
+// is seg, or -1.
+func (s *keySet) indexHeader(seg string) int {
+	for i, k := range s.keys {
 		if k.header == seg {
-			return k
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 type cacheKey struct {
@@ -195,19 +200,31 @@ const maxCachedSets = 256
 
 // keyCache maps (salt, enc) to derived keys. Readers load an immutable map
 // through an atomic pointer, so the hot path takes no lock; writers copy the
-// map under a mutex.
+// map under a mutex. The set found last is kept beside the map and checked
+// first: an application reads one cookie name almost always, and comparing
+// its key is cheaper than hashing it.
 type keyCache struct {
-	m  atomic.Pointer[map[cacheKey]*keySet]
-	mu sync.Mutex
+	m    atomic.Pointer[map[cacheKey]*keySet]
+	last atomic.Pointer[keySet]
+	mu   sync.Mutex
 }
 
 // get returns the key set for ck, deriving and caching it on first use.
 func (c *keyCache) get(secrets []string, ck cacheKey) (*keySet, error) {
+	if s := c.last.Load(); s != nil && s.ck == ck {
+		return s, nil
+	}
 	if m := c.m.Load(); m != nil {
 		if s, ok := (*m)[ck]; ok {
+			c.last.Store(s)
 			return s, nil
 		}
 	}
+	return c.derive(secrets, ck)
+}
+
+// derive derives the key set for ck under the lock and caches it.
+func (c *keyCache) derive(secrets []string, ck cacheKey) (*keySet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.m.Load()
@@ -216,7 +233,7 @@ func (c *keyCache) get(secrets []string, ck cacheKey) (*keySet, error) {
 			return s, nil
 		}
 	}
-	s := &keySet{keys: make([]*key, 0, len(secrets))}
+	s := &keySet{ck: ck, keys: make([]*key, 0, len(secrets))}
 	for _, secret := range secrets {
 		var raw []byte
 		var err error
@@ -246,6 +263,7 @@ func (c *keyCache) get(secrets []string, ck cacheKey) (*keySet, error) {
 	}
 	n[ck] = s
 	c.m.Store(&n)
+	c.last.Store(s)
 	return s, nil
 }
 

@@ -16,6 +16,14 @@
 //
 // A sign-in for an account that does not exist should call DummyVerify, so
 // it takes as long as a wrong password for one that does.
+//
+// Each argon2id hash takes about 19 MiB and a CPU for tens of
+// milliseconds, so anyone who can post a login form could exhaust a server
+// by posting many at once. Hash, Verify and DummyVerify therefore compute
+// at most a bounded number of hashes at a time in a process (see
+// SetMaxConcurrent); past it they fail at once with ErrBusy instead of
+// queuing, and the caller answers "try again shortly" (authgo turns an
+// ErrBusy from a credentials provider into 503 with Retry-After).
 package password
 
 import (
@@ -56,6 +64,11 @@ var (
 	// ErrUnsupportedHash reports a stored hash of a scheme or version this
 	// package does not verify (argon2i, argon2d, $2x$, ...).
 	ErrUnsupportedHash = errors.New("password: unsupported hash scheme")
+	// ErrBusy reports that the process is already computing as many hashes
+	// as SetMaxConcurrent allows. Nothing was computed; the attempt may be
+	// repeated in a moment. Return it from an authgo credentials Authorize
+	// function and authgo answers 503 with Retry-After.
+	ErrBusy = errors.New("password: too many password hashes in progress")
 )
 
 // Params are argon2id parameters (RFC 9106).
@@ -142,6 +155,11 @@ func (h Hasher) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
+	release, err := Acquire()
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLength)
 	return encodePHC(p, salt, key), nil
 }
@@ -169,7 +187,8 @@ func encodePHC(p Params, salt, key []byte) string {
 // argon2id PHC string or a bcrypt hash ($2a$, $2b$, $2y$). A wrong password
 // is (false, nil); errors are for hashes that cannot be checked
 // (ErrInvalidHash, ErrUnsupportedHash) and passwords that are too long
-// (ErrPasswordTooLong, also for over 72 bytes against bcrypt). The hashes
+// (ErrPasswordTooLong, also for over 72 bytes against bcrypt), and ErrBusy
+// when the process computes as many hashes as it allows already. The hashes
 // are compared in constant time.
 func (h Hasher) Verify(password, encoded string) (bool, error) {
 	if len(password) > MaxLength {
@@ -184,6 +203,11 @@ func (h Hasher) Verify(password, encoded string) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		release, err := Acquire()
+		if err != nil {
+			return false, err
+		}
+		defer release()
 		key := argon2.IDKey([]byte(password), ph.salt, ph.params.Time, ph.params.Memory, ph.params.Threads, ph.params.KeyLength)
 		return subtle.ConstantTimeCompare(key, ph.key) == 1, nil
 	case schemeBcrypt:
@@ -192,6 +216,11 @@ func (h Hasher) Verify(password, encoded string) (bool, error) {
 			return false, fmt.Errorf("%w: bcrypt hashes only the first %d bytes", ErrPasswordTooLong, bcryptMaxLength)
 		}
 		hash := bcryptHash(encoded)
+		release, err := Acquire()
+		if err != nil {
+			return false, err
+		}
+		defer release()
 		// CompareHashAndPassword compares in constant time.
 		switch err := bcrypt.CompareHashAndPassword(hash, []byte(password)); {
 		case err == nil:
@@ -229,7 +258,11 @@ func (h Hasher) NeedsRehash(encoded string) bool {
 // long as for a wrong password and does not tell which accounts exist.
 // (It matches the cost of current hashes; accounts still on bcrypt or older
 // parameters take a different time until they are rehashed.)
-func (h Hasher) DummyVerify(password string) bool {
+//
+// Like Verify it returns ErrBusy when the process computes as many hashes
+// as it allows already. Pass that on as Verify's ErrBusy is passed on: an
+// unknown account must fail the same way a known one does, under load too.
+func (h Hasher) DummyVerify(password string) (bool, error) {
 	p := h.params()
 	if p.validate() != nil {
 		p = DefaultParams()
@@ -239,9 +272,14 @@ func (h Hasher) DummyVerify(password string) bool {
 	}
 	salt := make([]byte, p.SaltLength)
 	want := make([]byte, p.KeyLength)
+	release, err := Acquire()
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLength)
 	_ = subtle.ConstantTimeCompare(key, want) // the compare Verify does
-	return false
+	return false, nil
 }
 
 type hashScheme int
@@ -372,5 +410,5 @@ func Verify(password, encoded string) (bool, error) { return Hasher{}.Verify(pas
 func NeedsRehash(encoded string) bool { return Hasher{}.NeedsRehash(encoded) }
 
 // DummyVerify costs what a failed Verify against a DefaultParams hash costs
-// and reports false; see Hasher.DummyVerify.
-func DummyVerify(password string) bool { return Hasher{}.DummyVerify(password) }
+// and reports false, or ErrBusy; see Hasher.DummyVerify.
+func DummyVerify(password string) (bool, error) { return Hasher{}.DummyVerify(password) }

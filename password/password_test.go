@@ -282,14 +282,21 @@ func TestNeedsRehash(t *testing.T) {
 }
 
 func TestDummyVerify(t *testing.T) {
-	if password.DummyVerify("anything") || cheap.DummyVerify("") {
-		t.Fatal("DummyVerify reported true")
+	for _, tc := range []struct {
+		name string
+		h    password.Hasher
+		pw   string
+	}{
+		{"defaults", password.Hasher{}, "anything"},
+		{"empty password", cheap, ""},
+		{"huge password", cheap, strings.Repeat("x", 10*password.MaxLength)},
+		{"bad parameters", password.Hasher{Params: password.Params{Memory: 1}}, "x"},
+	} {
+		if ok, err := tc.h.DummyVerify(tc.pw); ok || err != nil {
+			t.Fatalf("%s: DummyVerify = %v, %v; want false, nil", tc.name, ok, err)
+		}
 	}
-	if cheap.DummyVerify(strings.Repeat("x", 10*password.MaxLength)) {
-		t.Fatal("DummyVerify reported true for a huge password")
-	}
-	bad := password.Hasher{Params: password.Params{Memory: 1}}
-	if bad.DummyVerify("x") {
-		t.Fatal("DummyVerify with bad parameters reported true")
+	if ok, err := password.DummyVerify("anything"); ok || err != nil {
+		t.Fatalf("DummyVerify = %v, %v", ok, err)
 	}
 }

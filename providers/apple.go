@@ -45,7 +45,7 @@ func Apple(o Options) *OAuth {
 				profile["user"] = u
 			}
 		}
-		c.Profile = func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		c.Profile = func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			n := Obj(Obj(p, "user"), "name")
 			name := strings.TrimSpace(Str(n, "firstName") + " " + Str(n, "lastName"))
 			return authgo.User{ID: Str(p, "sub"), Name: name, Email: Str(p, "email")}, nil

@@ -14,7 +14,7 @@ func Atlassian(o Options) *OAuth {
 		Checks:              []string{CheckState},
 		ClientAuth:          ClientSecretPost,
 		AuthorizationParams: params("audience", "api.atlassian.com", "prompt", "consent"),
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "account_id"), Name: Str(p, "name", "nickname"), Email: Str(p, "email"), Image: Str(p, "picture")}, nil
 		},
 	}, o)

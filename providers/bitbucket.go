@@ -17,7 +17,7 @@ func Bitbucket(o Options) *OAuth {
 		TokenURL:         "https://bitbucket.org/site/oauth2/access_token",
 		UserinfoURL:      api + "/user",
 		Scopes:           []string{"account", "email"},
-		FetchProfile: func(ctx context.Context, c *http.Client, t authgo.TokenSet) (map[string]any, error) {
+		FetchProfile: func(ctx context.Context, c *http.Client, t TokenSet) (map[string]any, error) {
 			p, err := GetJSON(ctx, c, api+"/user", t.AccessToken)
 			if err != nil {
 				return nil, err
@@ -39,7 +39,7 @@ func Bitbucket(o Options) *OAuth {
 			}
 			return p, nil
 		},
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "uuid", "account_id"), Name: Str(p, "display_name", "username"), Email: Str(p, "email"), Image: Str(Obj(Obj(p, "links"), "avatar"), "href")}, nil
 		},
 	}, o)

@@ -3,6 +3,7 @@ package providers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/authgo/authgo"
@@ -26,6 +27,24 @@ type CredentialsConfig struct {
 	// rate limiting. Default "email" if there is such a field, else the
 	// first field.
 	IdentifierField string
+	// Input are the checks the fields pass before Authorize runs, and
+	// whether Authorize receives an email field normalised. The zero
+	// value is the default for new apps: an email field must be a plain
+	// address and arrives in its authgo.NormalizeEmail form (trimmed,
+	// lower case); a password field holds at least 8 characters and at
+	// most 1024 bytes. InputAsIs() passes the fields of an existing
+	// backend through untouched. See authgo.InputRules.
+	Input authgo.InputRules
+}
+
+// InputAsIs returns the input rules for an existing backend: Authorize
+// receives every field as submitted, byte for byte (an email field is
+// neither lower-cased, trimmed nor checked, a password may be any length
+// up to 1024 bytes); only fields marked Required must not be empty. Rate
+// limits still count an identifier in its folded form, so varying its case
+// earns no extra attempts.
+func InputAsIs() authgo.InputRules {
+	return authgo.InputRules{MinPasswordLen: -1, Email: authgo.EmailAsIs}
 }
 
 // DefaultCredentialFields are the fields of a credentials provider that
@@ -65,11 +84,17 @@ func (c *credentials) Name() string            { return c.cfg.Name }
 func (c *credentials) Type() string            { return authgo.TypeCredentials }
 func (c *credentials) Fields() []authgo.Field  { return c.cfg.Fields }
 func (c *credentials) IdentifierField() string { return c.cfg.IdentifierField }
+func (c *credentials) InputRules() authgo.InputRules {
+	return c.cfg.Input
+}
 
 // Validate reports a provider that cannot work; authgo.New calls it.
 func (c *credentials) Validate() error {
 	if c.cfg.Authorize == nil {
 		return errors.New("credentials provider " + c.cfg.ID + " has no Authorize function (MissingAuthorize): set CredentialsConfig.Authorize")
+	}
+	if err := c.cfg.Input.Validate(); err != nil {
+		return fmt.Errorf("credentials provider %s: CredentialsConfig.Input.%w", c.cfg.ID, err)
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ func Discord(o Options) *OAuth {
 		UserinfoURL:      "https://discord.com/api/users/@me",
 		Scopes:           []string{"identify", "email"},
 		EmailVerified:    func(p map[string]any) *bool { return Bool(p["verified"]) },
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			id := Str(p, "id")
 			image := ""
 			if h := Str(p, "avatar"); h != "" {

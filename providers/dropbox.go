@@ -18,12 +18,12 @@ func Dropbox(o Options) *OAuth {
 		UserinfoURL:         "https://api.dropboxapi.com/2/users/get_current_account",
 		Scopes:              []string{"account_info.read"},
 		AuthorizationParams: params("token_access_type", "offline"),
-		FetchProfile: func(ctx context.Context, c *http.Client, t authgo.TokenSet) (map[string]any, error) {
+		FetchProfile: func(ctx context.Context, c *http.Client, t TokenSet) (map[string]any, error) {
 			var p map[string]any
 			err := fetchJSON(ctx, c, http.MethodPost, "https://api.dropboxapi.com/2/users/get_current_account", t.AccessToken, nil, &p)
 			return p, err
 		},
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "account_id"), Name: Str(Obj(p, "name"), "display_name"), Email: Str(p, "email"), Image: Str(p, "profile_photo_url")}, nil
 		},
 	}, o)

@@ -10,7 +10,7 @@ func Facebook(o Options) *OAuth {
 		TokenURL:         "https://graph.facebook.com/oauth/access_token",
 		UserinfoURL:      "https://graph.facebook.com/me?fields=id,name,email,picture",
 		Scopes:           []string{"email"},
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "id"), Name: Str(p, "name"), Email: Str(p, "email"), Image: Str(Obj(Obj(p, "picture"), "data"), "url")}, nil
 		},
 	}, o)

@@ -25,14 +25,14 @@ func GitHub(o Options) *OAuth {
 		UserinfoURL:      api + "/user",
 		Scopes:           []string{"read:user", "user:email"},
 		FetchProfile:     githubProfile(api),
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "id"), Name: Str(p, "name", "login"), Email: Str(p, "email"), Image: Str(p, "avatar_url")}, nil
 		},
 	}, o)
 }
 
 func githubProfile(api string) FetchProfileFunc {
-	return func(ctx context.Context, c *http.Client, t authgo.TokenSet) (map[string]any, error) {
+	return func(ctx context.Context, c *http.Client, t TokenSet) (map[string]any, error) {
 		p, err := GetJSON(ctx, c, api+"/user", t.AccessToken)
 		if err != nil || Str(p, "email") != "" {
 			return p, err

@@ -12,7 +12,7 @@ func GitLab(o Options) *OAuth {
 		TokenURL:         base + "/oauth/token",
 		UserinfoURL:      base + "/api/v4/user",
 		Scopes:           []string{"read_user"},
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "id"), Name: Str(p, "name", "username"), Email: Str(p, "email"), Image: Str(p, "avatar_url")}, nil
 		},
 	}, o)

@@ -24,7 +24,7 @@ func MicrosoftEntraID(o Options) *OAuth {
 		case "common", "organizations", "consumers":
 			c.IssuerCheck = entraIssuer
 		}
-		c.Profile = func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		c.Profile = func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "sub"), Name: Str(p, "name"), Email: Str(p, "email", "preferred_username")}, nil
 		}
 	})

@@ -21,7 +21,7 @@ func Notion(o Options) *OAuth {
 		UserinfoURL:         "https://api.notion.com/v1/users/me",
 		Scopes:              []string{},
 		AuthorizationParams: params("owner", "user"),
-		FetchProfile: func(ctx context.Context, c *http.Client, t authgo.TokenSet) (map[string]any, error) {
+		FetchProfile: func(ctx context.Context, c *http.Client, t TokenSet) (map[string]any, error) {
 			var me map[string]any
 			err := fetchJSON(ctx, c, http.MethodGet, "https://api.notion.com/v1/users/me", t.AccessToken, http.Header{"Notion-Version": {notionVersion}}, &me)
 			if err != nil {
@@ -29,7 +29,7 @@ func Notion(o Options) *OAuth {
 			}
 			return Obj(Obj(Obj(me, "bot"), "owner"), "user"), nil
 		},
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "id"), Name: Str(p, "name"), Email: Str(Obj(p, "person"), "email"), Image: Str(p, "avatar_url")}, nil
 		},
 	}, o)

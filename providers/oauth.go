@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 )
@@ -56,12 +57,12 @@ const (
 // ProfileFunc maps a provider's profile to a user. The user's ID must be
 // the provider's account id (sub, id, …); authgo replaces it with the
 // stored user's id. tokens are the tokens of the sign-in.
-type ProfileFunc func(profile map[string]any, tokens authgo.TokenSet) (authgo.User, error)
+type ProfileFunc func(profile map[string]any, tokens TokenSet) (authgo.User, error)
 
 // FetchProfileFunc fetches the profile of an OAuth 2 provider in its own
 // way (several requests, a POST, …) with client, which carries the
 // engine's timeout. The default GETs UserinfoURL with the access token.
-type FetchProfileFunc func(ctx context.Context, client *http.Client, tokens authgo.TokenSet) (map[string]any, error)
+type FetchProfileFunc func(ctx context.Context, client *http.Client, tokens TokenSet) (map[string]any, error)
 
 // OAuthConfig configures an OAuth 2.0 or OpenID Connect provider. A preset
 // fills most of it; an app sets ClientID and ClientSecret (or reads them
@@ -161,8 +162,10 @@ type OAuthConfig struct {
 }
 
 // OAuth is an OAuth 2.0 or OIDC provider: the one engine behind every
-// preset. It implements authgo.OAuthProvider and
-// authgo.EndSessionProvider. Make one with OIDC, OAuth2 or a preset.
+// preset. authgo's sign-in and callback actions drive it through FormPost,
+// Checks, AuthCodeURL and Exchange; Refresh serves package refresh, and
+// EndSessionURL authgo.Auth.ProviderSignOutURL. Make one with OIDC, OAuth2
+// or a preset.
 type OAuth struct {
 	cfg    OAuthConfig
 	client *http.Client
@@ -350,6 +353,6 @@ func loopbackHost(host string) bool {
 	return err == nil && ip.Unmap().IsLoopback()
 }
 
-func (o *OAuth) fail(step string, code string, err error) *authgo.OAuthError {
-	return &authgo.OAuthError{Provider: o.cfg.ID, Step: step, Code: code, Err: err}
+func (o *OAuth) fail(step string, code string, err error) *oauth.Error {
+	return &oauth.Error{Provider: o.cfg.ID, Step: step, Code: code, Err: err}
 }

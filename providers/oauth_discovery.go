@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 )
@@ -49,7 +50,7 @@ func (o *OAuth) discover(ctx context.Context) (*discovery, error) {
 	}
 	p, err := oidc.NewProvider(dctx, c.Issuer)
 	if err != nil {
-		return nil, o.fail(authgo.StepDiscovery, "", err)
+		return nil, o.fail(oauth.StepDiscovery, "", err)
 	}
 	var meta struct {
 		EndSession string   `json:"end_session_endpoint"`
@@ -57,10 +58,10 @@ func (o *OAuth) discover(ctx context.Context) (*discovery, error) {
 		PKCE       []string `json:"code_challenge_methods_supported"`
 	}
 	if err := p.Claims(&meta); err != nil {
-		return nil, o.fail(authgo.StepDiscovery, "", err)
+		return nil, o.fail(oauth.StepDiscovery, "", err)
 	}
 	if err := o.checkDiscovered(p, meta.JWKS, meta.EndSession); err != nil {
-		return nil, o.fail(authgo.StepDiscovery, "", err)
+		return nil, o.fail(oauth.StepDiscovery, "", err)
 	}
 	ep := p.Endpoint()
 	if d.endpoint.AuthURL == "" {
@@ -76,7 +77,7 @@ func (o *OAuth) discover(ctx context.Context) (*discovery, error) {
 		d.endSession = meta.EndSession
 	}
 	if d.endpoint.AuthURL == "" || d.endpoint.TokenURL == "" {
-		return nil, o.fail(authgo.StepDiscovery, "", errors.New("the discovery document has no authorization or token endpoint"))
+		return nil, o.fail(oauth.StepDiscovery, "", errors.New("the discovery document has no authorization or token endpoint"))
 	}
 	d.pkceS256 = slices.Contains(meta.PKCE, "S256")
 	d.provider = p
@@ -125,8 +126,8 @@ func (o *OAuth) checkDiscovered(p *oidc.Provider, jwks, endSession string) error
 // Checks returns the checks of the flow. An oidc provider whose discovery
 // document does not list PKCE S256 drops PKCE and uses the nonce, as
 // Auth.js does.
-func (o *OAuth) Checks(ctx context.Context) (authgo.OAuthChecks, error) {
-	ch := authgo.OAuthChecks{
+func (o *OAuth) Checks(ctx context.Context) (oauth.Checks, error) {
+	ch := oauth.Checks{
 		PKCE:  slices.Contains(o.cfg.Checks, CheckPKCE),
 		State: slices.Contains(o.cfg.Checks, CheckState),
 		Nonce: slices.Contains(o.cfg.Checks, CheckNonce),
@@ -148,7 +149,7 @@ func (o *OAuth) oauth2Config(ctx context.Context, d *discovery, redirectURI stri
 	if o.cfg.ClientSecretFunc != nil {
 		s, err := o.cfg.ClientSecretFunc(ctx)
 		if err != nil {
-			return nil, o.fail(authgo.StepToken, "", fmt.Errorf("client secret: %w", err))
+			return nil, o.fail(oauth.StepToken, "", fmt.Errorf("client secret: %w", err))
 		}
 		secret = s
 	}

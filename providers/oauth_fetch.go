@@ -8,20 +8,20 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/oauth"
 )
 
 // JSON requests to a provider's userinfo and API endpoints.
 
 // userinfo GETs the user info endpoint with the access token and decodes
 // the JSON object it answers.
-func (o *OAuth) userinfo(ctx context.Context, endpoint string, ts authgo.TokenSet) (map[string]any, error) {
+func (o *OAuth) userinfo(ctx context.Context, endpoint string, ts TokenSet) (map[string]any, error) {
 	if endpoint == "" {
-		return nil, o.fail(authgo.StepUserinfo, "", errors.New("no user info endpoint"))
+		return nil, o.fail(oauth.StepUserinfo, "", errors.New("no user info endpoint"))
 	}
 	m, err := GetJSON(ctx, o.client, endpoint, ts.AccessToken)
 	if err != nil {
-		return nil, o.fail(authgo.StepUserinfo, "", err)
+		return nil, o.fail(oauth.StepUserinfo, "", err)
 	}
 	return m, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 )
@@ -21,7 +22,7 @@ import (
 // the S256 code challenge, and then those requested parameters that name
 // none of these (a request's prompt=none never replaces a configured
 // prompt=consent).
-func (o *OAuth) AuthCodeURL(ctx context.Context, req authgo.AuthorizationRequest) (string, error) {
+func (o *OAuth) AuthCodeURL(ctx context.Context, req oauth.AuthorizationRequest) (string, error) {
 	d, err := o.discover(ctx)
 	if err != nil {
 		return "", err
@@ -68,7 +69,7 @@ func addMissingParams(target string, extra url.Values) (string, error) {
 // tokenError turns an error of x/oauth2 into an OAuthError of step. A
 // RetrieveError's body is left out: only its status and error code are
 // kept, so nothing the provider echoed reaches a log.
-func (o *OAuth) tokenError(step string, err error) *authgo.OAuthError {
+func (o *OAuth) tokenError(step string, err error) *oauth.Error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		code := re.ErrorCode
@@ -102,8 +103,8 @@ func scrub(err error) error {
 }
 
 // tokenSet converts an x/oauth2 token.
-func (o *OAuth) tokenSet(t *oauth2.Token) authgo.TokenSet {
-	ts := authgo.TokenSet{
+func (o *OAuth) tokenSet(t *oauth2.Token) TokenSet {
+	ts := TokenSet{
 		AccessToken:  t.AccessToken,
 		RefreshToken: t.RefreshToken,
 		TokenType:    strings.ToLower(t.TokenType),
@@ -128,10 +129,10 @@ func (o *OAuth) tokenSet(t *oauth2.Token) authgo.TokenSet {
 
 // Exchange trades the code for tokens, verifies the ID token, reads the
 // profile and maps it to a user.
-func (o *OAuth) Exchange(ctx context.Context, req authgo.CallbackRequest) (res *authgo.OAuthResult, err error) {
+func (o *OAuth) Exchange(ctx context.Context, req oauth.CallbackRequest) (res *oauth.Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			res, err = nil, &authgo.OAuthError{Provider: o.cfg.ID, Step: authgo.StepProfile, Type: authgo.OAuthProfileParseErr, Err: fmt.Errorf("panic: %v", v)}
+			res, err = nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseErr), Err: fmt.Errorf("panic: %v", v)}
 		}
 	}()
 	d, err := o.discover(ctx)
@@ -148,17 +149,17 @@ func (o *OAuth) Exchange(ctx context.Context, req authgo.CallbackRequest) (res *
 	}
 	tok, err := conf.Exchange(o.withClient(ctx), req.Params.Get("code"), opts...)
 	if err != nil {
-		return nil, o.tokenError(authgo.StepToken, err)
+		return nil, o.tokenError(oauth.StepToken, err)
 	}
 	ts := o.tokenSet(tok)
 	if ts.TokenType != "" && ts.TokenType != "bearer" && ts.TokenType != "dpop" {
-		return nil, o.fail(authgo.StepToken, "", fmt.Errorf("unsupported token_type %q", truncate(ts.TokenType, 32)))
+		return nil, o.fail(oauth.StepToken, "", fmt.Errorf("unsupported token_type %q", truncate(ts.TokenType, 32)))
 	}
 
 	var profile map[string]any
 	if o.cfg.Type == authgo.TypeOIDC {
 		if ts.IDToken == "" {
-			return nil, o.fail(authgo.StepIDToken, "", errors.New("the token response has no id_token"))
+			return nil, o.fail(oauth.StepIDToken, "", errors.New("the token response has no id_token"))
 		}
 		if profile, err = o.verifyIDToken(ctx, d, ts.IDToken, req.Nonce); err != nil {
 			return nil, err
@@ -169,7 +170,7 @@ func (o *OAuth) Exchange(ctx context.Context, req authgo.CallbackRequest) (res *
 				return nil, err
 			}
 			if sub, _ := info["sub"].(string); sub != "" && sub != profile["sub"] {
-				return nil, o.fail(authgo.StepUserinfo, "", errors.New("the user info sub differs from the ID token's"))
+				return nil, o.fail(oauth.StepUserinfo, "", errors.New("the user info sub differs from the ID token's"))
 			}
 			for k, v := range info {
 				profile[k] = v
@@ -180,9 +181,9 @@ func (o *OAuth) Exchange(ctx context.Context, req authgo.CallbackRequest) (res *
 		case o.cfg.FetchProfile != nil:
 			profile, err = o.cfg.FetchProfile(o.withClient(ctx), o.client, ts)
 			if err != nil {
-				var oe *authgo.OAuthError
+				var oe *oauth.Error
 				if !errors.As(err, &oe) {
-					err = o.fail(authgo.StepUserinfo, "", err)
+					err = o.fail(oauth.StepUserinfo, "", err)
 				}
 				return nil, err
 			}
@@ -200,20 +201,22 @@ func (o *OAuth) Exchange(ctx context.Context, req authgo.CallbackRequest) (res *
 	}
 	user, err := o.cfg.Profile(profile, ts)
 	if err != nil {
-		return nil, &authgo.OAuthError{Provider: o.cfg.ID, Step: authgo.StepProfile, Type: authgo.OAuthProfileParseErr, Err: err}
+		return nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseErr), Err: err}
 	}
 	if user.ID == "" {
-		return nil, o.fail(authgo.StepProfile, "", errors.New("the profile has no account id"))
+		return nil, o.fail(oauth.StepProfile, "", errors.New("the profile has no account id"))
 	}
 	if user.Email == "" && !o.cfg.EmailOptional {
-		return nil, o.fail(authgo.StepProfile, "missing_email", errors.New("the profile has no email address"))
+		return nil, o.fail(oauth.StepProfile, "missing_email", errors.New("the profile has no email address"))
 	}
 	if user.Email != "" && !o.cfg.AllowUnverifiedEmail {
 		if v := o.cfg.EmailVerified(profile); v != nil && !*v {
-			return nil, o.fail(authgo.StepProfile, "unverified_email", errors.New("the provider marks the email address unverified"))
+			return nil, o.fail(oauth.StepProfile, "unverified_email", errors.New("the provider marks the email address unverified"))
 		}
 	}
-	return &authgo.OAuthResult{Tokens: ts, Profile: profile, User: user}, nil
+	acct := authgo.Account{Type: o.cfg.Type, Provider: o.cfg.ID, ProviderAccountID: user.ID}
+	ts.CopyTo(&acct)
+	return &oauth.Result{Account: acct, Profile: profile, User: user}, nil
 }
 
 // verifyIDToken checks the ID token (OIDC Core §3.1.3.7): the signature by
@@ -223,38 +226,38 @@ func (o *OAuth) Exchange(ctx context.Context, req authgo.CallbackRequest) (res *
 func (o *OAuth) verifyIDToken(ctx context.Context, d *discovery, raw, nonce string) (map[string]any, error) {
 	idt, err := d.verifier.Verify(o.withClient(ctx), raw)
 	if err != nil {
-		return nil, o.fail(authgo.StepIDToken, "", err)
+		return nil, o.fail(oauth.StepIDToken, "", err)
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
-		return nil, o.fail(authgo.StepIDToken, "", err)
+		return nil, o.fail(oauth.StepIDToken, "", err)
 	}
 	if o.cfg.IssuerCheck != nil {
 		if err := o.cfg.IssuerCheck(idt.Issuer, claims); err != nil {
-			return nil, o.fail(authgo.StepIDToken, "", err)
+			return nil, o.fail(oauth.StepIDToken, "", err)
 		}
 	}
 	now := o.cfg.Now()
 	if idt.IssuedAt.IsZero() {
-		return nil, o.fail(authgo.StepIDToken, "", errors.New("the ID token has no iat"))
+		return nil, o.fail(oauth.StepIDToken, "", errors.New("the ID token has no iat"))
 	}
 	if idt.IssuedAt.After(now.Add(o.cfg.ClockSkew)) {
-		return nil, o.fail(authgo.StepIDToken, "", errors.New("the ID token was issued in the future"))
+		return nil, o.fail(oauth.StepIDToken, "", errors.New("the ID token was issued in the future"))
 	}
 	azp, _ := claims["azp"].(string)
 	if len(idt.Audience) > 1 && azp == "" {
-		return nil, o.fail(authgo.StepIDToken, "", errors.New("the ID token has several audiences and no azp"))
+		return nil, o.fail(oauth.StepIDToken, "", errors.New("the ID token has several audiences and no azp"))
 	}
 	if azp != "" && azp != o.cfg.ClientID {
-		return nil, o.fail(authgo.StepIDToken, "", errors.New("the ID token's azp is another client"))
+		return nil, o.fail(oauth.StepIDToken, "", errors.New("the ID token's azp is another client"))
 	}
 	if nonce != "" {
 		if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
-			return nil, &authgo.OAuthError{Provider: o.cfg.ID, Step: authgo.StepCheck, Type: authgo.InvalidCheck, Err: errors.New("the ID token's nonce does not match the nonce cookie")}
+			return nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepCheck, Type: string(authgo.InvalidCheck), Err: errors.New("the ID token's nonce does not match the nonce cookie")}
 		}
 	}
 	if idt.Subject == "" {
-		return nil, o.fail(authgo.StepIDToken, "", errors.New("the ID token has no sub"))
+		return nil, o.fail(oauth.StepIDToken, "", errors.New("the ID token has no sub"))
 	}
 	return claims, nil
 }

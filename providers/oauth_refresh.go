@@ -5,7 +5,7 @@ import (
 	"errors"
 	"net/url"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/oauth"
 	"golang.org/x/oauth2"
 )
 
@@ -13,9 +13,9 @@ import (
 
 // Refresh runs the refresh-token grant. When the provider sends no new
 // refresh token, the old one is kept (x/oauth2 does so).
-func (o *OAuth) Refresh(ctx context.Context, refreshToken string) (*authgo.TokenSet, error) {
+func (o *OAuth) Refresh(ctx context.Context, refreshToken string) (*TokenSet, error) {
 	if refreshToken == "" {
-		return nil, o.fail(authgo.StepRefresh, "", errors.New("no refresh token"))
+		return nil, o.fail(oauth.StepRefresh, "", errors.New("no refresh token"))
 	}
 	d, err := o.discover(ctx)
 	if err != nil {
@@ -27,7 +27,7 @@ func (o *OAuth) Refresh(ctx context.Context, refreshToken string) (*authgo.Token
 	}
 	tok, err := conf.TokenSource(o.withClient(ctx), &oauth2.Token{RefreshToken: refreshToken}).Token()
 	if err != nil {
-		return nil, o.tokenError(authgo.StepRefresh, err)
+		return nil, o.tokenError(oauth.StepRefresh, err)
 	}
 	ts := o.tokenSet(tok)
 	return &ts, nil
@@ -43,11 +43,11 @@ func (o *OAuth) EndSessionURL(ctx context.Context, idTokenHint, postLogoutRedire
 		return "", err
 	}
 	if d.endSession == "" {
-		return "", o.fail(authgo.StepDiscovery, "", errors.New("the provider has no end_session_endpoint"))
+		return "", o.fail(oauth.StepDiscovery, "", errors.New("the provider has no end_session_endpoint"))
 	}
 	u, err := url.Parse(d.endSession)
 	if err != nil {
-		return "", o.fail(authgo.StepDiscovery, "", err)
+		return "", o.fail(oauth.StepDiscovery, "", err)
 	}
 	q := u.Query()
 	q.Set("client_id", o.cfg.ClientID)
@@ -72,6 +72,6 @@ func truncate(s string, n int) string {
 }
 
 var (
-	_ authgo.OAuthProvider      = (*OAuth)(nil)
-	_ authgo.EndSessionProvider = (*OAuth)(nil)
+	_ oauth.Provider   = (*OAuth)(nil)
+	_ oauth.EndSession = (*OAuth)(nil)
 )

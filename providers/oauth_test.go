@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/oauth"
 	"github.com/authgo/authgo/providers"
 	"github.com/go-jose/go-jose/v4"
 	josejwt "github.com/go-jose/go-jose/v4/jwt"
@@ -114,7 +114,7 @@ func TestDiscoveryRetriedAndCached(t *testing.T) {
 	if ch.PKCE || !ch.Nonce || !ch.State {
 		t.Errorf("checks %+v", ch)
 	}
-	u, err := p.AuthCodeURL(ctx, authgo.AuthorizationRequest{RedirectURI: "https://app.example.com/cb", State: "st", Nonce: "n"})
+	u, err := p.AuthCodeURL(ctx, oauth.AuthorizationRequest{RedirectURI: "https://app.example.com/cb", State: "st", Nonce: "n"})
 	if err != nil || !strings.HasPrefix(u, srv.URL+"/auth?") {
 		t.Errorf("authorization URL %q %v", u, err)
 	}
@@ -183,11 +183,11 @@ func TestGitHubEmailLookup(t *testing.T) {
 	}))
 	defer api.Close()
 	c := providers.GitHub(providers.Options{ClientID: "c", ClientSecret: "s", BaseURL: api.URL}).Config()
-	prof, err := c.FetchProfile(context.Background(), api.Client(), authgo.TokenSet{AccessToken: "tok"})
+	prof, err := c.FetchProfile(context.Background(), api.Client(), providers.TokenSet{AccessToken: "tok"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := c.Profile(prof, authgo.TokenSet{})
+	u, err := c.Profile(prof, providers.TokenSet{})
 	if err != nil || u.ID != "12345678901" || u.Name != "octo" || u.Email != "octo@example.com" || u.Image != "https://a/x.png" {
 		t.Errorf("user %+v %v", u, err)
 	}
@@ -221,7 +221,7 @@ func FuzzAppleUserField(f *testing.F) {
 	f.Fuzz(func(t *testing.T, field string) {
 		prof := map[string]any{"sub": "001", "email": "a@example.com"}
 		c.CallbackProfile(url.Values{"user": {field}}, prof)
-		u, err := c.Profile(prof, authgo.TokenSet{})
+		u, err := c.Profile(prof, providers.TokenSet{})
 		if err != nil || u.ID != "001" {
 			t.Fatalf("%+v %v", u, err)
 		}

@@ -11,7 +11,7 @@ import (
 // DefaultProfile is Auth.js's default profile mapping: id from sub or id,
 // name from name, nickname or preferred_username, email, image from
 // picture.
-func DefaultProfile(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+func DefaultProfile(p map[string]any, _ TokenSet) (authgo.User, error) {
 	return authgo.User{
 		ID:    Str(p, "sub", "id"),
 		Name:  Str(p, "name", "nickname", "preferred_username"),

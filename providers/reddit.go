@@ -17,7 +17,7 @@ func Reddit(o Options) *OAuth {
 		Scopes:           []string{"identity"},
 		Checks:           []string{CheckState},
 		EmailOptional:    true,
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			img, _, _ := strings.Cut(Str(p, "icon_img"), "?")
 			return authgo.User{ID: Str(p, "id"), Name: Str(p, "name"), Image: img}, nil
 		},

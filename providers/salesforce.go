@@ -11,7 +11,7 @@ func Salesforce(o Options) *OAuth {
 	return oidcPreset("salesforce", "Salesforce", "https://login.salesforce.com", o, func(c *OAuthConfig) {
 		c.Checks = []string{CheckPKCE, CheckState, CheckNonce}
 		c.UserinfoForOIDC = true
-		c.Profile = func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		c.Profile = func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			return authgo.User{ID: Str(p, "user_id", "sub"), Name: Str(p, "name"), Email: Str(p, "email"), Image: Str(p, "picture")}, nil
 		}
 	})

@@ -10,7 +10,7 @@ func Spotify(o Options) *OAuth {
 		TokenURL:         "https://accounts.spotify.com/api/token",
 		UserinfoURL:      "https://api.spotify.com/v1/me",
 		Scopes:           []string{"user-read-email"},
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			image := ""
 			if imgs, ok := p["images"].([]any); ok && len(imgs) > 0 {
 				if m, ok := imgs[0].(map[string]any); ok {

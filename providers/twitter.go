@@ -13,7 +13,7 @@ func Twitter(o Options) *OAuth {
 		Scopes:           []string{"users.read", "tweet.read", "offline.access"},
 		Checks:           []string{CheckPKCE, CheckState},
 		EmailOptional:    true,
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			d := Obj(p, "data")
 			return authgo.User{ID: Str(d, "id"), Name: Str(d, "name", "username"), Image: Str(d, "profile_image_url")}, nil
 		},

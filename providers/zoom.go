@@ -24,7 +24,7 @@ func Zoom(o Options) *OAuth {
 			}
 			return nil
 		},
-		Profile: func(p map[string]any, _ authgo.TokenSet) (authgo.User, error) {
+		Profile: func(p map[string]any, _ TokenSet) (authgo.User, error) {
 			name := Str(p, "display_name")
 			if name == "" {
 				name = strings.TrimSpace(Str(p, "first_name") + " " + Str(p, "last_name"))

@@ -242,3 +242,29 @@ func isTokenChar(c byte) bool {
 	}
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
+
+// DefaultIPv6Prefix is the length of the IPv6 network that ClientNetwork
+// limits as one client by default: a /64 is the smallest network an ISP
+// hands a customer, and one host can use all of its addresses.
+const DefaultIPv6Prefix = 64
+
+// ClientNetwork returns the network that stands for the client at a when
+// its attempts are counted: the address alone (/32) for IPv4, including an
+// IPv4-mapped IPv6 address, and its enclosing /ipv6Prefix for IPv6, since a
+// single host can hop between the addresses of its network at will. An
+// ipv6Prefix outside 1..128 means DefaultIPv6Prefix. The zero Addr gives
+// the zero Prefix.
+func ClientNetwork(a netip.Addr, ipv6Prefix int) netip.Prefix {
+	a = a.Unmap().WithZone("")
+	switch {
+	case !a.IsValid():
+		return netip.Prefix{}
+	case a.Is4():
+		return netip.PrefixFrom(a, 32)
+	}
+	if ipv6Prefix < 1 || ipv6Prefix > 128 {
+		ipv6Prefix = DefaultIPv6Prefix
+	}
+	p, _ := a.Prefix(ipv6Prefix) // cannot fail: a is IPv6 and the length is in range
+	return p
+}

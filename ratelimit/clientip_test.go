@@ -152,3 +152,29 @@ func mentions(h string, a netip.Addr) bool {
 	}
 	return false
 }
+
+func TestClientNetwork(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		bits int
+		want string
+	}{
+		{"192.0.2.7", 64, "192.0.2.7/32"},
+		{"::ffff:192.0.2.7", 64, "192.0.2.7/32"},
+		{"2001:db8:1:2:3:4:5:6", 64, "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff::1", 0, "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:3:4:5:6", 48, "2001:db8:1::/48"},
+		{"2001:db8:1:2:3:4:5:6", 128, "2001:db8:1:2:3:4:5:6/128"},
+		{"2001:db8:1:2:3:4:5:6", 129, "2001:db8:1:2::/64"},
+		{"fe80::1%eth0", 64, "fe80::/64"},
+		{"", 64, "invalid Prefix"},
+	} {
+		var a netip.Addr
+		if tc.addr != "" {
+			a = netip.MustParseAddr(tc.addr)
+		}
+		if got := ClientNetwork(a, tc.bits).String(); got != tc.want {
+			t.Errorf("ClientNetwork(%s, %d) = %s, want %s", tc.addr, tc.bits, got, tc.want)
+		}
+	}
+}

@@ -10,8 +10,9 @@ import (
 	"github.com/authgo/authgo/ratelimit"
 )
 
-// The sign-in flow: check both keys before the attempt, count a failure on
-// both, and forget the identifier's failures on success.
+// The sign-in flow: reserve the attempt under the client's network and the
+// email before the password is checked, and take the reservation back when
+// the password was right, so that only failures count.
 func Example() {
 	lim := ratelimit.NewMemory()
 	perEmail := ratelimit.Limit{Events: 5, Per: 15 * time.Minute}
@@ -21,28 +22,24 @@ func Example() {
 
 	signIn := func(r *http.Request, email string, passwordOK bool) string {
 		ctx := r.Context()
-		ipKey := "signin:ip:" + proxies.ClientIP(r).String()
-		emailKey := "signin:email:" + email
-		for _, c := range []struct {
-			key string
-			l   ratelimit.Limit
-		}{{ipKey, perIP}, {emailKey, perEmail}} {
-			res, err := lim.Check(ctx, c.key, c.l)
-			if err != nil {
-				// log err here
-			}
-			if res = policy.Decide(res, err); !res.Allowed {
-				// Retry-After is in whole seconds, rounded up.
-				secs := (res.RetryAfter + time.Second - 1) / time.Second
-				return fmt.Sprintf("429, Retry-After: %d", secs)
-			}
+		client := ratelimit.ClientNetwork(proxies.ClientIP(r), ratelimit.DefaultIPv6Prefix)
+		keys := []ratelimit.Key{
+			{Name: "signin:ip:" + client.String(), Limit: perIP},
+			{Name: "signin:email:" + email, Limit: perEmail},
+		}
+		res, err := lim.Reserve(ctx, keys...)
+		if err != nil {
+			// log err here
+		}
+		if res = policy.Decide(res, err); !res.Allowed {
+			// Retry-After is in whole seconds, rounded up.
+			secs := (res.RetryAfter + time.Second - 1) / time.Second
+			return fmt.Sprintf("429, Retry-After: %d", secs)
 		}
 		if !passwordOK { // the password hash is only computed here
-			lim.Hit(ctx, ipKey, perIP)
-			lim.Hit(ctx, emailKey, perEmail)
-			return "401"
+			return "401" // the reservation stays: a failure
 		}
-		lim.Reset(ctx, emailKey)
+		lim.Refund(ctx, keys...)
 		return "200"
 	}
 
@@ -57,6 +54,15 @@ func Example() {
 	// Output:
 	// 429, Retry-After: 180
 	// 200
+}
+
+// A client that owns an IPv6 network is one client for its /64.
+func ExampleClientNetwork() {
+	fmt.Println(ratelimit.ClientNetwork(netip.MustParseAddr("2001:db8:cafe:1:a:b:c:d"), ratelimit.DefaultIPv6Prefix))
+	fmt.Println(ratelimit.ClientNetwork(netip.MustParseAddr("::ffff:192.0.2.7"), ratelimit.DefaultIPv6Prefix))
+	// Output:
+	// 2001:db8:cafe:1::/64
+	// 192.0.2.7/32
 }
 
 func ExampleProxies_ClientIP() {

@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"hash/maphash"
+	"slices"
 	"sync"
 	"time"
 )
@@ -57,9 +58,11 @@ func NewMemory(opts ...Option) *Memory {
 	return m
 }
 
-func (m *Memory) shard(key string) *memoryShard {
-	return &m.shards[maphash.String(m.seed, key)&(memoryShards-1)]
+func (m *Memory) shardIndex(key string) uint64 {
+	return maphash.String(m.seed, key) & (memoryShards - 1)
 }
+
+func (m *Memory) shard(key string) *memoryShard { return &m.shards[m.shardIndex(key)] }
 
 // clock returns the current time in nanoseconds since m.epoch. With the
 // system clock this difference is monotonic, so wall-clock jumps do not
@@ -69,44 +72,119 @@ func (m *Memory) clock() int64 { return int64(m.now().Sub(m.epoch)) }
 // Check reports whether key may have one more event now. It never fails
 // for a valid Limit.
 func (m *Memory) Check(_ context.Context, key string, l Limit) (Result, error) {
-	if err := l.validate(); err != nil {
-		return Result{}, err
-	}
-	now, iv, per := m.clock(), int64(l.interval()), int64(l.Per)
-	s := m.shard(key)
-	s.mu.Lock()
-	tat, ok := s.tat[key]
-	s.mu.Unlock()
-	if !ok || tat < now {
-		tat = now
-	}
-	allowed, _ := gcra(tat, now, iv, per)
-	return result(allowed, tat-now, iv, per, time.Nanosecond), nil
+	r, err := m.reserve([]Key{{Name: key, Limit: l}}, false)
+	r.LimitedBy = ""
+	return r, err
 }
 
 // Hit counts one event for key if the limit allows it. It never fails for a
 // valid Limit.
 func (m *Memory) Hit(_ context.Context, key string, l Limit) (Result, error) {
-	if err := l.validate(); err != nil {
+	r, err := m.reserve([]Key{{Name: key, Limit: l}}, true)
+	r.LimitedBy = ""
+	return r, err
+}
+
+// Reserve counts one event under every key if all their limits allow it,
+// or under none. It holds the locks of every shard involved while it looks
+// and writes, so no other call sees a state in between. It never fails for
+// valid Limits.
+func (m *Memory) Reserve(_ context.Context, keys ...Key) (Result, error) {
+	return m.reserve(keys, true)
+}
+
+// pending is a theoretical arrival time a reserve has computed and not yet
+// written; a later key of the same name sees it.
+type pending struct {
+	s   *memoryShard
+	key string
+	tat int64
+}
+
+// reserve looks at every key with their shards locked, and writes the new
+// times when counting and every key has room.
+func (m *Memory) reserve(keys []Key, counting bool) (Result, error) {
+	if err := ValidateKeys(keys); err != nil {
 		return Result{}, err
 	}
-	now, iv, per := m.clock(), int64(l.interval()), int64(l.Per)
-	s := m.shard(key)
-	s.mu.Lock()
-	tat, ok := s.tat[key]
-	if !ok || tat < now {
-		tat = now
-	}
-	allowed, next := gcra(tat, now, iv, per)
-	if allowed {
-		if !ok {
-			s.makeRoom(now, m.shardCap)
+	shards := m.lockShards(keys)
+	defer unlockShards(shards)
+	now := m.clock()
+	room := make([]bool, len(keys))
+	before := make([]int64, len(keys))
+	writes := make([]pending, 0, len(keys))
+	for i, k := range keys {
+		s := m.shard(k.Name)
+		tat := s.tat[k.Name]
+		for _, p := range writes {
+			if p.key == k.Name {
+				tat = p.tat
+			}
 		}
-		s.tat[key] = next
-		tat = next
+		tat = max(tat, now)
+		var next int64
+		room[i], next = gcra(tat, now, int64(k.Limit.Interval()), int64(k.Limit.Per))
+		before[i] = tat - now
+		writes = append(writes, pending{s: s, key: k.Name, tat: next})
 	}
-	s.mu.Unlock()
-	return result(allowed, tat-now, iv, per, time.Nanosecond), nil
+	res := Answer(keys, room, before, counting, time.Nanosecond)
+	if counting && res.Allowed {
+		for _, p := range writes {
+			if _, ok := p.s.tat[p.key]; !ok {
+				p.s.makeRoom(now, m.shardCap)
+			}
+			p.s.tat[p.key] = p.tat
+		}
+	}
+	return res, nil
+}
+
+// Refund takes back one event under each key. It never fails for valid
+// Limits.
+func (m *Memory) Refund(_ context.Context, keys ...Key) error {
+	if err := ValidateKeys(keys); err != nil {
+		return err
+	}
+	shards := m.lockShards(keys)
+	defer unlockShards(shards)
+	now := m.clock()
+	for _, k := range keys {
+		s := m.shard(k.Name)
+		tat, ok := s.tat[k.Name]
+		if !ok {
+			continue
+		}
+		if tat -= int64(k.Limit.Interval()); tat <= now {
+			delete(s.tat, k.Name)
+		} else {
+			s.tat[k.Name] = tat
+		}
+	}
+	return nil
+}
+
+// lockShards locks the shards of keys, each once and in the order of their
+// index, so that two calls over the same shards cannot deadlock. It returns
+// them for unlockShards.
+func (m *Memory) lockShards(keys []Key) []*memoryShard {
+	idx := make([]uint64, 0, len(keys))
+	for _, k := range keys {
+		idx = append(idx, m.shardIndex(k.Name))
+	}
+	slices.Sort(idx)
+	idx = slices.Compact(idx)
+	out := make([]*memoryShard, len(idx))
+	for i, j := range idx {
+		out[i] = &m.shards[j]
+		out[i].mu.Lock()
+	}
+	return out
+}
+
+func unlockShards(shards []*memoryShard) {
+	for _, s := range shards {
+		s.mu.Unlock()
+	}
 }
 
 // Reset forgets key. It never fails.

@@ -7,24 +7,27 @@
 // is at rest, so memory and Redis use grow only with the keys that are
 // actually being limited.
 //
-// The sign-in flow uses the three methods in this order:
+// A sign-in reserves its attempt under all of its keys before the password
+// is checked, in one atomic step, and takes the reservation back when the
+// attempt turns out not to count:
 //
-//	res, err := lim.Check(ctx, key, limit) // before the attempt: may it try?
-//	res = policy.Decide(res, err)          // what to do if the backend failed
+//	keys := []ratelimit.Key{{Name: ipKey, Limit: perIP}, {Name: emailKey, Limit: perEmail}}
+//	res, err := lim.Reserve(ctx, keys...) // counted under every key, or under none
+//	res = policy.Decide(res, err)         // what to do if the backend failed
 //	if !res.Allowed { /* 429, Retry-After: res.RetryAfter; no password hashing */ }
-//	if attemptFailed {
-//		lim.Hit(ctx, key, limit)           // count the failure
-//	} else {
-//		lim.Reset(ctx, key)                // success forgets earlier failures
+//	if !attemptFailed {
+//		lim.Refund(ctx, keys...)          // only failures count
 //	}
 //
-// Check does not reserve anything: requests that check at the same instant
-// may all go ahead, and Hit then refuses the ones beyond the limit. Callers
-// that need a hard bound on attempts in flight call Hit before the attempt
-// instead of Check.
+// Because the count is taken before the work, no number of parallel
+// requests gets more attempts through than the limit allows. [Limiter.Check]
+// only looks and reserves nothing: requests that check at the same instant
+// may all go ahead, so it must never gate the work it limits.
 //
-// Two backends exist: [Memory], for a single process, and [Redis], whose
-// state is shared by every instance of an application.
+// Two backends exist: [Memory], for a single process, and the Redis one
+// (NewLimiter in the module github.com/authgo/authgo/adapter/redis), whose
+// state is shared by every instance of an application. Both answer through
+// [Answer], so they answer alike.
 package ratelimit
 
 import (
@@ -43,13 +46,14 @@ type Limit struct {
 	Per    time.Duration
 }
 
-// interval returns the emission interval Per/Events.
-func (l Limit) interval() time.Duration { return l.Per / time.Duration(l.Events) }
+// Interval returns the emission interval Per/Events: after a burst, one
+// more event is allowed each Interval.
+func (l Limit) Interval() time.Duration { return l.Per / time.Duration(l.Events) }
 
 // validate reports ErrInvalidLimit for a limit that allows nothing or whose
 // interval is shorter than a microsecond (the Redis backend's resolution).
 func (l Limit) validate() error {
-	if l.Events < 1 || l.Per <= 0 || l.interval() < time.Microsecond {
+	if l.Events < 1 || l.Per <= 0 || l.Interval() < time.Microsecond {
 		return fmt.Errorf("%w: %d events per %v", ErrInvalidLimit, l.Events, l.Per)
 	}
 	return nil
@@ -59,10 +63,20 @@ func (l Limit) validate() error {
 // emission interval (Per/Events) under one microsecond.
 var ErrInvalidLimit = errors.New("ratelimit: invalid limit")
 
-// Result is a limiter's answer for one key.
+// Key is one of the keys a Reserve or Refund counts under: the caller's
+// name for it and the limit it is counted against.
+type Key struct {
+	// Name is the caller's key, such as "signin:ip:192.0.2.1".
+	Name string
+	// Limit is the rate allowed under Name.
+	Limit Limit
+}
+
+// Result is a limiter's answer for one key, or for all the keys of a
+// Reserve.
 type Result struct {
 	// Allowed reports whether the event may happen now (Check) or was
-	// counted (Hit).
+	// counted (Hit, Reserve).
 	Allowed bool
 	// RetryAfter is, when Allowed is false, how long until one event will be
 	// allowed again; it is zero when Allowed is true. HTTP callers round it
@@ -73,6 +87,10 @@ type Result struct {
 	// ResetAfter is how long until the key is back to its full burst with
 	// no further events.
 	ResetAfter time.Duration
+	// LimitedBy is set by Reserve when it refuses: the Name of the key
+	// whose limit refused the event (of several, the one with the longest
+	// RetryAfter). It is empty otherwise, and always from Check and Hit.
+	LimitedBy string
 }
 
 // Limiter counts events per key. Keys are opaque strings chosen by the
@@ -80,17 +98,31 @@ type Result struct {
 // a Limiter does not interpret them. Implementations are safe for use by
 // many goroutines.
 //
-// Errors are returned only when the backend fails (or the Limit is invalid);
+// Errors are returned only when the backend fails (or a Limit is invalid);
 // the caller then applies its [FailurePolicy].
 type Limiter interface {
 	// Check reports whether key may have one more event now, without
-	// counting one.
+	// counting one. It reserves nothing, so it must not gate costly work:
+	// use Reserve for that.
 	Check(ctx context.Context, key string, l Limit) (Result, error)
-	// Hit counts one event for key if the limit allows it. When the limit
-	// is already reached, Hit counts nothing and returns Allowed false, so
-	// a client that keeps trying is not locked out for longer than the
-	// limit says.
+	// Hit counts one event for key if the limit allows it: Reserve with
+	// one key.
 	Hit(ctx context.Context, key string, l Limit) (Result, error)
+	// Reserve counts one event under every one of keys if each key's limit
+	// allows it, in one atomic step: either the event is counted under all
+	// keys or under none, and no other call sees a state in between. When
+	// a limit is already reached, Reserve counts nothing and returns
+	// Allowed false, with RetryAfter long enough for every refusing key, so
+	// a client that keeps trying is not locked out for longer than the
+	// limits say. An allowed Result has the smallest Remaining and the
+	// longest ResetAfter of the keys. A name given twice is counted twice.
+	// Reserve with no keys allows and counts nothing.
+	Reserve(ctx context.Context, keys ...Key) (Result, error)
+	// Refund takes back one event under each of keys, counted earlier by
+	// Reserve or Hit with the same limits, as though it had not happened;
+	// a key with nothing counted stays so. Callers refund an attempt that
+	// turned out not to count (a sign-in that succeeded, say).
+	Refund(ctx context.Context, keys ...Key) error
 	// Reset forgets every event counted for key.
 	Reset(ctx context.Context, key string) error
 }
@@ -106,6 +138,46 @@ func gcra(tat, now, interval, per int64) (allowed bool, next int64) {
 	}
 	next = tat + interval
 	return next-now <= per, next
+}
+
+// ValidateKeys checks the limit of every key: the error of the first
+// invalid one wraps ErrInvalidLimit. A backend calls it before it counts.
+func ValidateKeys(keys []Key) error {
+	for _, k := range keys {
+		if err := k.Limit.validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Answer builds the Result of a Check (counting false) or a Reserve over
+// keys from what a backend saw for each key, in unit: room[i], whether key
+// i had room for one more event, and before[i], the distance from now to
+// its theoretical arrival time before the call (zero or more). Every
+// backend uses it, so they answer alike.
+func Answer(keys []Key, room []bool, before []int64, counting bool, unit time.Duration) Result {
+	all := true
+	for _, ok := range room {
+		all = all && ok
+	}
+	out := Result{Allowed: all}
+	for i, k := range keys {
+		iv, per := int64(k.Limit.Interval()/unit), int64(k.Limit.Per/unit)
+		ahead := before[i]
+		if all && counting {
+			ahead += iv
+		}
+		r := result(room[i], ahead, iv, per, unit)
+		out.ResetAfter = max(out.ResetAfter, r.ResetAfter)
+		switch {
+		case all && (i == 0 || r.Remaining < out.Remaining):
+			out.Remaining = r.Remaining
+		case !room[i] && (out.LimitedBy == "" || r.RetryAfter > out.RetryAfter):
+			out.RetryAfter, out.LimitedBy = r.RetryAfter, k.Name
+		}
+	}
+	return out
 }
 
 // result builds a Result from ahead, the distance from now to the key's
@@ -168,18 +240,16 @@ func (p FailurePolicy) String() string {
 	return fmt.Sprintf("FailurePolicy(%d)", int(p))
 }
 
-// Option configures a limiter made by NewMemory or NewRedis. Each option's
-// documentation says which backend reads it; the other ignores it.
+// Option configures a limiter made by NewMemory.
 type Option func(*options)
 
 type options struct {
 	now     func() time.Time
 	maxKeys int
-	prefix  string
 }
 
 func buildOptions(opts []Option) options {
-	o := options{maxKeys: DefaultMaxKeys, prefix: DefaultPrefix}
+	o := options{maxKeys: DefaultMaxKeys}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -187,9 +257,7 @@ func buildOptions(opts []Option) options {
 }
 
 // WithClock makes the limiter read the time from now instead of the system
-// clock (Memory) or the Redis server's TIME (Redis). Tests use it; in
-// production the Redis server's clock is better, because every instance
-// then agrees on the time.
+// clock. Tests use it.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
 }
@@ -199,23 +267,11 @@ const DefaultMaxKeys = 1 << 18
 
 // WithMaxKeys bounds the number of keys a Memory limiter keeps (default
 // DefaultMaxKeys). When it is full, keys at rest are dropped first, then
-// the key nearest to rest among a small sample. Redis ignores it: give the
-// Redis server a maxmemory policy instead.
+// the key nearest to rest among a small sample.
 func WithMaxKeys(n int) Option {
 	return func(o *options) {
 		if n > 0 {
 			o.maxKeys = n
 		}
 	}
-}
-
-// DefaultPrefix is the default prefix of the Redis keys a Redis limiter
-// writes.
-const DefaultPrefix = "authgo:rl:"
-
-// WithPrefix sets the prefix of the Redis keys a Redis limiter writes
-// (default DefaultPrefix). Limiters that should share budgets use the same
-// prefix. Memory ignores it.
-func WithPrefix(p string) Option {
-	return func(o *options) { o.prefix = p }
 }

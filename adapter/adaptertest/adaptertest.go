@@ -60,6 +60,7 @@ func Run(t *testing.T, newAdapter func(t *testing.T) adapter.Adapter) {
 		}
 		testRevocation(t, a.(adapter.RevocationStore))
 	})
+	t.Run("SessionRevocationStore", func(t *testing.T) { testSessionRevocation(t, newAdapter(t)) })
 }
 
 // User is adapter.User, shortened for the tables of cases.

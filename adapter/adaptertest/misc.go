@@ -198,10 +198,12 @@ func testExpiredDeleter(t *testing.T, a adapter.Adapter) {
 	}
 }
 
-// RunRevocationStore runs the revocation epoch part of the suite against a
-// store that keeps it (an SQL adapter, Redis).
+// RunRevocationStore runs the revocation part of the suite against a store
+// that keeps it (an SQL adapter, Redis): user epochs, and signed-out
+// sessions when the store is an adapter.SessionRevocationStore.
 func RunRevocationStore(t *testing.T, newStore func(t *testing.T) adapter.RevocationStore) {
 	t.Run("RevocationStore", func(t *testing.T) { testRevocation(t, newStore(t)) })
+	t.Run("SessionRevocationStore", func(t *testing.T) { testSessionRevocation(t, newStore(t)) })
 }
 
 func testRevocation(t *testing.T, r adapter.RevocationStore) {
@@ -231,6 +233,45 @@ func testRevocation(t *testing.T, r adapter.RevocationStore) {
 	}
 	_, err = r.TokensRevokedBefore(expiredCtx(t), "user-1")
 	checkErr(t, "TokensRevokedBefore with an expired deadline", err, adapter.ErrUnavailable)
+}
+
+// testSessionRevocation checks the records of signed-out JWT sessions: kept
+// until their expiry (the later one when revoked twice), then gone — by
+// DeleteExpired where the store implements it, else by the store's own
+// expiry.
+func testSessionRevocation(t *testing.T, store any) {
+	r, ok := store.(adapter.SessionRevocationStore)
+	if !ok {
+		t.Skip("the store does not implement adapter.SessionRevocationStore")
+	}
+	c := ctx(t)
+	now := time.Now()
+	if revoked, err := r.SessionRevoked(c, "session-1"); revoked || err != nil {
+		t.Fatalf("SessionRevoked(never revoked) = %v, %v; want false", revoked, err)
+	}
+	noErr(t, "RevokeSession", r.RevokeSession(c, "session-1", now.Add(time.Hour)))
+	if revoked, err := r.SessionRevoked(c, "session-1"); !revoked || err != nil {
+		t.Fatalf("SessionRevoked after RevokeSession = %v, %v; want true", revoked, err)
+	}
+	if revoked, _ := r.SessionRevoked(c, "session-2"); revoked {
+		t.Error("SessionRevoked of another id = true")
+	}
+	// An earlier expiry does not shorten the record; an expired record goes.
+	noErr(t, "RevokeSession(earlier expiry)", r.RevokeSession(c, "session-1", now.Add(-time.Minute)))
+	noErr(t, "RevokeSession(expired)", r.RevokeSession(c, "session-old", now.Add(-time.Minute)))
+	if d, ok := r.(adapter.ExpiredDeleter); ok {
+		_, err := d.DeleteExpired(c, now)
+		noErr(t, "DeleteExpired", err)
+	}
+	if revoked, err := r.SessionRevoked(c, "session-1"); !revoked || err != nil {
+		t.Errorf("SessionRevoked after revoking again with an earlier expiry = %v, %v; want true (the later expiry kept)", revoked, err)
+	}
+	if revoked, err := r.SessionRevoked(c, "session-old"); revoked || err != nil {
+		t.Errorf("SessionRevoked of an expired record after the sweep = %v, %v; want false", revoked, err)
+	}
+	_, err := r.SessionRevoked(expiredCtx(t), "session-1")
+	checkErr(t, "SessionRevoked with an expired deadline", err, adapter.ErrUnavailable)
+	checkErr(t, "RevokeSession with an expired deadline", r.RevokeSession(expiredCtx(t), "session-3", now.Add(time.Hour)), adapter.ErrUnavailable)
 }
 
 func testAccountUpdater(t *testing.T, a adapter.Adapter) {

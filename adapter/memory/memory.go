@@ -3,9 +3,9 @@
 // users may be forgotten on restart.
 //
 // It implements adapter.Adapter and every optional interface:
-// UserAccountCreator, SessionLister, UserSessionsDeleter, ExpiredDeleter and
-// RevocationStore. Expired rows are kept until DeleteExpired runs or the
-// caller deletes them, as with the SQL adapter.
+// UserAccountCreator, SessionLister, UserSessionsDeleter, ExpiredDeleter,
+// RevocationStore and SessionRevocationStore. Expired rows are kept until
+// DeleteExpired runs or the caller deletes them, as with the SQL adapter.
 package memory
 
 import (
@@ -31,6 +31,7 @@ type Adapter struct {
 	tokens         map[tokenKey]adapter.VerificationToken
 	authenticators map[string]adapter.Authenticator
 	revocations    map[string]time.Time
+	revokedSess    map[string]time.Time // session id -> record expiry
 	now            func() time.Time
 }
 
@@ -47,6 +48,7 @@ func New() *Adapter {
 		tokens:         map[tokenKey]adapter.VerificationToken{},
 		authenticators: map[string]adapter.Authenticator{},
 		revocations:    map[string]time.Time{},
+		revokedSess:    map[string]time.Time{},
 		now:            time.Now,
 	}
 }
@@ -59,6 +61,8 @@ var (
 	_ adapter.ExpiredDeleter      = (*Adapter)(nil)
 	_ adapter.RevocationStore     = (*Adapter)(nil)
 )
+
+var _ adapter.SessionRevocationStore = (*Adapter)(nil)
 
 // errNoUser is the cause when a row would refer to a user that does not
 // exist, as a foreign key refuses it in SQL.
@@ -425,8 +429,8 @@ func (m *Adapter) DeleteUserSessions(ctx context.Context, userID string) (int64,
 	return n, nil
 }
 
-// DeleteExpired deletes sessions and verification tokens that expired at or
-// before now.
+// DeleteExpired deletes sessions, verification tokens and revoked session
+// records that expired at or before now.
 func (m *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 	if err := m.begin(ctx, "DeleteExpired"); err != nil {
 		return 0, err
@@ -442,6 +446,12 @@ func (m *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, erro
 	for k, vt := range m.tokens {
 		if !vt.Expires.After(now) {
 			delete(m.tokens, k)
+			n++
+		}
+	}
+	for id, exp := range m.revokedSess {
+		if !exp.After(now) {
+			delete(m.revokedSess, id)
 			n++
 		}
 	}
@@ -564,4 +574,28 @@ func (m *Adapter) TokensRevokedBefore(ctx context.Context, userID string) (time.
 	}
 	defer m.mu.Unlock()
 	return m.revocations[userID], nil
+}
+
+// RevokeSession records that the JWT session sessionID has ended, until
+// expires (the later expiry wins when it is revoked again).
+func (m *Adapter) RevokeSession(ctx context.Context, sessionID string, expires time.Time) error {
+	if err := m.begin(ctx, "RevokeSession"); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	if expires.After(m.revokedSess[sessionID]) {
+		m.revokedSess[sessionID] = expires.UTC()
+	}
+	return nil
+}
+
+// SessionRevoked reports whether sessionID was revoked (and its record not
+// yet deleted).
+func (m *Adapter) SessionRevoked(ctx context.Context, sessionID string) (bool, error) {
+	if err := m.begin(ctx, "SessionRevoked"); err != nil {
+		return false, err
+	}
+	defer m.mu.Unlock()
+	_, ok := m.revokedSess[sessionID]
+	return ok, nil
 }

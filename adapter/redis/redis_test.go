@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"net"
 	"strings"
 
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"github.com/authgo/authgo/adapter/adaptertest"
 	"github.com/authgo/authgo/adapter/memory"
 	"github.com/authgo/authgo/adapter/redis"
-	"github.com/authgo/authgo/internal/testenv"
 )
 
 // newStore returns a Store over the test Redis server with a key prefix of
@@ -24,7 +22,7 @@ import (
 // test ends.
 func newStore(t testing.TB) (*redis.Store, *goredis.Client, string) {
 	t.Helper()
-	c, prefix := testenv.RedisClient(t, "adapter")
+	c, prefix := redisClient(t, "adapter")
 	return redis.New(c, redis.WithPrefix(prefix)), c, prefix
 }
 
@@ -55,9 +53,10 @@ func TestCompose(t *testing.T) {
 	users := memory.New()
 	a := adapter.Compose(users, s, s)
 	for name, ok := range map[string]bool{
-		"SessionLister":       is[adapter.SessionLister](a),
-		"UserSessionsDeleter": is[adapter.UserSessionsDeleter](a),
-		"RevocationStore":     is[adapter.RevocationStore](a),
+		"SessionLister":          is[adapter.SessionLister](a),
+		"UserSessionsDeleter":    is[adapter.UserSessionsDeleter](a),
+		"RevocationStore":        is[adapter.RevocationStore](a),
+		"SessionRevocationStore": is[adapter.SessionRevocationStore](a),
 	} {
 		if !ok {
 			t.Errorf("the composed adapter is not an adapter.%s", name)
@@ -237,15 +236,7 @@ func TestTokenKeysDoNotCollide(t *testing.T) {
 // TestRedisDown: every method fails with an *adapter.Error wrapping
 // adapter.ErrUnavailable, naming the method and not the token.
 func TestRedisDown(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	c := goredis.NewClient(&goredis.Options{Addr: addr, DialTimeout: 200 * time.Millisecond, DialerRetries: 1, MaxRetries: -1})
-	defer c.Close()
-	s := redis.New(c)
+	s := redis.New(downClient(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	const secret = "secret-session-token"
@@ -272,6 +263,8 @@ func TestRedisDown(t *testing.T) {
 		"UseVerificationToken": func() error { _, err := s.UseVerificationToken(ctx, "a@example.com", secret); return err },
 		"RevokeUserTokens":     func() error { return s.RevokeUserTokens(ctx, "u", time.Now()) },
 		"TokensRevokedBefore":  func() error { _, err := s.TokensRevokedBefore(ctx, "u"); return err },
+		"RevokeSession":        func() error { return s.RevokeSession(ctx, secret, exp) },
+		"SessionRevoked":       func() error { _, err := s.SessionRevoked(ctx, secret); return err },
 	}
 	for method, call := range calls {
 		err := call()

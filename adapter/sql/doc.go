@@ -30,7 +30,7 @@
 // are text (UUIDs) rather than pg-adapter's SERIAL; on PostgreSQL the id
 // columns default to gen_random_uuid(), so pg-adapter, which inserts rows
 // without an id and reads the generated one back, works unchanged. authgo
-// adds nullable columns that Auth.js ignores, and two tables of its own:
+// adds nullable columns that Auth.js ignores, and three tables of its own:
 //
 //	users              id, name, email (unique), "emailVerified", image, + role
 //	accounts           id, "userId", type, provider, "providerAccountId",
@@ -44,6 +44,8 @@
 //	                   "credentialPublicKey", counter, "credentialDeviceType",
 //	                   "credentialBackedUp", transports  (Auth.js's passkeys)
 //	authgo_revocations "userId", "revokedBefore"  (JWT revocation epochs)
+//	authgo_revoked_sessions "sessionId", expires  (signed-out JWT sessions,
+//	                   deleted by DeleteExpired once their tokens expired)
 //	authgo_schema_versions  version, applied_at  (migrations applied)
 //
 // Column types by dialect:

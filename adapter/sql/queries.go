@@ -12,6 +12,7 @@ type queries struct {
 	createToken, getToken, useToken                                               string
 	createAuthenticator, getAuthenticator, listAuthenticators, updateCounter      string
 	revoke, revokedBefore                                                         string
+	revokeSession, sessionRevoked, deleteExpiredRevoked                           string
 }
 
 const (
@@ -68,14 +69,20 @@ func buildQueries(d Dialect, tables *strings.Replacer) queries {
 		updateCounter:       p(`UPDATE {authenticators} SET counter = ? WHERE "credentialID" = ?` + ret(authCols)),
 
 		revokedBefore: p(`SELECT "revokedBefore" FROM {revocations} WHERE "userId" = ?`),
+
+		sessionRevoked:       p(`SELECT 1 FROM {revoked_sessions} WHERE "sessionId" = ?`),
+		deleteExpiredRevoked: p(`DELETE FROM {revoked_sessions} WHERE expires <= ?`),
 	}
 	switch d {
 	case Postgres:
 		q.revoke = p(`INSERT INTO {revocations} ("userId", "revokedBefore") VALUES (?, ?) ON CONFLICT ("userId") DO UPDATE SET "revokedBefore" = GREATEST({revocations}."revokedBefore", EXCLUDED."revokedBefore")`)
+		q.revokeSession = p(`INSERT INTO {revoked_sessions} ("sessionId", expires) VALUES (?, ?) ON CONFLICT ("sessionId") DO UPDATE SET expires = GREATEST({revoked_sessions}.expires, EXCLUDED.expires)`)
 	case SQLite:
 		q.revoke = p(`INSERT INTO {revocations} ("userId", "revokedBefore") VALUES (?, ?) ON CONFLICT ("userId") DO UPDATE SET "revokedBefore" = MAX("revokedBefore", excluded."revokedBefore")`)
+		q.revokeSession = p(`INSERT INTO {revoked_sessions} ("sessionId", expires) VALUES (?, ?) ON CONFLICT ("sessionId") DO UPDATE SET expires = MAX(expires, excluded.expires)`)
 	case MySQL:
 		q.revoke = p(`INSERT INTO {revocations} ("userId", "revokedBefore") VALUES (?, ?) ON DUPLICATE KEY UPDATE "revokedBefore" = GREATEST("revokedBefore", VALUES("revokedBefore"))`)
+		q.revokeSession = p(`INSERT INTO {revoked_sessions} ("sessionId", expires) VALUES (?, ?) ON DUPLICATE KEY UPDATE expires = GREATEST(expires, VALUES(expires))`)
 	}
 	return q
 }

@@ -25,6 +25,7 @@ type Tables struct {
 	VerificationTokens string // verification_token
 	Authenticators     string // authenticators
 	Revocations        string // authgo_revocations
+	RevokedSessions    string // authgo_revoked_sessions
 	SchemaVersions     string // authgo_schema_versions
 }
 
@@ -62,6 +63,8 @@ var (
 	_ adapter.ExpiredDeleter      = (*Adapter)(nil)
 	_ adapter.RevocationStore     = (*Adapter)(nil)
 )
+
+var _ adapter.SessionRevocationStore = (*Adapter)(nil)
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,47}$`)
 
@@ -101,6 +104,7 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		{&n.VerificationTokens, opts.Tables.VerificationTokens, "verification_token"},
 		{&n.Authenticators, opts.Tables.Authenticators, "authenticators"},
 		{&n.Revocations, opts.Tables.Revocations, "authgo_revocations"},
+		{&n.RevokedSessions, opts.Tables.RevokedSessions, "authgo_revoked_sessions"},
 		{&n.SchemaVersions, opts.Tables.SchemaVersions, "authgo_schema_versions"},
 	} {
 		if *x.dst, err = def(x.name, x.fallback); err != nil {
@@ -116,6 +120,8 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		"{verification_token}", q(n.VerificationTokens),
 		"{authenticators}", q(n.Authenticators),
 		"{revocations}", q(n.Revocations),
+		"{revoked_sessions}", q(n.RevokedSessions),
+		"{revoked_sessions_expires}", q(n.RevokedSessions+"_expires_idx"),
 		"{versions}", q(n.SchemaVersions),
 		"{accounts_userId}", q(n.Accounts+"_userId_idx"),
 		"{accounts_provider}", q(n.Accounts+"_provider_key"),
@@ -615,11 +621,11 @@ func (a *Adapter) DeleteUserSessions(ctx context.Context, userID string) (int64,
 	return n, a.fail(ctx, "DeleteUserSessions", err)
 }
 
-// DeleteExpired deletes sessions and verification tokens that expired at
-// or before now, and reports how many rows went.
+// DeleteExpired deletes sessions, verification tokens and revoked session
+// records that expired at or before now, and reports how many rows went.
 func (a *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	for _, q := range []string{a.q.deleteExpiredSessions, a.q.deleteExpiredTokens} {
+	for _, q := range []string{a.q.deleteExpiredSessions, a.q.deleteExpiredTokens, a.q.deleteExpiredRevoked} {
 		res, err := a.db.ExecContext(ctx, q, a.d.timeArg(now))
 		if err != nil {
 			return total, a.fail(ctx, "DeleteExpired", err)
@@ -755,4 +761,25 @@ func (a *Adapter) TokensRevokedBefore(ctx context.Context, userID string) (time.
 	var t timeCol
 	_, err := a.one(ctx, a.q.revokedBefore, []any{userID}, &t)
 	return t.t, a.fail(ctx, "TokensRevokedBefore", err)
+}
+
+// RevokeSession records that the JWT session sessionID has ended, until
+// expires, in one upsert that keeps the later expiry.
+func (a *Adapter) RevokeSession(ctx context.Context, sessionID string, expires time.Time) error {
+	if badKey(sessionID) {
+		return a.fail(ctx, "RevokeSession", errBadKey)
+	}
+	_, err := a.db.ExecContext(ctx, a.q.revokeSession, sessionID, a.d.timeArg(expires))
+	return a.fail(ctx, "RevokeSession", err)
+}
+
+// SessionRevoked reports whether sessionID has a revocation row (swept by
+// DeleteExpired after its expiry).
+func (a *Adapter) SessionRevoked(ctx context.Context, sessionID string) (bool, error) {
+	if badKey(sessionID) {
+		return false, nil
+	}
+	var one int
+	found, err := a.one(ctx, a.q.sessionRevoked, []any{sessionID}, &one)
+	return found, a.fail(ctx, "SessionRevoked", err)
 }

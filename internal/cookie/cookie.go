@@ -209,41 +209,123 @@ func Split(o Options, value string, expires time.Time) []*http.Cookie {
 }
 
 // WriteChunked sets value under o on w, chunked as Split does, and deletes
-// every cookie of the request that belonged to an earlier value of o.Name and
-// is not overwritten now, so switching between chunked and unchunked forms
-// leaves nothing stale behind.
+// every cookie that belonged to an earlier value of o.Name — sent by the
+// request, or set on w already — and is not overwritten now, so switching
+// between chunked and unchunked forms leaves nothing stale behind.
 func WriteChunked(w http.ResponseWriter, r *http.Request, o Options, value string, expires time.Time) {
 	fresh := Split(o, value, expires)
 	written := make(map[string]bool, len(fresh))
 	for _, c := range fresh {
 		written[c.Name] = true
 	}
-	if r != nil {
-		for _, c := range chunks(r, o.Name) {
-			if !written[c.name] {
-				http.SetCookie(w, o.Expired(c.name))
-			}
+	for _, name := range pieces(w, r, o.Name) {
+		if !written[name] {
+			Write(w, o.Expired(name))
 		}
 	}
 	for _, c := range fresh {
-		http.SetCookie(w, c)
+		Write(w, c)
 	}
 }
 
 // ClearChunked deletes the cookie o.Name and every chunk of it that the
-// request carries. With no such cookie in the request it still deletes the
-// plain name, so a response always clears what it means to clear.
+// request carries or w sets already. With no such cookie it still deletes
+// the plain name, so a response always clears what it means to clear.
 func ClearChunked(w http.ResponseWriter, r *http.Request, o Options) {
 	cleared := false
+	for _, name := range pieces(w, r, o.Name) {
+		Write(w, o.Expired(name))
+		cleared = cleared || name == o.Name
+	}
+	if !cleared {
+		Write(w, o.Expired(o.Name))
+	}
+}
+
+// pieces returns the names of the cookies that hold (part of) the value of
+// name in r and in the Set-Cookie headers of w, each once.
+func pieces(w http.ResponseWriter, r *http.Request, name string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
 	if r != nil {
-		for _, c := range chunks(r, o.Name) {
-			http.SetCookie(w, o.Expired(c.name))
-			if c.name == o.Name {
-				cleared = true
+		for _, c := range chunks(r, name) {
+			add(c.name)
+		}
+	}
+	for _, line := range w.Header().Values("Set-Cookie") {
+		n := setCookieName(line)
+		if rest, ok := strings.CutPrefix(n, name); ok {
+			if _, isChunk := chunkIndex(rest); rest == "" || isChunk {
+				add(n)
 			}
 		}
 	}
-	if !cleared {
-		http.SetCookie(w, o.Expired(o.Name))
+	return out
+}
+
+// setCookieName is the cookie name of a Set-Cookie header value.
+func setCookieName(line string) string {
+	name, _, _ := strings.Cut(line, "=")
+	return strings.TrimSpace(name)
+}
+
+// Write sets c on w. A Set-Cookie of the same name already on w is
+// replaced, so a response carries at most one per name however many times
+// the session is written while it is handled. The response is marked
+// Private.
+func Write(w http.ResponseWriter, c *http.Cookie) {
+	h := w.Header()
+	if lines := h.Values("Set-Cookie"); len(lines) > 0 {
+		kept := lines[:0:0]
+		for _, line := range lines {
+			if setCookieName(line) != c.Name {
+				kept = append(kept, line)
+			}
+		}
+		h["Set-Cookie"] = kept
 	}
+	http.SetCookie(w, c)
+	Private(h)
+}
+
+// Vary adds Cookie to the Vary header of h: the response depends on the
+// cookies of the request, so no cache may answer another request with it.
+func Vary(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Cookie") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
+}
+
+// Private marks h as a response that sets a cookie, which must reach no
+// one but the browser it was made for: Vary: Cookie, and Cache-Control:
+// private, no-store unless it says private or no-store already. A
+// Cache-Control that allows shared caches to store it ("public,
+// max-age=3600", "no-cache", s-maxage) is replaced, and the CDN-targeted
+// fields that would override it (CDN-Cache-Control of RFC 9213,
+// Surrogate-Control) are removed.
+func Private(h http.Header) {
+	Vary(h)
+	for _, k := range []string{"CDN-Cache-Control", "Cloudflare-CDN-Cache-Control", "Surrogate-Control"} {
+		h.Del(k)
+	}
+	for _, v := range h.Values("Cache-Control") {
+		for d := range strings.SplitSeq(v, ",") {
+			d, _, _ = strings.Cut(strings.TrimSpace(d), "=")
+			if strings.EqualFold(d, "private") || strings.EqualFold(d, "no-store") {
+				return
+			}
+		}
+	}
+	h.Set("Cache-Control", "private, no-store")
 }

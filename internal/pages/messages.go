@@ -51,6 +51,8 @@ func ErrorMessage(code string) (title, message string) {
 		return "Access Denied", "You are not allowed to sign in with this account."
 	case "Verification":
 		return "Unable to sign in", "The sign in link is no longer valid. It may have been used already, or it may have expired."
+	case "Unavailable":
+		return "Try again later", "The service could not finish this request just now. Try again in a few minutes."
 	default:
 		return "Error", "Something went wrong while signing in."
 	}

@@ -123,10 +123,41 @@ type Error struct {
 // VerifyRequest is the data of the "check your email" page shown after a
 // magic link was sent. Host is the site's host name, shown as a link to
 // HomeURL when that is set.
+//
+// With CodeAction set the page also has a form for the one-time code of the
+// mail: it posts code, csrfToken (CSRFToken) and callbackUrl (CallbackURL,
+// when set) to CodeAction; the input takes CodeLength digits. CodesOnly
+// says the mail holds a code and no link. Error is a sentence shown in an
+// alert above the form (a wrong code), "" for none.
 type VerifyRequest struct {
-	Theme   Theme
-	Host    string
-	HomeURL string
+	Theme       Theme
+	Host        string
+	HomeURL     string
+	CodeAction  string
+	CSRFToken   string
+	CallbackURL string
+	CodeLength  int
+	CodesOnly   bool
+	Error       string
+}
+
+// EmailConfirm is the data of the page a sign-in link opens: "Sign in as
+// <Email>" and one button, a form that posts token, email, csrfToken and
+// callbackUrl to Action. Opening the link changes nothing; the button does,
+// so a mail scanner that fetches every link cannot use it up.
+//
+// OtherBrowser says the link was opened in another browser than the one
+// that asked for it: the page says so. CodesOffered adds that the code of
+// the mail works in the browser that asked.
+type EmailConfirm struct {
+	Theme        Theme
+	Action       string
+	CSRFToken    string
+	CallbackURL  string
+	Token        string
+	Email        string
+	OtherBrowser bool
+	CodesOffered bool
 }
 
 // ContentSecurityPolicy is the policy every page is served with: no scripts,
@@ -156,7 +187,7 @@ func mustParse() map[string]*template.Template {
 	}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
 	out := make(map[string]*template.Template)
-	for _, name := range []string{"signin", "signout", "error", "verify"} {
+	for _, name := range []string{"signin", "signout", "error", "verify", "emailconfirm"} {
 		t := template.Must(base.Clone())
 		template.Must(t.ParseFS(files, "templates/"+name+".html"))
 		out[name] = t
@@ -224,6 +255,12 @@ func RenderError(w http.ResponseWriter, d Error) error {
 // status.
 func RenderVerifyRequest(w http.ResponseWriter, status int, d VerifyRequest) error {
 	return render(w, status, "verify", page{Title: "Verify Request", Theme: d.Theme.view(), Body: d})
+}
+
+// RenderEmailConfirm writes the page a sign-in link opens with the given
+// status.
+func RenderEmailConfirm(w http.ResponseWriter, status int, d EmailConfirm) error {
+	return render(w, status, "emailconfirm", page{Title: "Sign In", Theme: d.Theme.view(), Body: d})
 }
 
 type errorView struct {

@@ -105,6 +105,9 @@ func Summary() string {
 	var parts []string
 	for key, n := range skips.n {
 		total += n
+		if strings.HasPrefix(key, "AUTHGO_") {
+			key = "set " + key
+		}
 		parts = append(parts, fmt.Sprintf("%s (%d)", key, n))
 	}
 	if total == 0 {
@@ -115,7 +118,7 @@ func Summary() string {
 	if total == 1 {
 		tests = "test"
 	}
-	return fmt.Sprintf("testenv: skipped %d %s that need a service; to run them set %s (DEVELOPERS.md lists the values)", total, tests, strings.Join(parts, ", "))
+	return fmt.Sprintf("testenv: %d %s skipped for want of a service; to run: %s (DEVELOPERS.md lists the values)", total, tests, strings.Join(parts, "; "))
 }
 
 // Main runs the tests of m, prints Summary's line when a test was skipped

@@ -79,7 +79,7 @@ func TestServicesOnlyWhenAsked(t *testing.T) {
 		t.Errorf("%d skips counted, want 2", n)
 	}
 	line := Summary()
-	for _, want := range []string{"testenv: skipped ", ChromiumEnv + " (1)", NodeDirEnv + " (1)"} {
+	for _, want := range []string{"testenv: 2 tests skipped", "set " + ChromiumEnv + " (1)", "set " + NodeDirEnv + " (1)"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("summary %q lacks %q", line, want)
 		}

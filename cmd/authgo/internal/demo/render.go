@@ -84,7 +84,7 @@ func (p page) User() *authgo.SessionUser {
 // buffer first, so a template error becomes a clean 500.
 func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	if p.Session == nil {
-		p.Session = authgo.SessionFrom(r.Context())
+		p.Session, _ = a.auth.SessionFrom(r.Context())
 	}
 	if p.CSRF == "" {
 		p.CSRF = a.auth.CSRFToken(w, r)

@@ -34,10 +34,15 @@ func (a *App) authorize(ctx context.Context, c authgo.Credentials, _ *http.Reque
 		}
 	}
 	if hash == "" {
-		password.DummyVerify(in.Password) // as long as a wrong password takes
-		return nil, nil
+		// As long as a wrong password takes; and when the server is busy
+		// hashing, the same ErrBusy (503) a known account gets.
+		_, err := password.DummyVerify(in.Password)
+		return nil, err
 	}
 	ok, err := password.Verify(in.Password, hash)
+	if errors.Is(err, password.ErrBusy) {
+		return nil, err // authgo answers 503 with Retry-After
+	}
 	if err != nil {
 		a.log.ErrorContext(ctx, "demo: stored password hash unreadable", "user", u.ID, "err", err)
 		return nil, nil

@@ -1,4 +1,4 @@
-package ratelimit
+package redis_test
 
 import (
 	"context"
@@ -9,28 +9,35 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/authgo/authgo/internal/testenv"
+	"github.com/authgo/authgo/adapter/redis"
+	"github.com/authgo/authgo/internal/limittest"
+	"github.com/authgo/authgo/ratelimit"
 )
 
-// newRedisClient connects to the test Redis server and returns a client
-// and a key prefix that belongs to this test alone; every key under the
-// prefix is deleted when the test ends.
-func newRedisClient(t testing.TB) (*redis.Client, string) {
-	t.Helper()
-	return testenv.RedisClient(t, "ratelimit")
+// signIn is the identifier limit the sign-in flow uses by default.
+var signIn = ratelimit.Limit{Events: 5, Per: 15 * time.Minute}
+
+// newLimiter returns a Limiter over c with the key prefix, on clk when it
+// is not nil.
+func newLimiter(c goredis.UniversalClient, prefix string, clk *limittest.Clock) *redis.Limiter {
+	o := redis.LimiterOptions{Prefix: prefix}
+	if clk != nil {
+		o.Now = clk.Now
+	}
+	return redis.NewLimiter(c, o)
 }
 
-func TestRedisExact(t *testing.T) {
-	c, prefix := newRedisClient(t)
-	clk := newTestClock()
-	testExactBehaviour(t, NewRedis(c, WithPrefix(prefix), WithClock(clk.Now)), clk)
+func TestLimiterExact(t *testing.T) {
+	c, prefix := redisClient(t, "limiter")
+	clk := limittest.NewClock()
+	limittest.Exact(t, newLimiter(c, prefix, clk), clk)
 }
 
-func TestRedisServerTime(t *testing.T) {
-	c, prefix := newRedisClient(t)
-	lim := NewRedis(c, WithPrefix(prefix))
+func TestLimiterServerTime(t *testing.T) {
+	c, prefix := redisClient(t, "limiter")
+	lim := newLimiter(c, prefix, nil)
 	ctx := context.Background()
 	const key = "signin:email:carol@example.com"
 	for i := range 5 {
@@ -70,23 +77,22 @@ func TestRedisServerTime(t *testing.T) {
 	}
 }
 
-func TestRedisConcurrentHits(t *testing.T) {
-	c, prefix := newRedisClient(t)
-	testConcurrentHits(t, []Limiter{NewRedis(c, WithPrefix(prefix))})
+func TestLimiterConcurrentHits(t *testing.T) {
+	c, prefix := redisClient(t, "limiter")
+	limittest.ConcurrentHits(t, []ratelimit.Limiter{newLimiter(c, prefix, nil)})
 }
 
-// TestRedisInstancesShareBudget stands for two application instances: two
+// TestLimiterInstancesShareBudget stands for two application instances: two
 // clients with their own connections, two limiters, one prefix.
-func TestRedisInstancesShareBudget(t *testing.T) {
-	c1, prefix := newRedisClient(t)
-	c2 := redis.NewClient(c1.Options())
-	defer c2.Close()
-	a := NewRedis(c1, WithPrefix(prefix))
-	b := NewRedis(c2, WithPrefix(prefix))
-	testConcurrentHits(t, []Limiter{a, b})
+func TestLimiterInstancesShareBudget(t *testing.T) {
+	c1, prefix := redisClient(t, "limiter")
+	c2 := redisClientOf(t, c1)
+	a := newLimiter(c1, prefix, nil)
+	b := newLimiter(c2, prefix, nil)
+	limittest.ConcurrentHits(t, []ratelimit.Limiter{a, b})
 
 	ctx := context.Background()
-	for i, lim := range []Limiter{a, b, a, b, a} {
+	for i, lim := range []ratelimit.Limiter{a, b, a, b, a} {
 		if r, err := lim.Hit(ctx, "ip", signIn); err != nil || !r.Allowed {
 			t.Fatalf("hit %d: %+v %v", i+1, r, err)
 		}
@@ -101,7 +107,7 @@ func TestRedisInstancesShareBudget(t *testing.T) {
 		t.Fatalf("b sees %+v %v after a's Reset", r, err)
 	}
 	// Another prefix is another budget.
-	other := NewRedis(c2, WithPrefix(prefix+"other:"))
+	other := newLimiter(c2, prefix+"other:", nil)
 	for range 5 {
 		a.Hit(ctx, "ip", signIn)
 	}
@@ -110,22 +116,8 @@ func TestRedisInstancesShareBudget(t *testing.T) {
 	}
 }
 
-func TestRedisDown(t *testing.T) {
-	// A port where nothing listens.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	c := redis.NewClient(&redis.Options{
-		Addr:          addr,
-		DialTimeout:   200 * time.Millisecond,
-		DialerRetries: 1,
-		MaxRetries:    -1,
-	})
-	defer c.Close()
-	lim := NewRedis(c)
+func TestLimiterDown(t *testing.T) {
+	lim := redis.NewLimiter(downClient(t), redis.LimiterOptions{})
 	// The deadline is far beyond the dial timeout: the error must be the
 	// refused connection, not the context running out.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -145,24 +137,24 @@ func TestRedisDown(t *testing.T) {
 		if strings.Contains(err.Error(), "dave") {
 			t.Fatalf("%s error names the key: %v", name, err)
 		}
-		if !strings.HasPrefix(err.Error(), "ratelimit: redis ") {
+		if !strings.HasPrefix(err.Error(), "adapter/redis: limiter ") {
 			t.Fatalf("%s error %q does not say where it comes from", name, err)
 		}
 	}
-	_, err = lim.Hit(ctx, key, signIn)
-	if r := FailClosed.Decide(Result{}, err); r.Allowed {
+	_, err := lim.Hit(ctx, key, signIn)
+	if r := ratelimit.FailClosed.Decide(ratelimit.Result{}, err); r.Allowed {
 		t.Fatalf("fail-closed allowed a request with Redis down")
 	}
-	if r := FailOpen.Decide(Result{}, err); !r.Allowed {
+	if r := ratelimit.FailOpen.Decide(ratelimit.Result{}, err); !r.Allowed {
 		t.Fatalf("fail-open refused a request with Redis down")
 	}
 }
 
-func BenchmarkRedisHit(b *testing.B) {
-	c, prefix := newRedisClient(b)
-	lim := NewRedis(c, WithPrefix(prefix))
+func BenchmarkLimiterHit(b *testing.B) {
+	c, prefix := redisClient(b, "limiter")
+	lim := newLimiter(c, prefix, nil)
 	ctx := context.Background()
-	l := Limit{Events: 1 << 30, Per: time.Hour}
+	l := ratelimit.Limit{Events: 1 << 30, Per: time.Hour}
 	keys := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
 	b.ReportAllocs()
 	b.Run("serial", func(b *testing.B) {
@@ -192,9 +184,9 @@ func BenchmarkRedisHit(b *testing.B) {
 	})
 }
 
-func BenchmarkRedisCheck(b *testing.B) {
-	c, prefix := newRedisClient(b)
-	lim := NewRedis(c, WithPrefix(prefix))
+func BenchmarkLimiterCheck(b *testing.B) {
+	c, prefix := redisClient(b, "limiter")
+	lim := newLimiter(c, prefix, nil)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -202,4 +194,17 @@ func BenchmarkRedisCheck(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestLimiterReserve(t *testing.T) {
+	c, prefix := redisClient(t, "limiter")
+	clk := limittest.NewClock()
+	limittest.Reserve(t, newLimiter(c, prefix, clk), clk)
+}
+
+// Instances of an application share the budgets: two Redis limiters over
+// one server and prefix, racing.
+func TestLimiterConcurrentReserve(t *testing.T) {
+	c, prefix := redisClient(t, "limiter")
+	limittest.ConcurrentReserve(t, []ratelimit.Limiter{newLimiter(c, prefix, nil), newLimiter(c, prefix, nil)})
 }

@@ -1,4 +1,4 @@
-package ratelimit_test
+package email_test
 
 import (
 	"testing"

@@ -1,16 +1,17 @@
-package authgo
+package redis
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	goredis "github.com/redis/go-redis/v9"
 )
 
-// RedisRefreshLockOptions configures NewRedisRefreshLock. Zero fields take
-// the documented defaults.
-type RedisRefreshLockOptions struct {
+// RefreshLockOptions configures NewRefreshLock. Zero fields take the
+// documented defaults.
+type RefreshLockOptions struct {
 	// Prefix starts every key. Default "authgo:refresh:".
 	Prefix string
 	// LockTTL is how long a lock is held at most, should its holder die.
@@ -24,16 +25,17 @@ type RedisRefreshLockOptions struct {
 	Poll time.Duration
 }
 
-// RedisRefreshLock is a RefreshLock shared by every instance that uses the
+// RefreshLock is a refresh.Lock shared by every instance that uses the
 // same Redis: SET NX PX for the lock, a compare-and-delete script to
-// release only a lock of one's own, and a short-lived result key.
-type RedisRefreshLock struct {
-	rdb redis.UniversalClient
-	o   RedisRefreshLockOptions
+// release only a lock of one's own, and a short-lived result key. Give it
+// to refresh.Config.Lock.
+type RefreshLock struct {
+	rdb goredis.UniversalClient
+	o   RefreshLockOptions
 }
 
-// NewRedisRefreshLock returns a RefreshLock on rdb.
-func NewRedisRefreshLock(rdb redis.UniversalClient, o RedisRefreshLockOptions) *RedisRefreshLock {
+// NewRefreshLock returns a RefreshLock on rdb.
+func NewRefreshLock(rdb goredis.UniversalClient, o RefreshLockOptions) *RefreshLock {
 	if o.Prefix == "" {
 		o.Prefix = "authgo:refresh:"
 	}
@@ -46,21 +48,21 @@ func NewRedisRefreshLock(rdb redis.UniversalClient, o RedisRefreshLockOptions) *
 	if o.Poll <= 0 {
 		o.Poll = 50 * time.Millisecond
 	}
-	return &RedisRefreshLock{rdb: rdb, o: o}
+	return &RefreshLock{rdb: rdb, o: o}
 }
 
 // releaseScript deletes the lock only when it still holds our value, so a
 // holder whose lock expired cannot release another instance's lock.
-var releaseScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+var releaseScript = goredis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
 
-// Do implements RefreshLock.
-func (l *RedisRefreshLock) Do(ctx context.Context, key, resultKey string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
+// Do implements refresh.Lock.
+func (l *RefreshLock) Do(ctx context.Context, key, resultKey string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
 	lockKey, resKey := l.o.Prefix+"lock:"+key, l.o.Prefix+"result:"+resultKey
-	me := randomToken()
+	me := rand.Text()
 	for {
 		if b, err := l.rdb.Get(ctx, resKey).Bytes(); err == nil {
 			return b, nil
-		} else if !errors.Is(err, redis.Nil) {
+		} else if !errors.Is(err, goredis.Nil) {
 			return nil, err
 		}
 		ok, err := l.rdb.SetNX(ctx, lockKey, me, l.o.LockTTL).Result()
@@ -80,7 +82,7 @@ func (l *RedisRefreshLock) Do(ctx context.Context, key, resultKey string, fn fun
 	}
 }
 
-func (l *RedisRefreshLock) holding(ctx context.Context, lockKey, resKey, me string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
+func (l *RefreshLock) holding(ctx context.Context, lockKey, resKey, me string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
 	defer func() {
 		// Release even when ctx is done.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

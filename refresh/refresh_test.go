@@ -1,4 +1,4 @@
-package authgo_test
+package refresh_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
@@ -19,12 +20,11 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter/memory"
-	"github.com/authgo/authgo/internal/testenv"
 	"github.com/authgo/authgo/providers"
+	"github.com/authgo/authgo/refresh"
 )
 
-// backendPassword is the one password the test backend accepts.
-const backendPassword = "correct horse battery staple"
+const testSecret = "test-secret-0123456789abcdef0123456789abcdef"
 
 // rotatingTokenServer is a token endpoint that counts refresh grants and
 // rotates refresh tokens strictly: "rt-N" is good once and yields "at-N+1"
@@ -84,14 +84,14 @@ func (s *rotatingTokenServer) provider() *providers.OAuth {
 // expiringToken is a session token whose access token expired.
 func expiringToken(rt string) *authgo.Token {
 	return &authgo.Token{Subject: "user-1", Extra: map[string]any{
-		authgo.ClaimProvider: "acme", authgo.ClaimAccessToken: "at-old",
-		authgo.ClaimRefreshToken: rt, authgo.ClaimExpiresAt: float64(time.Now().Add(-time.Minute).Unix()),
+		refresh.ClaimProvider: "acme", refresh.ClaimAccessToken: "at-old",
+		refresh.ClaimRefreshToken: rt, refresh.ClaimExpiresAt: float64(time.Now().Add(-time.Minute).Unix()),
 	}}
 }
 
 func TestRefreshSingleFlightInProcess(t *testing.T) {
 	srv := newRotatingTokenServer(t)
-	r, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{Providers: []authgo.Provider{srv.provider()}})
+	r, err := refresh.New(authgo.Config{Providers: []authgo.Provider{srv.provider()}}, refresh.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,17 +112,17 @@ func TestRefreshSingleFlightInProcess(t *testing.T) {
 		t.Fatalf("%d refresh grants for 50 concurrent requests, want 1", n)
 	}
 	for i, out := range results {
-		if out == nil || out.Extra[authgo.ClaimAccessToken] != "at-1" || out.Extra[authgo.ClaimRefreshToken] != "rt-1" || out.Extra[authgo.ClaimError] != nil {
+		if out == nil || out.Extra[refresh.ClaimAccessToken] != "at-1" || out.Extra[refresh.ClaimRefreshToken] != "rt-1" || out.Extra[refresh.ClaimError] != nil {
 			t.Fatalf("result %d: %v", i, out)
 		}
-		if exp, _ := out.Extra[authgo.ClaimExpiresAt].(int64); exp < time.Now().Unix()+3500 {
-			t.Fatalf("result %d: expires_at %v", i, out.Extra[authgo.ClaimExpiresAt])
+		if exp, _ := out.Extra[refresh.ClaimExpiresAt].(int64); exp < time.Now().Unix()+3500 {
+			t.Fatalf("result %d: expires_at %v", i, out.Extra[refresh.ClaimExpiresAt])
 		}
 	}
 	// A request that arrives later with the old cookie gets the same
 	// tokens without spending the rotated refresh token again.
 	late, _ := r.Token(context.Background(), tok.Clone())
-	if late.Extra[authgo.ClaimAccessToken] != "at-1" || srv.calls.Load() != 1 {
+	if late.Extra[refresh.ClaimAccessToken] != "at-1" || srv.calls.Load() != 1 {
 		t.Errorf("late request: %v after %d grants", late.Extra, srv.calls.Load())
 	}
 	// A token that is not about to expire is left alone.
@@ -132,67 +132,19 @@ func TestRefreshSingleFlightInProcess(t *testing.T) {
 	}
 }
 
-func TestRefreshAcrossInstancesWithRedis(t *testing.T) {
-	rdb, prefix := testenv.RedisClient(t, "refresh")
-	srv := newRotatingTokenServer(t)
-	var refreshers [2]*authgo.TokenRefresher
-	for i := range refreshers {
-		r, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
-			Providers: []authgo.Provider{srv.provider()},
-			Lock:      authgo.NewRedisRefreshLock(rdb, authgo.RedisRefreshLockOptions{Prefix: prefix, Poll: 10 * time.Millisecond}),
-			Secret:    []string{testSecret},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		refreshers[i] = r
-	}
-	tok := expiringToken("rt-0")
-	var wg sync.WaitGroup
-	var got sync.Map
-	for i := range 50 {
-		wg.Go(func() {
-			out, err := refreshers[i%2].Token(context.Background(), tok.Clone())
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			got.Store(out.Extra[authgo.ClaimAccessToken], true)
-		})
-	}
-	wg.Wait()
-	if n := srv.calls.Load(); n != 1 {
-		t.Fatalf("%d refresh grants from two instances, want 1", n)
-	}
-	got.Range(func(k, _ any) bool {
-		if k != "at-1" {
-			t.Errorf("an instance got access token %v", k)
-		}
-		return true
-	})
-	// What the instances shared through Redis is encrypted.
-	keys, _ := rdb.Keys(context.Background(), prefix+"result:*").Result()
-	if len(keys) != 1 {
-		t.Fatalf("result keys %v", keys)
-	}
-	if v, _ := rdb.Get(context.Background(), keys[0]).Result(); strings.Contains(v, "at-1") || strings.Contains(v, "rt-1") {
-		t.Error("a token is stored in Redis in the clear")
-	}
-}
-
 func TestRefreshFailureMarksTokenOnce(t *testing.T) {
 	srv := newRotatingTokenServer(t)
 	srv.fail.Store(true)
 	var logs strings.Builder
-	r, _ := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
+	r, _ := refresh.New(authgo.Config{
 		Providers: []authgo.Provider{srv.provider()},
-		Logger:    slog.New(slog.NewTextHandler(&lockedWriter{b: &logs}, nil)),
-	})
+		Logger:    slog.New(slog.NewTextHandler(&logs, nil)),
+	}, refresh.Config{})
 	out, err := r.Token(context.Background(), expiringToken("rt-0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Extra[authgo.ClaimError] != "RefreshTokenError" {
+	if out.Extra[refresh.ClaimError] != "RefreshTokenError" {
 		t.Fatalf("failed refresh left %v", out.Extra)
 	}
 	again, _ := r.Token(context.Background(), out)
@@ -217,8 +169,8 @@ func TestRefreshExistingBackend(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		return http.DefaultClient.Do(req)
 	}
-	refresher, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
-		Refresh: map[string]authgo.RefreshFunc{"backend": func(ctx context.Context, rt string) (*authgo.TokenSet, error) {
+	refresher, err := refresh.New(authgo.Config{}, refresh.Config{
+		Refresh: map[string]refresh.Func{"backend": func(ctx context.Context, rt string) (*providers.TokenSet, error) {
 			resp, err := post(ctx, "/refresh", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
 			if err != nil {
 				return nil, err
@@ -235,7 +187,7 @@ func TestRefreshExistingBackend(t *testing.T) {
 			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 				return nil, err
 			}
-			return &authgo.TokenSet{AccessToken: out.AccessToken, RefreshToken: out.RefreshToken, ExpiresAt: time.Now().Unix() + out.ExpiresIn}, nil
+			return &providers.TokenSet{AccessToken: out.AccessToken, RefreshToken: out.RefreshToken, ExpiresAt: time.Now().Unix() + out.ExpiresIn}, nil
 		}},
 	})
 	if err != nil {
@@ -261,42 +213,101 @@ func TestRefreshExistingBackend(t *testing.T) {
 			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 				return nil, err
 			}
-			if !authgo.SetAccountTokens(ctx, authgo.TokenSet{AccessToken: out.AccessToken, RefreshToken: out.RefreshToken, ExpiresAt: time.Now().Unix() + out.ExpiresIn}) {
+			if !providers.SetAccountTokens(ctx, providers.TokenSet{AccessToken: out.AccessToken, RefreshToken: out.RefreshToken, ExpiresAt: time.Now().Unix() + out.ExpiresIn}) {
 				t.Error("SetAccountTokens found no sign-in")
 			}
 			return &authgo.User{ID: out.User.ID, Email: out.User.Email}, nil
 		},
 	})
-	f := newOAuthFixture(t, func(c *authgo.Config) {
-		c.Providers = []authgo.Provider{cred}
-		c.Callbacks.JWT = refresher.JWT
-		c.Callbacks.Session = func(ctx context.Context, p authgo.SessionParams) (*authgo.Session, error) {
-			p.Session.Extra = map[string]any{"accessToken": p.Token.Extra[authgo.ClaimAccessToken]}
-			return p.Session, nil
-		}
+	a, err := authgo.New(authgo.Config{
+		Secret:    []string{testSecret},
+		URL:       "https://app.example",
+		Providers: []authgo.Provider{cred},
+		LookupEnv: func(string) (string, bool) { return "", false },
+		Callbacks: authgo.Callbacks{
+			JWT: refresher.JWT,
+			Session: func(ctx context.Context, p authgo.SessionParams) (*authgo.Session, error) {
+				p.Session.Extra = map[string]any{"accessToken": p.Token.Extra[refresh.ClaimAccessToken]}
+				return p.Session, nil
+			},
+		},
 	})
-	resp := f.do("POST", "/api/auth/callback/backend", url.Values{"email": {"dev@example.com"}, "password": {"backend-pw"}, "csrfToken": {f.csrf()}}, nil)
-	if location(t, resp) != f.srv.URL {
-		t.Fatalf("sign-in went to %q", resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, "https://app.example/")
+	if _, err := a.SignIn(b.w(), b.request("POST"), "backend", authgo.SignInOptions{Credentials: map[string]string{"email": "dev@example.com", "password": "backend-pw"}}); err != nil {
+		t.Fatalf("sign-in: %v", err)
+	}
+	session := func() *authgo.Session {
+		t.Helper()
+		s, err := a.Session(b.w(), b.request("GET"))
+		if err != nil || s == nil {
+			t.Fatalf("session: %v, %v", s, err)
+		}
+		return s
 	}
 	for want := 1; want <= 3; want++ {
-		s := f.session()
-		if s["accessToken"] != "at-"+strconv.Itoa(want) || s["error"] != nil {
-			t.Fatalf("read %d: session %v, want access token at-%d", want, s, want)
+		if s := session(); s.Extra["accessToken"] != "at-"+strconv.Itoa(want) || s.Error != "" {
+			t.Fatalf("read %d: session %+v, want access token at-%d", want, s, want)
 		}
 	}
 	if n := backend.calls.Load(); n != 3 {
 		t.Errorf("%d refreshes for three reads, want 3", n)
 	}
 	backend.fail.Store(true)
-	if s := f.session(); s["error"] != "RefreshTokenError" {
-		t.Fatalf("after a failed refresh the session is %v, want error RefreshTokenError", s)
+	if s := session(); s.Error != "RefreshTokenError" {
+		t.Fatalf("after a failed refresh the session is %+v, want error RefreshTokenError", s)
 	}
 	n := backend.calls.Load()
-	f.session()
+	session()
 	if backend.calls.Load() != n {
 		t.Error("the failed refresh was tried again")
 	}
+}
+
+// browser keeps the cookies that Auth's server-side calls write, as a
+// browser would between requests to the app at url.
+type browser struct {
+	t   *testing.T
+	url *url.URL
+	jar *cookiejar.Jar
+	rec *httptest.ResponseRecorder // the last response, whose cookies are kept
+}
+
+func newBrowser(t *testing.T, rawURL string) *browser {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, url: u, jar: jar}
+}
+
+// keep stores the cookies of the last response so far (read from its
+// header: the recorder's Result would freeze it).
+func (b *browser) keep() {
+	if b.rec != nil {
+		b.jar.SetCookies(b.url, (&http.Response{Header: b.rec.Header()}).Cookies())
+	}
+}
+
+// w returns a fresh response, after keeping the cookies of the last one.
+func (b *browser) w() http.ResponseWriter {
+	b.keep()
+	b.rec = httptest.NewRecorder()
+	return b.rec
+}
+
+// request returns a same-origin request carrying the kept cookies.
+func (b *browser) request(method string) *http.Request {
+	b.keep()
+	r := httptest.NewRequest(method, b.url.String(), nil)
+	r.Header.Set("Origin", b.url.Scheme+"://"+b.url.Host)
+	for _, c := range b.jar.Cookies(b.url) {
+		r.AddCookie(c)
+	}
+	return r
 }
 
 // TestRefreshAccountRow keeps the account row of a database-backed app
@@ -313,7 +324,7 @@ func TestRefreshAccountRow(t *testing.T) {
 	if err := ad.LinkAccount(ctx, acct); err != nil {
 		t.Fatal(err)
 	}
-	r, _ := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{Providers: []authgo.Provider{srv.provider()}, Adapter: ad})
+	r, _ := refresh.New(authgo.Config{Providers: []authgo.Provider{srv.provider()}, Adapter: ad}, refresh.Config{})
 	got, err := r.Account(ctx, acct)
 	if err != nil {
 		t.Fatal(err)
@@ -329,30 +340,8 @@ func TestRefreshAccountRow(t *testing.T) {
 	stale := *stored
 	stale.ExpiresAt = time.Now().Unix() - 10
 	stale.RefreshToken = "rt-9"
-	if _, err := r.Account(ctx, stale); !errors.Is(err, authgo.ErrRefreshToken) {
+	if _, err := r.Account(ctx, stale); !errors.Is(err, refresh.ErrRefreshToken) {
 		t.Errorf("failed refresh: %v, want ErrRefreshToken", err)
-	}
-}
-
-// TestRefreshAgainstMockServer runs the refresh-token grant of the OIDC
-// engine against oauth2-mock-server.
-func TestRefreshAgainstMockServer(t *testing.T) {
-	m := startMockIdP(t)
-	p := mockOIDC(m, "mock")
-	ts, err := p.Refresh(context.Background(), "some-refresh-token")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ts.AccessToken == "" || ts.RefreshToken == "" || ts.RefreshToken == "some-refresh-token" || ts.TokenType != "bearer" || ts.ExpiresAt < time.Now().Unix()+3500 {
-		t.Errorf("refreshed tokens %+v", ts)
-	}
-	reqs := m.tokenRequests()
-	if len(reqs) != 1 || reqs[0].Grant != "refresh_token" || !reqs[0].Basic {
-		t.Errorf("token requests %+v", reqs)
-	}
-	m.next(map[string]any{"response": map[string]any{"statusCode": 400, "body": map[string]any{"error": "invalid_grant"}}})
-	if _, err := p.Refresh(context.Background(), "dead"); err == nil || !strings.Contains(err.Error(), "invalid_grant") || strings.Contains(err.Error(), "dead") {
-		t.Errorf("refused refresh: %v", err)
 	}
 }
 
@@ -365,22 +354,21 @@ func TestRefreshRememberedResultNotReusedOnceExpired(t *testing.T) {
 	srv := newRotatingTokenServer(t)
 	srv.expiresIn = 6
 	var offset atomic.Int64
-	r, err := authgo.NewTokenRefresher(authgo.TokenRefresherConfig{
+	r, err := refresh.New(authgo.Config{
 		Providers: []authgo.Provider{srv.provider()},
-		Leeway:    time.Second,
 		Now:       func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
-	})
+	}, refresh.Config{Leeway: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	first, err := r.Token(ctx, expiringToken("rt-0"))
-	if err != nil || first.Extra[authgo.ClaimAccessToken] != "at-1" {
+	if err != nil || first.Extra[refresh.ClaimAccessToken] != "at-1" {
 		t.Fatalf("first refresh: %v, %v", first, err)
 	}
 	// Straight away, an old cookie shares the fresh result.
 	late, _ := r.Token(ctx, expiringToken("rt-0"))
-	if late.Extra[authgo.ClaimAccessToken] != "at-1" || srv.calls.Load() != 1 {
+	if late.Extra[refresh.ClaimAccessToken] != "at-1" || srv.calls.Load() != 1 {
 		t.Fatalf("late request: %v after %d grants", late.Extra, srv.calls.Load())
 	}
 	// Ten seconds on, at-1 is dead; the old cookie must not get it back.
@@ -394,7 +382,7 @@ func TestRefreshRememberedResultNotReusedOnceExpired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if old.Extra[authgo.ClaimAccessToken] != "at-2" || old.Extra[authgo.ClaimRefreshToken] != "rt-2" || old.Extra[authgo.ClaimError] != nil {
+	if old.Extra[refresh.ClaimAccessToken] != "at-2" || old.Extra[refresh.ClaimRefreshToken] != "rt-2" || old.Extra[refresh.ClaimError] != nil {
 		t.Fatalf("old cookie after expiry got %v, want at-2 via the rotated rt-1", old.Extra)
 	}
 	if n := srv.calls.Load(); n != 2 {
@@ -402,7 +390,7 @@ func TestRefreshRememberedResultNotReusedOnceExpired(t *testing.T) {
 	}
 	// The cookie written after the first refresh (rt-1) shares at-2.
 	mid, _ := r.Token(ctx, expiringToken("rt-1"))
-	if mid.Extra[authgo.ClaimAccessToken] != "at-2" || srv.calls.Load() != 2 {
+	if mid.Extra[refresh.ClaimAccessToken] != "at-2" || srv.calls.Load() != 2 {
 		t.Fatalf("rt-1 cookie: %v after %d grants", mid.Extra, srv.calls.Load())
 	}
 	// When the chain ends in a refresh token the server no longer takes,
@@ -410,7 +398,37 @@ func TestRefreshRememberedResultNotReusedOnceExpired(t *testing.T) {
 	offset.Store(int64(2 * time.Hour))
 	srv.fail.Store(true)
 	dead, _ := r.Token(ctx, expiringToken("rt-0"))
-	if dead.Extra[authgo.ClaimError] != string(authgo.RefreshTokenError) {
+	if dead.Extra[refresh.ClaimError] != string(authgo.RefreshTokenError) {
 		t.Fatalf("failed refresh: %v, want RefreshTokenError", dead.Extra)
+	}
+}
+
+// lockFunc is a Lock of one process: it runs fn and shares nothing.
+type lockFunc func(ctx context.Context, key, resultKey string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error)
+
+func (f lockFunc) Do(ctx context.Context, key, resultKey string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
+	return f(ctx, key, resultKey, fn)
+}
+
+// A Lock carries results between instances encrypted with the app's
+// secret: authgo.Config.Secret, else AUTH_SECRET from the environment, as
+// authgo.New reads it; without either, New says what to set.
+func TestNewLockNeedsSecret(t *testing.T) {
+	lock := lockFunc(func(ctx context.Context, _, _ string, fn func(ctx context.Context) ([]byte, error)) ([]byte, error) {
+		return fn(ctx)
+	})
+	none := func(string) (string, bool) { return "", false }
+	if _, err := refresh.New(authgo.Config{LookupEnv: none}, refresh.Config{Lock: lock}); err == nil || !strings.Contains(err.Error(), "AUTH_SECRET") {
+		t.Fatalf("a Lock without a secret: %v", err)
+	}
+	srv := newRotatingTokenServer(t)
+	env := func(k string) (string, bool) { return testSecret, k == "AUTH_SECRET" }
+	r, err := refresh.New(authgo.Config{LookupEnv: env, Providers: []authgo.Provider{srv.provider()}}, refresh.Config{Lock: lock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Token(context.Background(), expiringToken("rt-0"))
+	if err != nil || out.Extra[refresh.ClaimAccessToken] != "at-1" {
+		t.Fatalf("refresh through the Lock with AUTH_SECRET: %v, %v", out, err)
 	}
 }

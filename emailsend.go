@@ -1,0 +1,334 @@
+package authgo
+
+import (
+	"context"
+	"crypto/hmac"
+	crand "crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/internal/cookie"
+)
+
+// emailSend is POST /signin/<id> of an email provider: check the address,
+// reserve a send, ask the SignIn callback, store the token and code, send
+// the mail, set the binding cookie and go to the verify-request page.
+func (a *Auth) emailSend(w http.ResponseWriter, rq *request, p EmailProvider) {
+	ctx := rq.r.Context()
+	o := a.email.opts[p.ID()]
+	identifier, err := o.NormalizeIdentifier(rq.form.get("email"))
+	if err != nil || len(identifier) > maxEmailBytes {
+		a.log.InfoContext(ctx, "authgo: email sign-in refused an address that is not one plain address", "provider", p.ID(), "client_ip", ipString(a.clientIP(rq.r)))
+		redirect(w, rq.r, withQuery(a.pageURL(rq, a.cfg.Pages.SignIn, "signin"), "error", "EmailSignin"))
+		return
+	}
+	l := o.SendLimits
+	att, err := a.reserveAttempt(rq.r, "email-send", p.ID(), identifier, attemptLimits{ip: l.PerIP, pair: l.PerEmailClient, id: l.PerEmail})
+	if err != nil {
+		a.fail(w, rq, err)
+		return
+	}
+	send, to, err := a.emailAllowed(ctx, rq, p, o, identifier)
+	switch {
+	case err != nil:
+		att.refund(ctx)
+		a.fail(w, rq, err)
+		return
+	case to != "":
+		redirect(w, rq.r, to)
+		return
+	}
+	start := time.Now()
+	var bind emailBinding
+	if send {
+		if bind, err = a.storeAndSend(ctx, rq, p, o, identifier); err != nil {
+			att.refund(ctx)
+			a.sendFailed(w, rq, err)
+			return
+		}
+		a.email.recordSend(time.Since(start))
+	} else {
+		// The same answer, after about the time a send takes.
+		bind = emailBinding{Provider: p.ID(), Email: identifier, Nonce: randomToken()}
+		if o.links() {
+			bind.Link = randomToken()
+		}
+		if o.codes() {
+			bind.Code = randomToken()
+		}
+		a.email.waitLikeSend(ctx, start)
+	}
+	if err := a.writeBinding(w, rq, o, bind); err != nil {
+		a.fail(w, rq, err)
+		return
+	}
+	redirect(w, rq.r, withQuery(rq.actionURL(a, "verify-request"), "provider", p.ID(), "type", TypeEmail))
+}
+
+// sendFailed answers a send that failed: a browser on the built-in pages
+// gets the sign-in page again, 503, saying the mail could not be sent; any
+// other client the Unavailable (503) or adapter error.
+func (a *Auth) sendFailed(w http.ResponseWriter, rq *request, err error) {
+	if e := asError(err, Unavailable); e.Type == Unavailable && !wantsJSON(rq.r) && a.cfg.Pages.SignIn == "" {
+		a.logError(rq.r.Context(), rq, e)
+		w.Header().Set("Retry-After", "30")
+		a.renderSignInPage(w, rq, http.StatusServiceUnavailable, signInPageState{notice: "The sign-in email could not be sent. Try again in a few minutes."})
+		return
+	}
+	a.fail(w, rq, err)
+}
+
+// emailAllowed decides whether identifier gets mail: an unknown address
+// with DisableSignUp, or one the SignIn callback refuses, gets none (and a
+// log line naming it by hash). A URL from the callback is where to go
+// instead, as in Auth.js.
+func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o EmailOptions, identifier string) (send bool, to string, err error) {
+	user, err := a.cfg.Adapter.GetUserByEmail(ctx, identifier)
+	if err != nil {
+		return false, "", adapterFailure(err)
+	}
+	reason := ""
+	if user == nil {
+		if o.DisableSignUp {
+			reason = "no user with this address and sign-up is disabled"
+		}
+		user = &User{ID: newUUID(), Email: identifier}
+	}
+	if reason == "" {
+		acct := &Account{Type: TypeEmail, Provider: p.ID(), ProviderAccountID: identifier, UserID: user.ID}
+		to, err = a.runSignIn(ctx, rq, SignInParams{User: user, Account: acct, Email: &EmailSignInParams{VerificationRequest: true}, Request: rq.r})
+		switch {
+		case err != nil:
+			reason = "the SignIn callback refused the address: " + err.Error()
+		case to != "":
+			return false, to, nil
+		}
+	}
+	if reason != "" {
+		a.log.WarnContext(ctx, "authgo: email sign-in refused; no mail sent, the client is answered as for any address",
+			"provider", p.ID(), "client_ip", ipString(a.clientIP(rq.r)), "identifier_hash", a.signIns.identifierHash(identifier), "reason", reason)
+		return false, "", nil
+	}
+	return true, "", nil
+}
+
+// storeAndSend stores the link token and the code and sends the mail. When
+// the send fails, what was stored is removed again and the error is
+// Unavailable (503, "try later").
+func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o EmailOptions, identifier string) (emailBinding, error) {
+	now := a.now()
+	ad := a.cfg.Adapter
+	b := emailBinding{Provider: p.ID(), Email: identifier, Nonce: randomToken()}
+	v := VerificationRequest{Identifier: identifier, Provider: p.ID(), Host: hostOf(rq.origin), From: o.From, Theme: *o.Theme, Request: rq.r}
+	var stored []string
+	if o.links() {
+		tok, err := o.GenerateVerificationToken()
+		if err != nil || !validLinkToken(tok) {
+			return b, errorf(Configuration, "GenerateVerificationToken of provider %q made no usable token (1 to 512 printable ASCII characters): %v", p.ID(), err)
+		}
+		v.Token, v.Expires = tok, now.Add(o.MaxAge)
+		v.URL = withQuery(rq.actionURL(a, "callback/"+p.ID()), "callbackUrl", a.callbackURL(rq), "token", tok, "email", identifier)
+		b.Link = storedVerificationToken(tok, o.Secret)
+		stored = append(stored, b.Link)
+	}
+	if o.codes() {
+		v.Code, v.CodeExpires = newEmailCode(o.CodeLength), now.Add(o.CodeMaxAge)
+		b.Code = a.email.codeHash(p.ID(), b.Nonce, v.Code)
+		stored = append(stored, b.Code)
+	}
+	for i, tok := range stored {
+		expires := v.Expires
+		if i == len(stored)-1 && o.codes() {
+			expires = v.CodeExpires
+		}
+		if err := ad.CreateVerificationToken(ctx, adapter.VerificationToken{Identifier: identifier, Token: tok, Expires: expires}); err != nil {
+			a.unstore(ctx, identifier, stored[:i])
+			return b, adapterFailure(err)
+		}
+	}
+	if err := a.sendVerification(ctx, o, v); err != nil {
+		a.unstore(ctx, identifier, stored)
+		a.logSendFailure(ctx, rq, p, identifier, err)
+		return b, &Error{Type: Unavailable, Err: errors.New("the sign-in mail could not be sent")}
+	}
+	return b, nil
+}
+
+// sendVerification sends the mail: the provider's own function, or the
+// built-in mail through Sender.
+func (a *Auth) sendVerification(ctx context.Context, o EmailOptions, v VerificationRequest) error {
+	if o.SendVerificationRequest != nil {
+		return o.SendVerificationRequest(ctx, v)
+	}
+	s := email.SignIn{Host: v.Host, URL: v.URL, Code: v.Code}
+	if v.URL != "" {
+		s.ExpiresIn = v.Expires.Sub(a.now()).Round(time.Minute)
+	}
+	if v.Code != "" {
+		s.CodeExpiresIn = v.CodeExpires.Sub(a.now()).Round(time.Minute)
+	}
+	m, err := s.Message(v.From, v.Identifier, v.Theme)
+	if err != nil {
+		return err
+	}
+	return o.Sender.Send(ctx, m)
+}
+
+// logSendFailure logs a failed send without the address, link or code: a
+// *email.SendError logs its safe attributes, any other error only its type.
+func (a *Auth) logSendFailure(ctx context.Context, rq *request, p EmailProvider, identifier string, err error) {
+	attrs := []any{"provider", p.ID(), "client_ip", ipString(a.clientIP(rq.r)), "identifier_hash", a.signIns.identifierHash(identifier)}
+	var se *email.SendError
+	if errors.As(err, &se) {
+		attrs = append(attrs, "send", se)
+	} else {
+		attrs = append(attrs, "error_type", fmt.Sprintf("%T", err))
+	}
+	a.log.ErrorContext(ctx, "authgo: sign-in mail could not be sent; nothing was kept, the client may retry", attrs...)
+}
+
+// unstore removes tokens stored for a send that failed, so nothing is left
+// half done.
+func (a *Auth) unstore(ctx context.Context, identifier string, tokens []string) {
+	ctx = context.WithoutCancel(ctx)
+	for _, t := range tokens {
+		if _, err := a.cfg.Adapter.UseVerificationToken(ctx, identifier, t); err != nil {
+			a.log.ErrorContext(ctx, "authgo: removing the token of a failed send failed", "err", err)
+		}
+	}
+}
+
+// recordSend adds the duration of a real send to the moving average (1/8
+// weight).
+func (s *emailState) recordSend(d time.Duration) {
+	old := s.sendNanos.Load()
+	s.sendNanos.Store(old + (int64(d)-old)/8)
+}
+
+// waitLikeSend waits until about the average send time has passed since
+// start (±25%), or ctx ends.
+func (s *emailState) waitLikeSend(ctx context.Context, start time.Time) {
+	avg := time.Duration(s.sendNanos.Load())
+	d := avg*3/4 + time.Duration(rand.Int64N(int64(avg)/2+1)) - time.Since(start)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// newEmailCode returns n uniformly random decimal digits.
+func newEmailCode(n int) string {
+	b := make([]byte, 0, n)
+	var buf [32]byte
+	for len(b) < n {
+		_, _ = cryptoRead(buf[:])
+		for _, c := range buf {
+			if c < 250 && len(b) < n { // 250 = 25×10: no modulo bias
+				b = append(b, '0'+c%10)
+			}
+		}
+	}
+	return string(b)
+}
+
+var cryptoRead = crand.Read
+
+// codeHash is what is stored for a code: HMAC-SHA-256 of the provider, the
+// browser's nonce and the code, so a code counts only with the binding
+// cookie of the browser that asked.
+func (s *emailState) codeHash(provider, nonce, code string) string {
+	m := hmac.New(sha256.New, s.codeKey)
+	m.Write([]byte("code\x00" + provider + "\x00" + nonce + "\x00" + code))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// validLinkToken accepts 1 to 512 printable ASCII characters.
+func validLinkToken(t string) bool {
+	if t == "" || len(t) > 512 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] <= ' ' || t[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// emailBinding is the content of the binding cookie: the browser that
+// asked for a mail.
+type emailBinding struct {
+	Provider string `json:"p"`
+	Email    string `json:"e"`
+	Nonce    string `json:"n"`
+	// Link is the stored form of the link's token, so that signing in
+	// with the code burns the link too.
+	Link string `json:"l,omitempty"`
+	// Code is the stored form of the code, so that signing in with the
+	// link in this browser burns the code too.
+	Code string `json:"c,omitempty"`
+}
+
+// bindingCookie returns the options of the binding cookie: HttpOnly,
+// SameSite=Lax (a link opened from a mail client is a top-level
+// navigation), sent only to the auth endpoints.
+func (a *Auth) bindingCookie(rq *request, maxAge time.Duration) cookie.Options {
+	o := rq.cookies.CallbackURL
+	o.Name = "authgo.email-binding"
+	if o.Secure {
+		o.Name = "__Secure-" + o.Name
+	}
+	o.Path, o.MaxAge = a.cfg.BasePath, maxAge
+	return o
+}
+
+// writeBinding sets the binding cookie, encrypted as the session is.
+func (a *Auth) writeBinding(w http.ResponseWriter, rq *request, o EmailOptions, b emailBinding) error {
+	age := o.MaxAge
+	if !o.links() {
+		age = o.CodeMaxAge
+	}
+	c := a.bindingCookie(rq, age)
+	v, err := a.codec.Encode(b, c.Name, age)
+	if err != nil {
+		return errorf(Configuration, "encode binding cookie: %w", err)
+	}
+	cookie.Write(w, c.Cookie(v, time.Time{}))
+	return nil
+}
+
+// readBinding returns the binding cookie of rq for provider, if valid.
+func (a *Auth) readBinding(rq *request, provider string) (emailBinding, bool) {
+	c := a.bindingCookie(rq, 0)
+	raw := cookie.Value(rq.r, c.Name)
+	var b emailBinding
+	if raw == "" || len(raw) > 4096 || a.codec.DecodeInto(raw, c.Name, &b) != nil || b.Provider != provider || b.Nonce == "" {
+		return emailBinding{}, false
+	}
+	return b, true
+}
+
+// clearBinding deletes the binding cookie.
+func (a *Auth) clearBinding(w http.ResponseWriter, rq *request) {
+	c := a.bindingCookie(rq, 0)
+	if cookie.Value(rq.r, c.Name) != "" {
+		cookie.Write(w, c.Expired(c.Name))
+	}
+}

@@ -1,0 +1,271 @@
+package authgo
+
+import (
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+)
+
+// A guard must decide on the path the router will route, but routers do
+// not agree on what that path is. ServeMux and chi split the escaped path
+// on "/" and decode each segment, so /admin/..%2F is /admin/{page} with
+// page "../" to both; ServeMux then resolves literal dot segments (and
+// redirects), chi resolves none (/admin/.. is /admin/{page} with page
+// ".."); a file server, or a handler that decodes what it was given,
+// works on the decoded, cleaned path, in which /admin/..%2F is /. A guard
+// that checks one of these readings is passed by a request that a router
+// routes by another.
+//
+// So guards read the path every way a router may: a prefix is guarded when
+// any reading falls under it, and a path is public only when every reading
+// is. Paths made of plain segments have one reading and take a fast path.
+// No library reads a path the ways of several routers at once, hence this
+// file.
+
+// pathView is one reading of a request path: its decoded segments (one may
+// hold "/" when the path had %2F; only chi's reading keeps empty ones) and
+// whether the path ends in "/".
+type pathView struct {
+	segs []string
+	dir  bool
+}
+
+// requestPaths holds the readings of the path of r.
+type requestPaths struct {
+	r     *http.Request
+	views []pathView
+}
+
+// readPaths returns the readings of the path of r.
+func readPaths(r *http.Request) *requestPaths {
+	esc := r.URL.EscapedPath()
+	dir := strings.HasSuffix(esc, "/")
+	rp := &requestPaths{r: r, views: []pathView{{splitClean(r.URL.Path), dir}}}
+	if r.URL.RawPath == "" && !strings.ContainsAny(esc, "%\\;. ") && !strings.Contains(esc, "//") {
+		return rp
+	}
+	rp.views = append(rp.views,
+		// Decoded until nothing changes: double encoding (%252F).
+		pathView{splitClean(unescapeAll(r.URL.Path)), dir},
+		// ServeMux: the escaped path with literal dot segments resolved.
+		pathView{splitEscaped(path.Clean("/" + esc)), dir},
+		// chi: the path as sent (RawPath, even where EscapedPath
+		// re-escapes it) or else the decoded one, nothing resolved, empty
+		// segments included (/posts//edit is /posts/{id}/edit, id "").
+		pathView{chiSegments(r.URL), dir},
+	)
+	return rp
+}
+
+// loose returns the readings of rp plus one of segments cut at ";" (matrix
+// parameters) and stripped of trailing dots and spaces (Windows names), for
+// the routers and file servers that ignore those.
+func (rp *requestPaths) loose() []pathView {
+	raw := rp.views[len(rp.views)-1]
+	out := pathView{segs: make([]string, len(raw.segs)), dir: raw.dir}
+	changed := false
+	for i, s := range raw.segs {
+		out.segs[i] = looseSegment(s)
+		changed = changed || out.segs[i] != s
+	}
+	if !changed {
+		return rp.views
+	}
+	return append(append([]pathView{}, rp.views...), out)
+}
+
+func looseSegment(s string) string {
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		s = s[:i]
+	}
+	if strings.Trim(s, ".") == "" {
+		return s // a dot segment stays one
+	}
+	return strings.TrimRight(s, ". ")
+}
+
+// splitClean splits a decoded path after resolving dot segments, with "\"
+// read as "/".
+func splitClean(p string) []string {
+	return split(cleanPath(p), false)
+}
+
+// splitEscaped splits an escaped path and decodes each segment.
+func splitEscaped(esc string) []string {
+	return split(esc, true)
+}
+
+// chiSegments splits the path chi routes on, r.URL.RawPath when set else
+// r.URL.Path, keeping empty segments but the one before the first "/" and
+// the one after a last. Segments of RawPath are decoded.
+func chiSegments(u *url.URL) []string {
+	p, raw := u.Path, u.RawPath != ""
+	if raw {
+		p = u.RawPath
+	}
+	p = strings.TrimSuffix(strings.TrimPrefix(p, "/"), "/")
+	if p == "" {
+		return nil
+	}
+	out := strings.Split(p, "/")
+	for i, s := range out {
+		if raw {
+			out[i] = unescapeSegment(s)
+		}
+	}
+	return out
+}
+
+func split(p string, decode bool) []string {
+	var out []string
+	for s := range strings.SplitSeq(p, "/") {
+		if s == "" {
+			continue
+		}
+		if decode {
+			s = unescapeSegment(s)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// unescapeSegment decodes one escaped segment; a malformed one is kept as
+// it is (routers treat it as literal text).
+func unescapeSegment(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// unescapeAll decodes p until it no longer changes (at most a few times).
+func unescapeAll(p string) string {
+	for range 4 {
+		d, err := url.PathUnescape(p)
+		if err != nil || d == p {
+			break
+		}
+		p = d
+	}
+	return p
+}
+
+// cleanPath returns the decoded, cleaned form of a request path: "\" read
+// as "/", dots and double slashes resolved, so /./admin, //admin and
+// /admin/ all read /admin.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	return path.Clean(strings.ReplaceAll(p, "\\", "/"))
+}
+
+// request returns a request that a ServeMux routes by exactly the segments
+// of v, with the method and host of r. Dot segments are escaped, so it
+// does not resolve them, and an empty segment, which ServeMux would clean
+// away, is written as %00: like the "" chi gives a wildcard, it matches a
+// wildcard and no literal.
+func (v pathView) request(r *http.Request) *http.Request {
+	var b strings.Builder
+	for _, s := range v.segs {
+		b.WriteByte('/')
+		switch s {
+		case "":
+			b.WriteString("%00")
+		case ".":
+			b.WriteString("%2E")
+		case "..":
+			b.WriteString("%2E%2E")
+		default:
+			b.WriteString(url.PathEscape(s))
+		}
+	}
+	if v.dir || len(v.segs) == 0 {
+		b.WriteByte('/')
+	}
+	u, err := url.Parse(b.String())
+	if err != nil {
+		u = &url.URL{Path: "/"}
+	}
+	return &http.Request{Method: r.Method, Host: r.Host, URL: u, Header: http.Header{}}
+}
+
+// under reports whether v is prefix p or below it.
+func (v pathView) under(p []string, fold bool) bool {
+	if len(v.segs) < len(p) {
+		return false
+	}
+	for i, s := range p {
+		if s != v.segs[i] && (!fold || !strings.EqualFold(s, v.segs[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// matcher matches requests against path prefixes and ServeMux patterns.
+type matcher struct {
+	prefixes [][]string
+	mux      *http.ServeMux
+	fold     bool // compare prefix segments without regard to case
+}
+
+// newMatcher returns a matcher of entries: an entry with "{" or a space is
+// a ServeMux pattern, any other a path prefix matched on segment
+// boundaries (case-insensitively when fold is true).
+func newMatcher(entries []string, fold bool) *matcher {
+	m := &matcher{fold: fold}
+	for _, e := range entries {
+		if e == "" {
+			continue
+		}
+		if strings.ContainsAny(e, "{ ") {
+			if m.mux == nil {
+				m.mux = http.NewServeMux()
+			}
+			m.mux.Handle(e, http.NotFoundHandler())
+			continue
+		}
+		m.prefixes = append(m.prefixes, splitClean(e))
+	}
+	return m
+}
+
+// any reports whether some reading of the path matches, the loose ones
+// included (a guard's Protect: when in doubt, guard).
+func (m *matcher) any(rp *requestPaths) bool {
+	for _, v := range rp.loose() {
+		if m.matchView(rp.r, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// all reports whether every reading of the path matches (a guard's
+// Public: when in doubt, guard).
+func (m *matcher) all(rp *requestPaths) bool {
+	for _, v := range rp.views {
+		if !m.matchView(rp.r, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchView reports whether v falls under a prefix of m, or is routed to
+// (or redirected to) one of its patterns.
+func (m *matcher) matchView(r *http.Request, v pathView) bool {
+	for _, p := range m.prefixes {
+		if v.under(p, m.fold) {
+			return true
+		}
+	}
+	if m.mux == nil {
+		return false
+	}
+	_, pattern := m.mux.Handler(v.request(r))
+	return pattern != ""
+}
