@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/authgo/authgo/internal/clip"
+	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/pages"
 )
 
@@ -21,6 +22,7 @@ type signInPageState struct {
 	errorCode   string
 	notice      string
 	fieldErrors map[string]string
+	flash       pages.Flash // the form of a failed credentials sign-in
 }
 
 // handleSignInPage is GET /signin: the built-in page, or a redirect to
@@ -36,7 +38,14 @@ func (a *Auth) handleSignInPage(w http.ResponseWriter, rq *request) {
 		return
 	}
 	a.rememberCallbackURL(w, rq)
-	a.renderSignInPage(w, rq, http.StatusOK, signInPageState{errorCode: clip.String(q.Get("error"), 64)})
+	flash, _ := pages.TakeFlash(w, rq.r, a.flashCookie(rq), a.codec)
+	a.renderSignInPage(w, rq, http.StatusOK, signInPageState{errorCode: clip.String(q.Get("error"), 64), flash: flash})
+}
+
+// buttonStyler is a provider that styles its button on the built-in
+// sign-in page (providers.OAuth, from its ButtonStyle option).
+type buttonStyler interface {
+	ButtonStyle() (brand, brandColor, text, logo string)
 }
 
 // renderSignInPage draws the built-in sign-in page.
@@ -48,9 +57,13 @@ func (a *Auth) renderSignInPage(w http.ResponseWriter, rq *request, status int, 
 		Error:       st.errorCode,
 		Notice:      st.notice,
 		FieldErrors: st.fieldErrors,
+		Flash:       st.flash,
 	}
 	for _, p := range a.order {
 		pv := pages.Provider{ID: p.ID(), Name: p.Name(), Type: p.Type(), SigninURL: rq.actionURL(a, "signin/"+p.ID()), CallbackURL: rq.actionURL(a, "callback/"+p.ID())}
+		if b, ok := p.(buttonStyler); ok {
+			pv.Style.Brand, pv.Style.BrandColor, pv.Style.Text, pv.Style.Logo = b.ButtonStyle()
+		}
 		if cp, ok := p.(CredentialsProvider); ok {
 			for _, f := range cp.Fields() {
 				pf := pages.Field{Name: f.Name, Label: f.Label, Type: f.Type, Placeholder: f.Placeholder, Autocomplete: f.Autocomplete, Required: f.Required}
@@ -64,6 +77,32 @@ func (a *Auth) renderSignInPage(w http.ResponseWriter, rq *request, status int, 
 	}
 	if err := pages.RenderSignIn(w, status, d); err != nil {
 		a.log.ErrorContext(rq.r.Context(), "authgo: render sign-in page", "err", err)
+	}
+}
+
+// flashCookie is the cookie that carries a failed credentials form to the
+// built-in sign-in page (internal/pages/flash.go says why a cookie).
+func (a *Auth) flashCookie(rq *request) cookie.Options {
+	return pages.FlashCookie(rq.secure, a.cfg.BasePath)
+}
+
+// saveSignInFlash keeps what the credentials form of rq held — never its
+// passwords — and the field errors errs, for the sign-in page that fail
+// redirects to; it also remembers the form's callbackUrl, as Auth.js does
+// for every request that carries one.
+func (a *Auth) saveSignInFlash(w http.ResponseWriter, rq *request, errs map[string]string) {
+	cp, ok := a.providers[rq.provider].(CredentialsProvider)
+	if !ok || rq.form == nil {
+		return
+	}
+	a.rememberCallbackURL(w, rq)
+	var fields []pages.Field
+	for _, f := range cp.Fields() {
+		fields = append(fields, pages.Field{Name: f.Name, Type: f.Type})
+	}
+	flash := pages.NewFlash(cp.ID(), fields, rq.form.get, errs)
+	if err := pages.SaveFlash(w, a.flashCookie(rq), a.codec, flash); err != nil {
+		a.log.ErrorContext(rq.r.Context(), "authgo: save sign-in form", "err", err)
 	}
 }
 

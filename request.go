@@ -228,18 +228,17 @@ func (a *Auth) fail(w http.ResponseWriter, rq *request, err error) {
 		return
 	}
 	if e.Fields != nil && rq.r.Header.Get("X-Auth-Return-Redirect") == "" {
-		// Field errors of the built-in form: show them beside the fields
-		// (or as JSON to an API client) instead of a bare redirect.
+		// Field errors to an API client: as JSON. The built-in form gets
+		// them through the flash saved below.
 		if wantsJSON(rq.r) {
 			writeJSON(w, http.StatusBadRequest, map[string]any{"error": string(e.Type), "code": e.Code, "fields": e.Fields})
 			return
 		}
-		if a.cfg.Pages.SignIn == "" {
-			a.renderSignInPage(w, rq, http.StatusBadRequest, signInPageState{errorCode: string(CredentialsSignin), fieldErrors: e.Fields})
-			return
-		}
 	}
 	ct := e.ClientType()
+	if ct == CredentialsSignin && a.cfg.Pages.SignIn == "" && !wantsJSON(rq.r) {
+		a.saveSignInFlash(w, rq, e.Fields) // the redirect below comes back to a filled form
+	}
 	code := ""
 	if ct == CredentialsSignin {
 		code = e.Code

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # node-dir.sh: sourced by the bench scripts. node_dir prints a directory
 # whose node_modules holds the Node packages pinned in
-# internal/testenv/package.json: $AUTHGO_NODE_DIR when set, otherwise the
-# user cache directory internal/testenv installs into (installing there with
-# npm on first use, under a lock). It needs $root (the repository) and a die
+# internal/testenv/package.json: $AUTHGO_NODE_DIR when set, otherwise a
+# directory of the user cache keyed by the pins (installing there with npm
+# on first use, under a lock; the tests install only into $AUTHGO_NODE_DIR). It needs $root (the repository) and a die
 # function (both set by the script that sources this file).
 node_dir() {
 	if [[ -n ${AUTHGO_NODE_DIR:-} ]]; then

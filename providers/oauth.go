@@ -75,6 +75,9 @@ type OAuthConfig struct {
 	// Type is authgo.TypeOIDC or authgo.TypeOAuth. Default: oidc when
 	// Issuer is set and AuthorizationURL is not, else oauth.
 	Type string
+	// Style is the look of the provider's button on the built-in sign-in
+	// page. Default: the preset's bundled look, if any.
+	Style ButtonStyle
 
 	ClientID     string
 	ClientSecret string

@@ -46,6 +46,7 @@ type Options struct {
 
 // preset lays o over the preset's configuration c.
 func preset(c OAuthConfig, o Options) *OAuth {
+	c.Style.Brand = c.ID // kept when o.ID renames the provider
 	c.ClientID, c.ClientSecret = o.ClientID, o.ClientSecret
 	if o.Issuer != "" {
 		c.Issuer = o.Issuer

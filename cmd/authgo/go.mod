@@ -7,10 +7,12 @@ require (
 	github.com/authgo/authgo/adapter/sql/sqlite v0.0.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/medama-io/go-useragent v1.2.5
 	golang.org/x/crypto v0.58.0
 )
 
 require (
+	github.com/boyter/go-string v1.0.5 // indirect
 	github.com/coreos/go-oidc/v3 v3.21.0 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.4 // indirect

@@ -8,13 +8,20 @@
 //	authgo token encode [flags]   read a JSON object on stdin, print a session token
 //	authgo token decode [flags]   read a token or a Cookie header on stdin, print its payload
 //	authgo demo [flags]           run the demo app on an embedded SQLite file
-//	authgo help                   print this help
+//	authgo version                print the version and VCS revision (also --version)
+//	authgo help [command]         print this help, or a command's
+//
+// Help asked for (-h, --help, authgo help) goes to stdout with exit status
+// 0; a usage mistake prints what is wrong and the usage to stderr with
+// exit status 2.
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/authgo/authgo/cmd/authgo/internal/cli"
 )
 
 func main() {
@@ -28,7 +35,8 @@ Usage:
   authgo token encode [flags]   read a JSON object on stdin, print a session token
   authgo token decode [flags]   read a token or a Cookie header on stdin, print its payload
   authgo demo [flags]           run the demo app on an embedded SQLite file
-  authgo help                   print this help
+  authgo version                print the version and VCS revision (also --version)
+  authgo help [command]         print this help, or a command's
 
 Token flags:
   --secret S    a secret; repeat for rotation (the first encrypts). Default:
@@ -56,7 +64,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runToken(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
-	case "help", "-h", "-help", "--help":
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, version())
+		return 0
+	}
+	if cli.IsHelp(args[0]) {
+		if len(args) > 1 && args[1] != "help" && !cli.IsHelp(args[1]) {
+			return run([]string{args[1], "-h"}, stdin, stdout, stderr) // authgo help token
+		}
 		fmt.Fprint(stdout, usageText)
 		return 0
 	}

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"github.com/authgo/authgo/cmd/authgo/internal/cli"
 )
 
 // secretBytes is the size of a new secret: 256 bits, as `npx auth secret`
@@ -16,15 +18,16 @@ const secretBytes = 32
 // in base64 on one line, ready for AUTH_SECRET.
 func runSecret(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("authgo secret", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: authgo secret\n\nPrints a new random secret (32 bytes, base64) for AUTH_SECRET.")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: authgo secret\n\nPrints a new random secret (32 bytes, base64) for AUTH_SECRET.")
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := cli.Parse(fs, args, usage, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fs.Usage()
+		// The argument is not echoed: it may be a secret pasted by mistake.
+		fmt.Fprintf(stderr, "authgo secret: takes no arguments, got %d; it prints a new secret to put in AUTH_SECRET\n\n", fs.NArg())
+		cli.Usage(fs, usage, stderr)
 		return 2
 	}
 	s, err := newSecret()

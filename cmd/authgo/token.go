@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo/cmd/authgo/internal/cli"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/jwt"
 )
@@ -30,9 +31,32 @@ type tokenFlags struct {
 	maxAge  int64
 }
 
-func newTokenFlagSet(name string, stderr io.Writer, f *tokenFlags, withMaxAge bool) *flag.FlagSet {
+// inputOf names what each token subcommand reads on stdin.
+var inputOf = map[string]string{"encode": "a JSON object", "decode": "a token or a Cookie header"}
+
+// tokenFlagSet returns the flags and the usage of the token subcommand
+// sub, or nil for an unknown one.
+func tokenFlagSet(sub string, f *tokenFlags) (*flag.FlagSet, func(io.Writer)) {
+	var fs *flag.FlagSet
+	var text string
+	switch sub {
+	case "encode":
+		fs = newTokenFlagSet("authgo token encode", f, true)
+		text = "Usage: authgo token encode [flags] < claims.json\n\nReads a JSON object on stdin and prints an Auth.js session token for it.\n\nFlags:\n"
+	case "decode":
+		fs = newTokenFlagSet("authgo token decode", f, false)
+		text = "Usage: authgo token decode [flags] < token\n\nReads a session token, a cookie value or a Cookie header line (chunked\ncookies are joined) on stdin and prints the token's JSON payload.\n\nFlags:\n"
+	default:
+		return nil, nil
+	}
+	return fs, func(w io.Writer) {
+		fmt.Fprint(w, text)
+		fs.PrintDefaults()
+	}
+}
+
+func newTokenFlagSet(name string, f *tokenFlags, withMaxAge bool) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.Func("secret", "a secret; repeat for rotation, the first encrypts (default: AUTH_SECRET_3.._1, AUTH_SECRET)", func(s string) error {
 		if s == "" {
 			return errors.New("empty secret")
@@ -67,38 +91,42 @@ func envSecrets() []string {
 	return out
 }
 
+// tokenUsage is the help of `authgo token`.
+const tokenUsage = `Usage: authgo token encode|decode [flags]
+
+Encodes and decodes Auth.js session tokens (the authjs.session-token
+cookie), to debug a cookie or make one for a test.
+
+  authgo token encode [flags] < claims.json   print a token for a JSON object
+  authgo token decode [flags] < token         print the payload of a token, a
+                                              cookie value or a Cookie header
+
+Run "authgo token encode -h" or "authgo token decode -h" for the flags.
+`
+
 // runToken is `authgo token encode|decode`.
 func runToken(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "usage: authgo token encode|decode [flags]\n")
+		fmt.Fprint(stderr, "authgo token: missing subcommand, encode or decode\n\n"+tokenUsage)
 		return 2
 	}
 	sub, args := args[0], args[1:]
+	if cli.IsHelp(sub) {
+		fmt.Fprint(stdout, tokenUsage)
+		return 0
+	}
 	var f tokenFlags
-	var fs *flag.FlagSet
-	switch sub {
-	case "encode":
-		fs = newTokenFlagSet("authgo token encode", stderr, &f, true)
-		fs.Usage = func() {
-			fmt.Fprint(stderr, "usage: authgo token encode [flags] < claims.json\n\nReads a JSON object on stdin and prints an Auth.js session token for it.\n\n")
-			fs.PrintDefaults()
-		}
-	case "decode":
-		fs = newTokenFlagSet("authgo token decode", stderr, &f, false)
-		fs.Usage = func() {
-			fmt.Fprint(stderr, "usage: authgo token decode [flags] < token\n\nReads a session token, a cookie value or a Cookie header line (chunked\ncookies are joined) on stdin and prints the token's JSON payload.\n\n")
-			fs.PrintDefaults()
-		}
-	default:
-		fmt.Fprintf(stderr, "authgo token: unknown subcommand %q (want encode or decode)\n", sub)
+	fs, usage := tokenFlagSet(sub, &f)
+	if fs == nil {
+		fmt.Fprintf(stderr, "authgo token: unknown subcommand %q (want encode or decode)\n\n%s", sub, tokenUsage)
 		return 2
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := cli.Parse(fs, args, usage, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		// Not echoed: it may be a token.
-		fmt.Fprintf(stderr, "%s: unexpected argument (the input is read from stdin, not from arguments)\n", fs.Name())
+		fmt.Fprintf(stderr, "%s: unexpected argument: the input is read from stdin, not from arguments (%s < file, or pipe it in)\n", fs.Name(), fs.Name())
 		return 2
 	}
 	if len(f.secrets) == 0 {
@@ -115,6 +143,11 @@ func runToken(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return 2
+	}
+	if cli.Terminal(stdin) {
+		// Typed at a prompt with nothing piped in, the command would
+		// seem to hang.
+		fmt.Fprintf(stderr, "%s: waiting for %s on stdin; paste it and press Ctrl-D, or pipe it in (see %s -h)\n", fs.Name(), inputOf[sub], fs.Name())
 	}
 	in, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
 	if err != nil {

@@ -2,6 +2,7 @@ package pages_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -127,6 +129,9 @@ func pageServer(t *testing.T, rec *recorded) *httptest.Server {
 			Error: "CredentialsSignin", Notice: "Too many attempts. Try again in 12 minutes.",
 			FieldErrors: map[string]string{"email": "Enter an email address like you@example.com."}}))
 	})
+	mux.HandleFunc("GET /signin-oauth", func(w http.ResponseWriter, r *http.Request) {
+		must(pages.RenderSignIn(w, 200, pages.SignIn{Providers: all[:2], CSRFToken: "c", CallbackURL: "/"}))
+	})
 	mux.HandleFunc("GET /signin-dark", func(w http.ResponseWriter, r *http.Request) {
 		must(pages.RenderSignIn(w, 200, pages.SignIn{Theme: pages.Theme{ColorScheme: pages.SchemeDark}, Providers: all, CSRFToken: "c", CallbackURL: "/"}))
 	})
@@ -190,6 +195,17 @@ type report struct {
 		Contrast float64 `json:"contrast"`
 	} `json:"textContrast"`
 	Scripts int `json:"scripts"`
+	// ProviderLogos are the logos of the provider buttons.
+	ProviderLogos []struct {
+		Loaded        bool    `json:"loaded"`
+		Width         float64 `json:"width"`
+		Button        string  `json:"button"`
+		ButtonBg      string  `json:"buttonBg"`
+		ButtonOutline string  `json:"buttonOutline"`
+	} `json:"providerLogos"`
+	CardTop     float64 `json:"cardTop"`
+	CardBottom  float64 `json:"cardBottom"`
+	InnerHeight float64 `json:"innerHeight"`
 }
 
 // inspect collects what the assertions need in one evaluation. Contrast is
@@ -216,11 +232,16 @@ const inspect = `(() => {
   }
   const textContrast = q('h1, label, .card p, .divider, .field-error, [role=alert] p').map(e => ({ text: e.textContent.trim().slice(0, 40), contrast: contrast(e) }));
   const alert = document.querySelector('[role=alert]');
+  const providerLogos = q('img.provider-logo').map(i => { const b = i.closest('button'), s = getComputedStyle(b);
+    return { loaded: i.complete && i.naturalWidth > 0, width: i.getBoundingClientRect().width, button: b.textContent.trim(),
+      buttonBg: s.backgroundColor, buttonOutline: s.borderTopColor }; });
+  const card = document.querySelector('.card').getBoundingClientRect();
   return { title: document.title, h1: q('h1').map(e => e.textContent.trim()), bodyClass: document.body.className,
     scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
     alert: alert ? alert.textContent.replace(/\s+/g, ' ').trim() : '',
     logo: !img ? 'none' : (img.complete && img.naturalWidth > 0 ? 'loaded' : 'broken'),
-    controls, textContrast, scripts: document.scripts.length };
+    controls, textContrast, scripts: document.scripts.length, providerLogos,
+    cardTop: card.top, cardBottom: card.bottom, innerHeight: window.innerHeight };
 })()`
 
 type viewport struct {
@@ -265,23 +286,28 @@ func TestBrowserPages(t *testing.T) {
 		buttons    []string // texts of the buttons and button-like links
 		darkBg     bool     // the body is expected dark
 		prefersDrk bool     // emulate prefers-color-scheme: dark
+		logos      []string // the buttons whose provider logo shows, in order
+		centred    bool     // the card is short enough to sit mid-screen on a desktop
 	}
+	presets := []string{"Sign in with GitHub", "Sign in with Google"}
 	scenarios := map[string]want{
-		"signin": {title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
+		"signin": {logos: presets, title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
 			inputs:  []string{"Email", "Email", "Password"},
 			buttons: []string{"Sign in with GitHub", "Sign in with Google", "Sign in with Email", "Sign in with Email and password"}},
-		"signin-auto-dark": {title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
+		"signin-auto-dark": {logos: presets, title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
 			inputs:  []string{"Email", "Email", "Password"},
 			buttons: []string{"Sign in with GitHub", "Sign in with Google", "Sign in with Email", "Sign in with Email and password"},
 			darkBg:  true, prefersDrk: true},
-		"signin-error": {title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "loaded",
+		"signin-error": {logos: presets, title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "loaded",
 			alert:   "Sign in failed. Check the details you provided are correct. Too many attempts. Try again in 12 minutes.",
 			inputs:  []string{"Email", "Email", "Password"},
 			buttons: []string{"Sign in with GitHub", "Sign in with Google", "Sign in with Email", "Sign in with Email and password"}},
-		"signin-dark": {title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-dark", logo: "none",
+		"signin-dark": {logos: presets, title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-dark", logo: "none",
 			inputs:  []string{"Email", "Email", "Password"},
 			buttons: []string{"Sign in with GitHub", "Sign in with Google", "Sign in with Email", "Sign in with Email and password"},
 			darkBg:  true},
+		"signin-oauth": {logos: presets, centred: true, title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
+			buttons: presets},
 		"signout": {title: "Sign Out", h1: "Sign out", bodyClass: "__next-auth-theme-auto", logo: "loaded",
 			buttons: []string{"Sign out"}},
 		"error": {title: "Error", h1: "Unable to sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
@@ -325,6 +351,8 @@ func TestBrowserPages(t *testing.T) {
 				if r.InnerWidth != float64(vp.width) {
 					t.Errorf("innerWidth %v, want %d (viewport meta)", r.InnerWidth, vp.width)
 				}
+				checkLogos(t, r, w.logos)
+				checkCardPlace(t, r, vp, w.centred)
 				var inputs, buttons []string
 				for _, c := range r.Controls {
 					if !c.Visible {
@@ -488,10 +516,88 @@ func TestBrowserHostileValuesStayText(t *testing.T) {
 	}
 }
 
+// brandBg are the bundled button colours of the presets the scenarios use.
+var brandBg = map[string]string{"Sign in with GitHub": "rgb(36, 41, 47)", "Sign in with Google": "rgb(255, 255, 255)"}
+
+// checkLogos checks that exactly the buttons of want show a loaded,
+// 20 px provider logo on their brand colour (the text contrast of every
+// button is checked with the other controls).
+func checkLogos(t *testing.T, r report, want []string) {
+	t.Helper()
+	var got []string
+	for _, l := range r.ProviderLogos {
+		got = append(got, l.Button)
+		if !l.Loaded || l.Width != 20 {
+			t.Errorf("%s: logo loaded %v, %v px wide, want a loaded 20 px image", l.Button, l.Loaded, l.Width)
+		}
+		if bg := brandBg[l.Button]; l.ButtonBg != bg {
+			t.Errorf("%s: background %s, want %s", l.Button, l.ButtonBg, bg)
+		}
+		// A white button on a light card needs its own edge.
+		if l.Button == "Sign in with Google" && l.ButtonOutline != "rgb(116, 119, 117)" {
+			t.Errorf("%s: border %s, want rgb(116, 119, 117)", l.Button, l.ButtonOutline)
+		}
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("buttons with a provider logo %q, want %q", got, want)
+	}
+}
+
+// checkCardPlace checks where the card sits: centred vertically on a
+// desktop when it fits, near the top on a phone.
+func checkCardPlace(t *testing.T, r report, vp viewport, centred bool) {
+	t.Helper()
+	mid := (r.CardTop + r.CardBottom) / 2
+	switch {
+	case vp.mobile && r.Logo == "none" && r.CardTop > 40:
+		t.Errorf("card starts %.0f px down a phone screen, want it near the top", r.CardTop)
+	case !vp.mobile && centred && (mid < r.InnerHeight/2-2 || mid > r.InnerHeight/2+2):
+		t.Errorf("card spans %.0f-%.0f px of a %.0f px screen: not centred", r.CardTop, r.CardBottom, r.InnerHeight)
+	}
+}
+
 func keys(v url.Values) []string {
 	var out []string
 	for k := range v {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestBrowserProviderButtonNames reads the accessibility tree Chromium
+// gives screen readers: each provider button is named by its label alone,
+// and the logos are decorative (ignored), not images to announce.
+func TestBrowserProviderButtonNames(t *testing.T) {
+	bctx := startBrowser(t)
+	srv := pageServer(t, &recorded{})
+	ctx := newTab(t, bctx)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/signin-oauth")); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := chromedp.Run(ctx, chromedp.Action[accessibility.GetFullAXTreeResult](func(ctx context.Context, tg *chromedp.Target) (accessibility.GetFullAXTreeResult, error) {
+		return cdp.Call(ctx, tg, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	str := func(v *accessibility.Value) string {
+		if v == nil {
+			return ""
+		}
+		var s string
+		_ = json.Unmarshal(v.Value, &s)
+		return s
+	}
+	var buttons []string
+	for _, n := range tree.Nodes {
+		switch role := str(n.Role); {
+		case role == "button" && !n.Ignored:
+			buttons = append(buttons, str(n.Name))
+		case (role == "image" || role == "img") && !n.Ignored:
+			t.Errorf("an image is announced: %q", str(n.Name))
+		}
+	}
+	if got := strings.Join(buttons, "|"); got != "Sign in with GitHub|Sign in with Google" {
+		t.Errorf("accessible names of the buttons %q", got)
+	}
 }

@@ -6,7 +6,12 @@
 // one small embedded stylesheet, follow the browser's light or dark
 // preference unless the Theme fixes one, and are built to be read by screen
 // readers (landmarks, labels bound to inputs, an error banner with
-// role="alert") and used on a phone.
+// role="alert") and used on a phone. The buttons of the provider presets
+// wear the provider's colours and a small mark (brands/*.svg, simple shapes
+// drawn for these pages), which a provider's Style can replace.
+//
+// After a failed credentials sign-in the sign-in page is shown at its own
+// URL again, its form refilled from a sealed flash cookie (flash.go).
 //
 // Every value is escaped by html/template. Each Render function sets headers
 // that keep the page out of caches and frames and forbid scripts.
@@ -62,6 +67,10 @@ type Field struct {
 //
 // WebAuthn providers are drawn as a button that posts to SigninURL: passkey
 // ceremonies need a script, which these pages do not ship.
+//
+// Style colours an OAuth or OIDC provider's button and gives it a logo;
+// the zero Style draws a preset (an ID such as "github" or "google") in its
+// bundled colours with its mark, and any other provider in the Theme's.
 type Provider struct {
 	ID          string
 	Name        string
@@ -69,6 +78,7 @@ type Provider struct {
 	SigninURL   string
 	CallbackURL string
 	Fields      []Field
+	Style       Style
 }
 
 // SignIn is the data of the sign-in page.
@@ -79,6 +89,9 @@ type Provider struct {
 // Notice is a further plain sentence for the banner, such as a rate-limit
 // message. FieldErrors maps a field name of the credentials forms to a
 // sentence shown under that input (and tied to it with aria-describedby).
+// Flash, when its Provider is set, refills that credentials provider's form
+// after a failed attempt: its values go into the inputs that are not
+// passwords, its errors under the inputs FieldErrors leaves alone.
 type SignIn struct {
 	Theme       Theme
 	Providers   []Provider
@@ -87,6 +100,7 @@ type SignIn struct {
 	Error       string
 	Notice      string
 	FieldErrors map[string]string
+	Flash       Flash
 }
 
 // SignOut is the data of the sign-out confirmation page. Action is the URL
@@ -148,7 +162,8 @@ type EmailConfirm struct {
 
 // ContentSecurityPolicy is the policy every page is served with: no scripts,
 // no plugins, no framing, no <base>; inline styles (the embedded stylesheet)
-// and images from this site, https and data: URLs (the logo). form-action is
+// and images from this site, https and data: URLs (the logos and the
+// providers' marks). form-action is
 // left open on purpose: a sign-in form posts to this site, which then
 // redirects to the OAuth provider, and browsers apply form-action to that
 // redirect as well.
@@ -266,7 +281,8 @@ type providerView struct {
 	Kind      string // "button", "email" or "credentials": which form to draw
 	Action    string
 	Fields    []fieldView
-	Separator bool // draw "or" before this provider
+	Separator bool       // draw "or" before this provider
+	Look      buttonLook // colours and logo of a "button"
 }
 
 type fieldView struct {
@@ -293,10 +309,14 @@ func signInView(d SignIn) signInPage {
 			pv.Name = p.ID
 		}
 		fields := p.Fields
+		var flash *Flash
 		switch p.Type {
 		case TypeCredentials:
 			pv.Kind = "credentials"
 			pv.Action = p.CallbackURL
+			if d.Flash.Provider != "" && d.Flash.Provider == p.ID {
+				flash = &d.Flash
+			}
 		case TypeEmail:
 			pv.Kind = "email"
 			if len(fields) == 0 {
@@ -304,6 +324,7 @@ func signInView(d SignIn) signInPage {
 			}
 		default:
 			fields = nil
+			pv.Look = lookOf(p.ID, p.Style)
 		}
 		isForm := pv.Kind != "button"
 		// A form with inputs stands apart from its neighbours; a run of
@@ -314,6 +335,14 @@ func signInView(d SignIn) signInPage {
 			var errMsg string
 			if p.Type == TypeCredentials {
 				errMsg = d.FieldErrors[f.Name]
+			}
+			if flash != nil {
+				if errMsg == "" {
+					errMsg = flash.Errors[f.Name]
+				}
+				if v, ok := flash.Values[f.Name]; ok {
+					f.Value = v // fieldViewOf drops it again for a password input
+				}
 			}
 			fv := fieldViewOf(p.ID, f, errMsg)
 			// Two names can map to one id token ("a b", "a-b"); ids must

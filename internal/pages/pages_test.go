@@ -348,8 +348,19 @@ func checkInert(t *testing.T, d doc) {
 			}
 		}
 	}
-	if n := len(d.all(tag(atom.Img))); n > 1 {
-		t.Errorf("%d img elements, at most the logo expected", n)
+	var logos int
+	for _, img := range d.all(tag(atom.Img)) {
+		if attrOr(img, "class") != "provider-logo" {
+			logos++
+			continue
+		}
+		// A provider's logo is decorative: the button's text names it.
+		if src := attrOr(img, "src"); attrOr(img, "alt") != "" || !(strings.HasPrefix(src, "data:image/svg+xml;base64,") || validLogo(src)) {
+			t.Errorf("provider logo alt %q src %q", attrOr(img, "alt"), src)
+		}
+	}
+	if logos > 1 {
+		t.Errorf("%d img elements, at most the logo expected", logos)
 	}
 }
 

@@ -85,10 +85,10 @@ func (t Theme) view() themeView {
 	}
 	if validColor(t.ButtonText) {
 		v.ButtonText = strings.ToLower(t.ButtonText)
-	} else if l, ok := hexLuminance(v.BrandColor); ok && 1.05/(l+0.05) < 4.5 {
-		// No text colour given, and white text would fall below WCAG AA's
-		// 4.5:1 on this brand colour: black then reaches at least 4.5:1.
-		v.ButtonText = "#000000"
+	} else {
+		// No text colour given: white, or black where white would fall
+		// below WCAG AA's 4.5:1 on this brand colour.
+		v.ButtonText = textOn(v.BrandColor)
 	}
 	if validLogo(t.Logo) {
 		v.Logo = t.Logo

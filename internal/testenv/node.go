@@ -3,9 +3,7 @@ package testenv
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,19 +24,27 @@ import (
 //go:embed package.json
 var packageJSON []byte
 
-// NodeDirEnv names a directory whose node_modules already holds the pinned
-// packages (.ci/run installs them once and sets it).
+// NodeDirEnv names the directory whose node_modules holds the pinned
+// packages. .ci/run installs them there and sets it; a developer sets it to
+// a directory of their choice, e.g. ~/.cache/authgo-node, and the first
+// test that needs the packages installs them there with npm.
 const NodeDirEnv = "AUTHGO_NODE_DIR"
+
+// nodeEnable is how to enable the tests that need Node.js.
+const nodeEnable = "set " + NodeDirEnv + " to a directory for the pinned npm packages, e.g. ~/.cache/authgo-node (needs Node.js 20 and npm; the first run installs them)"
 
 var nodeOnce struct {
 	sync.Mutex
 	dir string
 }
 
-// NodeDir returns a directory whose node_modules holds the packages pinned in
-// package.json, installing them with npm on first use into the user cache
-// (keyed by the pins, shared between test binaries, guarded by a file lock).
-// Without node or npm the test is skipped, or failed under CI.
+// NodeDir returns the directory NodeDirEnv names, with the packages pinned
+// in package.json in its node_modules: when they are missing they are
+// installed there with npm first (guarded by a file lock, so test binaries
+// running at once install once). Unset, the test is skipped (failed under
+// CI) even where Node.js is installed: npm installs reach the network and
+// take minutes, so they happen only when asked for. Without node or npm,
+// or when the install fails, the test is skipped too.
 func NodeDir(t testing.TB) string {
 	t.Helper()
 	nodeOnce.Lock()
@@ -46,26 +52,19 @@ func NodeDir(t testing.TB) string {
 	if nodeOnce.dir != "" {
 		return nodeOnce.dir
 	}
-	if d := os.Getenv(NodeDirEnv); d != "" {
-		if err := checkInstalled(d); err != nil {
-			t.Fatalf("%s=%s: %v", NodeDirEnv, d, err)
-		}
-		nodeOnce.dir = d
-		return d
+	dir := os.Getenv(NodeDirEnv)
+	if dir == "" {
+		unavailable(t, NodeDirEnv, NodeDirEnv+" is not set", nodeEnable)
 	}
 	for _, bin := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(bin); err != nil {
-			Unavailable(t, bin+" is not installed", "install Node.js 20 and npm")
+			unavailable(t, NodeDirEnv, bin+" is not installed", nodeEnable)
 		}
 	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = os.TempDir()
-	}
-	sum := sha256.Sum256(packageJSON)
-	dir := filepath.Join(cache, "authgo-test-node", hex.EncodeToString(sum[:8]))
-	if err := install(dir); err != nil {
-		Unavailable(t, "npm install of the pinned test packages failed: "+err.Error(), "check that the npm registry is reachable")
+	if checkInstalled(dir) != nil {
+		if err := install(dir); err != nil {
+			unavailable(t, NodeDirEnv, "npm install of the pinned test packages into "+dir+" failed: "+err.Error(), "check that the npm registry is reachable")
+		}
 	}
 	nodeOnce.dir = dir
 	return dir
@@ -102,7 +101,12 @@ func install(dir string) error {
 	if checkInstalled(dir) == nil {
 		return nil
 	}
-	if err := os.WriteFile(filepath.Join(dir, "package.json"), packageJSON, 0o644); err != nil {
+	pj := filepath.Join(dir, "package.json")
+	if have, err := os.ReadFile(pj); err == nil && !bytes.Equal(have, packageJSON) {
+		// Not ours to overwrite: the variable may name a project's folder.
+		return fmt.Errorf("%s holds another package.json; name an empty directory", dir)
+	}
+	if err := os.WriteFile(pj, packageJSON, 0o644); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -37,6 +39,36 @@ func startChromium(t *testing.T) context.Context {
 	return bctx
 }
 
+// report is what the browser tests read from a page.
+type report struct {
+	Path         string
+	Title        string
+	H1           []string
+	Alert        string
+	Body         string
+	ScrollWidth  float64
+	HeaderHeight float64
+	Nav          []string // the header's links
+	Who          string   // the header's account area
+	Background   string
+	ActionHeight float64 // the tallest button of the sessions table
+}
+
+// inspect collects a report.
+const inspect = `({
+	Path: location.pathname,
+	Title: document.title,
+	H1: [...document.querySelectorAll('h1')].map(e => e.textContent.trim()),
+	Alert: (document.querySelector('[role=alert]') || {textContent: ''}).textContent.trim(),
+	Body: document.body.innerText,
+	ScrollWidth: document.documentElement.scrollWidth,
+	HeaderHeight: document.querySelector('header.top').getBoundingClientRect().height,
+	Nav: [...document.querySelectorAll('header nav a')].map(a => a.textContent.trim()),
+	Who: document.querySelector('header .who').innerText.trim(),
+	Background: getComputedStyle(document.body).backgroundColor,
+	ActionHeight: Math.max(0, ...[...document.querySelectorAll('td.action button')].map(b => b.getBoundingClientRect().height)),
+})`
+
 // TestBrowser uses the demo as a person would, in headless Chromium: the
 // browser sends its own Origin and Sec-Fetch-Site headers, so this also
 // proves the cross-origin checks let the app's real forms through. Each
@@ -55,52 +87,8 @@ func TestBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
 	defer cancel()
 
-	type report struct {
-		Path        string
-		H1          []string
-		Alert       string
-		Body        string
-		ScrollWidth float64
-		InnerWidth  float64
-	}
-	const inspect = `({
-		Path: location.pathname,
-		H1: [...document.querySelectorAll('h1')].map(e => e.textContent.trim()),
-		Alert: (document.querySelector('[role=alert]') || {textContent: ''}).textContent.trim(),
-		Body: document.body.innerText,
-		ScrollWidth: document.documentElement.scrollWidth,
-		InnerWidth: window.innerWidth,
-	})`
-	look := func(t *testing.T, name string) report {
-		t.Helper()
-		r, err := chromedp.Run(ctx, chromedp.Evaluate[report](inspect))
-		if err != nil {
-			t.Fatalf("inspect %s: %v", name, err)
-		}
-		if r.ScrollWidth > r.InnerWidth {
-			t.Errorf("%s scrolls sideways: %v > %v", name, r.ScrollWidth, r.InnerWidth)
-		}
-		if len(r.H1) != 1 {
-			t.Errorf("%s has %d h1", name, len(r.H1))
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		file := filepath.Join(dir, "demo-"+name+".png")
-		if err := os.WriteFile(file, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot %s", file)
-		return r
-	}
-	viewport := func(w, h int, mobile bool) chromedp.Action[chromedp.Void] {
-		opts := []chromedp.EmulateViewportOption{chromedp.EmulateLandscape}
-		if mobile {
-			opts = []chromedp.EmulateViewportOption{chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)}
-		}
-		return chromedp.EmulateViewport(int64(w), int64(h), opts...)
-	}
+	tab := &demoTab{ctx: ctx, dir: dir, width: 390}
+	look, viewport := tab.look, tab.viewport
 
 	base := app.srv.URL
 	// Signed out, the dashboard leads to the login page.
@@ -109,6 +97,8 @@ func TestBrowser(t *testing.T) {
 	}
 	if r := look(t, "login-phone"); r.Path != "/login" || r.H1[0] != "Sign in" {
 		t.Fatalf("signed-out /dashboard showed %s %q", r.Path, r.H1)
+	} else if r.Who != "" {
+		t.Errorf("the login page's header offers %q", r.Who)
 	}
 	// A wrong password shows the one message.
 	err := chromedp.Do(ctx,
@@ -150,25 +140,12 @@ func TestBrowser(t *testing.T) {
 	if r := look(t, "posts-phone"); !strings.Contains(r.Body, "Written in Chromium") {
 		t.Errorf("post not listed: %q", r.Body)
 	}
-	// Every page at both sizes.
-	for _, vp := range []struct {
-		name   string
-		w, h   int
-		mobile bool
-	}{{"phone", 390, 844, true}, {"desktop", 1280, 800, false}} {
-		for _, p := range []string{"/", "/dashboard", "/settings", "/posts", "/editor", "/admin"} {
-			if err := chromedp.Do(ctx, viewport(vp.w, vp.h, vp.mobile), chromedp.Navigate(base+p)); err != nil {
-				t.Fatal(err)
-			}
-			name := strings.Trim(strings.ReplaceAll(p, "/", ""), "") + "-" + vp.name
-			if p == "/" {
-				name = "home-" + vp.name
-			}
-			r := look(t, name)
-			if p == "/admin" && r.Path != "/unauthorized" {
-				t.Errorf("editor opened /admin: %s", r.Path)
-			}
-		}
+	// A second session, so that the settings page has a "Sign out" button.
+	app.browser("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36").mustLogin("editor@example.com")
+	// Every page at both sizes, light and dark.
+	checkEveryPage(t, tab, base)
+	if err := chromedp.Do(ctx, viewport(390, 844, true), colorScheme("light")); err != nil {
+		t.Fatal(err)
 	}
 	// Sign out with the header's button.
 	err = chromedp.Do(ctx,
@@ -182,6 +159,116 @@ func TestBrowser(t *testing.T) {
 	if r := look(t, "signed-out-phone"); r.Path != "/" {
 		t.Errorf("after sign-out: %s", r.Path)
 	}
+}
+
+// demoTab is the browser tab of TestBrowser.
+type demoTab struct {
+	ctx context.Context
+	dir string // where screenshots go
+	// width is the viewport's: a phone's layout viewport grows to fit a
+	// page wider than the screen, so window.innerWidth would hide it.
+	width float64
+}
+
+// look reads the page in the tab, checks that it is no wider than the
+// screen and has one h1, and saves a screenshot as demo-<name>.png.
+func (d *demoTab) look(t *testing.T, name string) report {
+	t.Helper()
+	r, err := chromedp.Run(d.ctx, chromedp.Evaluate[report](inspect))
+	if err != nil {
+		t.Fatalf("inspect %s: %v", name, err)
+	}
+	if r.ScrollWidth > d.width {
+		t.Errorf("%s is wider than the %v px screen: scrollWidth %v", name, d.width, r.ScrollWidth)
+	}
+	if len(r.H1) != 1 {
+		t.Errorf("%s has %d h1", name, len(r.H1))
+	}
+	png, err := chromedp.Run(d.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	file := filepath.Join(d.dir, "demo-"+name+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", file)
+	return r
+}
+
+// viewport emulates a screen of w×h CSS pixels, a phone's when mobile.
+func (d *demoTab) viewport(w, h int, mobile bool) chromedp.Action[chromedp.Void] {
+	d.width = float64(w)
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateLandscape}
+	if mobile {
+		opts = []chromedp.EmulateViewportOption{chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)}
+	}
+	return chromedp.EmulateViewport(int64(w), int64(h), opts...)
+}
+
+// checkEveryPage looks at every page of a signed-in editor at a phone's
+// and a desktop's size, in the light and the dark scheme.
+func checkEveryPage(t *testing.T, tab *demoTab, base string) {
+	t.Helper()
+	ctx, look, viewport := tab.ctx, tab.look, tab.viewport
+	for _, vp := range []struct {
+		name      string
+		w, h      int
+		mobile    bool
+		maxHeader float64
+	}{{"phone", 390, 844, true, 100}, {"desktop", 1280, 800, false, 70}} {
+		for _, scheme := range []string{"light", "dark"} {
+			if err := chromedp.Do(ctx, viewport(vp.w, vp.h, vp.mobile), colorScheme(scheme)); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []string{"/", "/dashboard", "/settings", "/posts", "/editor", "/admin"} {
+				if err := chromedp.Do(ctx, chromedp.Navigate(base+p)); err != nil {
+					t.Fatal(err)
+				}
+				name := strings.ReplaceAll(p, "/", "")
+				if p == "/" {
+					name = "home"
+				}
+				name += "-" + vp.name + "-" + scheme
+				checkLayout(t, name, p, look(t, name), vp.mobile, vp.maxHeader, scheme == "dark")
+			}
+		}
+	}
+}
+
+// checkLayout checks what every page of an editor shows at a size and a
+// colour scheme: a short header with only the links an editor can open,
+// the scheme's background, a one-line "Sign out" per other session.
+func checkLayout(t *testing.T, name, path string, r report, mobile bool, maxHeader float64, dark bool) {
+	t.Helper()
+	if path == "/admin" && r.Path != "/unauthorized" {
+		t.Errorf("editor opened /admin: %s", r.Path)
+	}
+	if r.HeaderHeight > maxHeader {
+		t.Errorf("%s: header %.0f px tall, want <= %.0f", name, r.HeaderHeight, maxHeader)
+	}
+	if nav := strings.Join(r.Nav, " "); nav != "Dashboard Posts Editor Settings" {
+		t.Errorf("%s: an editor's header links %q", name, nav)
+	}
+	if isDark := r.Background == "rgb(21, 23, 28)"; isDark != dark {
+		t.Errorf("%s: background %s, dark expected: %v", name, r.Background, dark)
+	}
+	if path == "/settings" && (r.ActionHeight == 0 || !mobile && r.ActionHeight > 36) {
+		t.Errorf("%s: the sessions' Sign out button is %.0f px tall: missing or wrapped", name, r.ActionHeight)
+	}
+	if path == "/" && r.Title != "authgo demo" {
+		t.Errorf("home title %q", r.Title)
+	}
+}
+
+// colorScheme emulates the browser's prefers-color-scheme.
+func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
 }
 
 // TestBrowserOAuthButtons clicks every "Sign in with …" button of the

@@ -15,12 +15,14 @@
 //	             auth.SignIn and turns its typed errors into messages;
 //	             sign-out; dashboard, editor, admin, unauthorized
 //	settings.go  the user's sessions and "sign out everywhere"
+//	useragent.go "Chrome on Linux" for a session's User-Agent
 //	posts.go     posts as pages and as a JSON API, each mutation checking
 //	             authentication, authorization, input, then writing
 //	validate.go  email normalisation (NFKC, trim, lower-case), password and
 //	             post bounds, field errors
 //	store.go     the app's own tables beside authgo's in one SQLite file
-//	run.go       flags, secret and password, graceful shutdown
+//	run.go       flags, the address taken before anything is printed or
+//	             created, secret and password, graceful shutdown
 //
 // Data lives in one SQLite file (authgo's users, accounts and sessions
 // tables, and the demo's demo_credentials and demo_posts), created on first

@@ -13,7 +13,7 @@ import (
 
 // home is the start page: what the demo shows and who is signed in.
 func (a *App) home(w http.ResponseWriter, r *http.Request) {
-	p := page{Title: "authgo demo", Data: demoUsers}
+	p := page{Data: demoUsers}
 	if r.URL.Query().Get("signedOut") == "everywhere" {
 		p.Notice = "You were signed out on every device."
 	}
@@ -207,8 +207,21 @@ func (a *App) admin(w http.ResponseWriter, r *http.Request) {
 }
 
 // unauthorized is where RequireRole sends signed-in users without the role.
+// A signed-out visitor has no role to blame: they are sent to sign in.
 func (a *App) unauthorized(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, http.StatusForbidden, "message", page{Title: "Not allowed", Data: message{
+	s, ok := a.session(w, r)
+	if !ok {
+		return
+	}
+	if s == nil {
+		to := "/login"
+		if from := localPath(r.URL.Query().Get("from")); from != "" {
+			to += "?callbackUrl=" + url.QueryEscape(from)
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
+	a.render(w, r, http.StatusForbidden, "message", page{Title: "Not allowed", Session: s, Data: message{
 		Heading: "You do not have access to that page",
 		Text:    "Your role does not include it. Sign in with another account, or go back.",
 	}})

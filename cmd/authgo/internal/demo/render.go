@@ -32,7 +32,8 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 	},
-	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"browser": browserLabel,
 }
 
 func newViews() (*views, error) {
@@ -58,12 +59,17 @@ func newViews() (*views, error) {
 // page is what every template gets: the layout's needs and the page's own
 // data.
 type page struct {
-	Title   string
+	Title   string          // "" for the start page, which is the demo's name alone
 	Path    string          // the request path, to mark the current link
 	Session *authgo.Session // nil when signed out
 	CSRF    string          // the csrfToken of the page's forms
 	Notice  string          // a one-line message above the content
 	Data    any
+
+	// Editor and Admin report whether the user's role opens the editor
+	// and admin pages, so that links to pages a role cannot open are left
+	// out instead of ending on /unauthorized.
+	Editor, Admin bool
 }
 
 // User returns the signed-in user, nil when signed out.
@@ -84,6 +90,7 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name st
 		p.CSRF = a.auth.CSRFToken(w, r)
 	}
 	p.Path = r.URL.Path
+	p.Editor, p.Admin = a.auth.HasRole(p.Session, "editor"), a.auth.HasRole(p.Session, "admin")
 	t, ok := a.views.pages[name]
 	var buf bytes.Buffer
 	if ok {

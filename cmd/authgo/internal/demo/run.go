@@ -12,42 +12,26 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/cmd/authgo/internal/cli"
 )
 
 // Run is `authgo demo`: it reads the flags in args, opens the app and
 // serves it until ctx is done (the caller cancels it on SIGINT/SIGTERM),
 // then shuts down gracefully. It returns the exit code: 0 after a clean
-// shutdown, 1 on failure, 2 for bad flags. Start-up notes — the address,
-// a generated secret or password — go to stdout, logs to stderr. lookupEnv
-// reads AUTH_SECRET, AUTHGO_DEMO_PASSWORD and the OAuth providers'
-// variables.
+// shutdown or after -h, 1 on failure, 2 for bad flags. The address is
+// taken first, so a demo that cannot listen prints no secret and creates
+// no database. Start-up notes — the address, a generated secret or
+// password — and the help asked for with -h go to stdout; logs and
+// mistakes to stderr. lookupEnv reads AUTH_SECRET, AUTHGO_DEMO_PASSWORD
+// and the OAuth providers' variables.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) int {
-	fs := flag.NewFlagSet("authgo demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:3000", "address to listen on")
-	dbPath := fs.String("db", "./authgo-demo.db", "SQLite file for users, sessions and posts (created on first start)")
-	strategy := fs.String("session", "jwt", "session strategy: jwt or database")
-	reset := fs.Bool("reset-passwords", false, "set the demo users' password to AUTHGO_DEMO_PASSWORD (or a new one) even if the database has them")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: authgo demo [flags]\n\nRuns the example app: sign-in, roles, posts, sessions.\nEnvironment: AUTH_SECRET (else generated), AUTHGO_DEMO_PASSWORD (else generated).\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "authgo demo: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if *strategy != string(authgo.StrategyJWT) && *strategy != string(authgo.StrategyDatabase) {
-		fmt.Fprintf(stderr, "authgo demo: --session must be jwt or database, not %q\n", *strategy)
-		return 2
+	f, code, ok := parseFlags(args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	env := func(k string) string {
 		if lookupEnv == nil {
@@ -56,13 +40,6 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 		v, _ := lookupEnv(k)
 		return strings.TrimSpace(v)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-
-	secret := env("AUTH_SECRET")
-	if secret == "" {
-		secret = randomSecret()
-		fmt.Fprintf(stdout, "AUTH_SECRET is not set; generated one for this run (sessions end when the demo stops):\n  AUTH_SECRET=%s\n", secret)
-	}
 	pw, generated := env("AUTHGO_DEMO_PASSWORD"), false
 	if pw == "" {
 		pw, generated = rand.Text(), true
@@ -70,13 +47,24 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 		fmt.Fprintf(stderr, "authgo demo: AUTHGO_DEMO_PASSWORD: %s\n", errs["password"])
 		return 2
 	}
-
+	ln, err := listen(f.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "authgo demo: %v\n", err)
+		return 1
+	}
+	defer ln.Close()
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	secret := env("AUTH_SECRET")
+	if secret == "" {
+		secret = randomSecret()
+		fmt.Fprintf(stdout, "AUTH_SECRET is not set; generated one for this run. %s\n  AUTH_SECRET=%s\n", secretNote(f.strategy, f.dbPath), secret)
+	}
 	app, err := New(ctx, Config{
-		DBPath:         *dbPath,
-		Strategy:       authgo.SessionStrategy(*strategy),
+		DBPath:         f.dbPath,
+		Strategy:       f.strategy,
 		Secret:         secret,
 		Password:       pw,
-		ResetPasswords: *reset,
+		ResetPasswords: f.reset,
 		LookupEnv:      lookupEnv,
 		Logger:         log,
 	})
@@ -85,14 +73,65 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 		return 1
 	}
 	defer app.Close()
+	printUsers(stdout, app, f.dbPath, pw, generated, f.reset)
+	fmt.Fprintf(stdout, "authgo demo (%s sessions, database %s) listening on http://%s\n", f.strategy, f.dbPath, ln.Addr())
+	return serve(ctx, app, ln, log, stdout, stderr)
+}
 
-	printUsers(stdout, app, *dbPath, pw, generated, *reset)
+// flags are the flags of `authgo demo`.
+type flags struct {
+	addr, dbPath string
+	strategy     authgo.SessionStrategy
+	reset        bool
+}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "authgo demo: %v\n", err)
-		return 1
+// parseFlags reads args; ok is false when Run is done, with code.
+func parseFlags(args []string, stdout, stderr io.Writer) (f flags, code int, ok bool) {
+	fs := flag.NewFlagSet("authgo demo", flag.ContinueOnError)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:3000", "address to listen on")
+	fs.StringVar(&f.dbPath, "db", "./authgo-demo.db", "SQLite file for users, sessions and posts (created on first start)")
+	strategy := fs.String("session", "jwt", "session strategy: jwt or database")
+	fs.BoolVar(&f.reset, "reset-passwords", false, "set the demo users' password to AUTHGO_DEMO_PASSWORD (or a new one) even if the database has them")
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: authgo demo [flags]\n\nRuns the example app: sign-in, roles, posts, sessions.\nEnvironment: AUTH_SECRET (else generated), AUTHGO_DEMO_PASSWORD (else generated).\n\nFlags:\n")
+		fs.PrintDefaults()
 	}
+	if code, ok := cli.Parse(fs, args, usage, stdout, stderr); !ok {
+		return f, code, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "authgo demo: unexpected argument %q (the demo takes flags only; see authgo demo -h)\n", fs.Arg(0))
+		return f, 2, false
+	}
+	f.strategy = authgo.SessionStrategy(*strategy)
+	if f.strategy != authgo.StrategyJWT && f.strategy != authgo.StrategyDatabase {
+		fmt.Fprintf(stderr, "authgo demo: --session must be jwt or database, not %q\n", *strategy)
+		return f, 2, false
+	}
+	return f, 0, true
+}
+
+// listen takes addr, saying in words when another program holds it.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("%s is in use (another authgo demo?); stop what listens there or choose another address with --addr 127.0.0.1:3001", addr)
+	}
+	return ln, err
+}
+
+// secretNote says what a secret made for one run means for the sessions of
+// strategy: JWT sessions are sealed with it and end with the run; database
+// sessions are rows of the database file and survive a restart.
+func secretNote(strategy authgo.SessionStrategy, dbPath string) string {
+	if strategy == authgo.StrategyDatabase {
+		return "Sessions are rows in " + dbPath + " and survive a restart; set AUTH_SECRET to keep open sign-in forms valid across restarts too:"
+	}
+	return "JWT sessions are sealed with it, so they end when the demo stops; set AUTH_SECRET to keep them:"
+}
+
+// serve serves app on ln until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, app *App, ln net.Listener, log *slog.Logger, stdout, stderr io.Writer) int {
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -102,8 +141,6 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "authgo demo (%s sessions, database %s) listening on http://%s\n", *strategy, *dbPath, ln.Addr())
-
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

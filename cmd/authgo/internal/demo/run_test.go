@@ -3,10 +3,14 @@ package demo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -91,6 +95,13 @@ func (s *started) shutdown(t *testing.T) {
 // signIn signs in through the login page of a running demo.
 func signIn(t *testing.T, base, email, password string) int {
 	t.Helper()
+	status, _ := signInJar(t, base, email, password)
+	return status
+}
+
+// signInJar signs in and returns the status and the browser's cookies.
+func signInJar(t *testing.T, base, email, password string) (int, http.CookieJar) {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.Get(base + "/login")
@@ -108,7 +119,7 @@ func signIn(t *testing.T, base, email, password string) int {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	return res.StatusCode
+	return res.StatusCode, jar
 }
 
 var generatedPassword = regexp.MustCompile(`password \(generated; set AUTHGO_DEMO_PASSWORD to choose one\): ([A-Z2-7]{26})`)
@@ -212,8 +223,81 @@ func TestRunBadInput(t *testing.T) {
 			t.Errorf("%v: code %d, stderr %q; want %d and %q", c.args, code, stderr.String(), c.code, c.msg)
 		}
 	}
-	var stderr bytes.Buffer
-	if code := Run(context.Background(), []string{"-h"}, io.Discard, &stderr, nil); code != 0 || !strings.Contains(stderr.String(), "Usage: authgo demo") {
-		t.Errorf("-h: %d %q", code, stderr.String())
+	// Help asked for goes to stdout; a mistake's usage to stderr.
+	for _, h := range []string{"-h", "--help", "-help"} {
+		var stdout, stderr bytes.Buffer
+		if code := Run(context.Background(), []string{h}, &stdout, &stderr, nil); code != 0 || !strings.Contains(stdout.String(), "Usage: authgo demo") || stderr.Len() != 0 {
+			t.Errorf("%s: %d stdout %q stderr %q", h, code, stdout.String(), stderr.String())
+		}
 	}
+	var stdout, stderr bytes.Buffer
+	if code := Run(context.Background(), []string{"--nope"}, &stdout, &stderr, nil); code != 2 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "Usage: authgo demo") {
+		t.Errorf("--nope: %d stdout %q stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestRunAddressInUse: with its address taken, the demo says so and stops
+// before it prints a secret or a password or creates its database.
+func TestRunAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"--addr", ln.Addr().String(), "--db", db}, &stdout, &stderr, nil)
+	if code != 1 || !strings.Contains(stderr.String(), ln.Addr().String()+" is in use") || !strings.Contains(stderr.String(), "--addr") {
+		t.Errorf("code %d, stderr %q", code, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("printed before taking the address:\n%s", stdout.String())
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("created the database before taking the address (stat: %v)", err)
+	}
+}
+
+// TestRunSecretNote: with a generated secret the demo says what becomes of
+// sessions at a restart, and what it says is true: JWT sessions sealed with
+// the old secret are refused, database sessions go on.
+func TestRunSecretNote(t *testing.T) {
+	for _, c := range []struct {
+		strategy, says string
+		survives       bool
+	}{
+		{"jwt", "JWT sessions are sealed with it, so they end when the demo stops", false},
+		{"database", "Sessions are rows in %s and survive a restart", true},
+	} {
+		t.Run(c.strategy, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "demo.db")
+			env := map[string]string{"AUTHGO_DEMO_PASSWORD": testPassword}
+			s := startDemo(t, []string{"--db", db, "--session", c.strategy}, env)
+			if want := strings.ReplaceAll(c.says, "%s", db); !strings.Contains(s.out.String(), want) {
+				t.Errorf("output lacks %q:\n%s", want, s.out.String())
+			}
+			status, jar := signInJar(t, s.url, "viewer@example.com", testPassword)
+			if status != http.StatusSeeOther {
+				t.Fatalf("sign-in: %d", status)
+			}
+			s.shutdown(t)
+			s = startDemo(t, []string{"--db", db, "--session", c.strategy}, env) // a new secret
+			if got := dashboardStatus(t, s.url, jar) == http.StatusOK; got != c.survives {
+				t.Errorf("session still valid after a restart: %v, the demo said %q", got, c.says)
+			}
+		})
+	}
+}
+
+// dashboardStatus is the status of /dashboard for the cookies of jar
+// (cookies are per host, not per port, so a demo on a new port gets them).
+func dashboardStatus(t *testing.T, base string, jar http.CookieJar) int {
+	t.Helper()
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(base + "/dashboard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
 }
