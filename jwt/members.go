@@ -14,32 +14,3 @@ import "github.com/authgo/authgo/internal/jsonscan"
 func Members(obj []byte, fn func(key string, value []byte) error) error {
 	return jsonscan.Members(obj, fn)
 }
-
-// claimName returns the key b as a string, without an allocation for the
-// claims that session tokens carry (Auth.js's, and authgo's role, auth_time
-// and session_id): Members runs on every session read.
-func claimName(b []byte) string {
-	switch string(b) { // no allocation: the compiler compares the bytes
-	case "sub":
-		return "sub"
-	case "name":
-		return "name"
-	case "email":
-		return "email"
-	case "picture":
-		return "picture"
-	case "iat":
-		return "iat"
-	case "exp":
-		return "exp"
-	case "jti":
-		return "jti"
-	case "role":
-		return "role"
-	case "auth_time":
-		return "auth_time"
-	case "session_id":
-		return "session_id"
-	}
-	return string(b)
-}
