@@ -332,7 +332,3 @@ func (a *Auth) provider(rq *request) (Provider, error) {
 	}
 	return p, nil
 }
-
-// truncate is clip.String, for the calls in credentials.go, oauth.go and
-// session.go until they call it directly.
-func truncate(s string, n int) string { return clip.String(s, n) }

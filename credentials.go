@@ -7,7 +7,9 @@ import (
 	"maps"
 	"net/http"
 
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/signin"
+	"github.com/google/uuid"
 )
 
 // maxCredentialLen bounds every submitted credential; a longer value (a
@@ -67,7 +69,7 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 func (a *Auth) authorize(ctx context.Context, r *http.Request, p CredentialsProvider, creds Credentials) (u *User, err error) {
 	for k, v := range creds {
 		if len(v) > maxCredentialLen {
-			return nil, &Error{Type: CredentialsSignin, Code: "credentials", Err: fmt.Errorf("field %q longer than %d bytes", truncate(k, 32), maxCredentialLen)}
+			return nil, &Error{Type: CredentialsSignin, Code: "credentials", Err: fmt.Errorf("field %q longer than %d bytes", clip.String(k, 32), maxCredentialLen)}
 		}
 	}
 	defer func() {
@@ -96,7 +98,7 @@ func (a *Auth) authorize(ctx context.Context, r *http.Request, p CredentialsProv
 	}
 	c := *u
 	if c.ID == "" {
-		c.ID = newUUID()
+		c.ID = uuid.NewString()
 	}
 	return &c, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/cookie"
+	"github.com/google/uuid"
 )
 
 // emailSend is POST /signin/<id> of an email provider: check the address,
@@ -99,7 +100,7 @@ func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o
 		if o.DisableSignUp {
 			reason = "no user with this address and sign-up is disabled"
 		}
-		user = &User{ID: newUUID(), Email: identifier}
+		user = &User{ID: uuid.NewString(), Email: identifier}
 	}
 	if reason == "" {
 		acct := &Account{Type: TypeEmail, Provider: p.ID(), ProviderAccountID: identifier, UserID: user.ID}

@@ -11,6 +11,7 @@ import (
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/pages"
 	"github.com/authgo/authgo/ratelimit"
+	"github.com/google/uuid"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -238,7 +239,7 @@ func (a *Auth) emailUser(ctx context.Context, rq *request, p EmailProvider, o Em
 		if o.DisableSignUp {
 			return in, "", errorf(AccessDenied, "no user has this address and sign-up is disabled")
 		}
-		candidate = &User{ID: newUUID(), Email: identifier}
+		candidate = &User{ID: uuid.NewString(), Email: identifier}
 	}
 	acct := &Account{Type: TypeEmail, Provider: p.ID(), ProviderAccountID: identifier, UserID: candidate.ID}
 	if to, err := a.runSignIn(ctx, rq, SignInParams{User: candidate, Account: acct, Email: &EmailSignInParams{}, Request: rq.r}); err != nil || to != "" {

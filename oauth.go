@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/oauth"
 	"golang.org/x/oauth2"
@@ -317,7 +318,7 @@ func (a *Auth) oauthFailed(w http.ResponseWriter, rq *request, p oauth.Provider,
 
 // safeCode keeps an IdP error code printable and short for the log.
 func safeCode(s string) string {
-	s = truncate(s, 64)
+	s = clip.String(s, 64)
 	return strings.Map(func(r rune) rune {
 		if r < 0x21 || r > 0x7e {
 			return '_'
@@ -343,7 +344,7 @@ func safeCode(s string) string {
 func (a *Auth) ProviderSignOutURL(ctx context.Context, providerID, idTokenHint, postLogoutRedirectURI string) (string, error) {
 	p, ok := a.providers[providerID]
 	if !ok {
-		return "", errorf(InvalidProvider, "no provider with id %q", truncate(providerID, 64))
+		return "", errorf(InvalidProvider, "no provider with id %q", clip.String(providerID, 64))
 	}
 	es, ok := p.(oauth.EndSession)
 	if !ok {

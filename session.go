@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/jwt"
 )
@@ -344,7 +345,7 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 			Expires:      expires,
 			CreatedAt:    now,
 			LastSeenAt:   now,
-			UserAgent:    truncate(rq.r.UserAgent(), 512),
+			UserAgent:    clip.String(rq.r.UserAgent(), 512),
 		}
 		if a.cfg.Session.RecordClientIP {
 			if ip := a.cfg.RateLimit.Proxies.ClientIP(rq.r); ip.IsValid() {

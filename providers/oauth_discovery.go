@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/oauth"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -115,9 +116,9 @@ func (o *OAuth) checkDiscovered(p *oidc.Provider, jwks, endSession string) error
 		u, err := url.Parse(e.u)
 		switch {
 		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
-			return fmt.Errorf("the discovery document's %s %q is not an http(s) URL", e.field, truncate(e.u, 200))
+			return fmt.Errorf("the discovery document's %s %q is not an http(s) URL", e.field, clip.String(e.u, 200))
 		case u.Scheme == "http" && !devIssuer && !loopbackHost(u.Hostname()):
-			return fmt.Errorf("the discovery document's %s %q is plain http: use https (http is accepted only on loopback hosts)", e.field, truncate(e.u, 200))
+			return fmt.Errorf("the discovery document's %s %q is plain http: use https (http is accepted only on loopback hosts)", e.field, clip.String(e.u, 200))
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/oauth"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -153,7 +154,7 @@ func (o *OAuth) Exchange(ctx context.Context, req oauth.CallbackRequest) (res *o
 	}
 	ts := o.tokenSet(tok)
 	if ts.TokenType != "" && ts.TokenType != "bearer" && ts.TokenType != "dpop" {
-		return nil, o.fail(oauth.StepToken, "", fmt.Errorf("unsupported token_type %q", truncate(ts.TokenType, 32)))
+		return nil, o.fail(oauth.StepToken, "", fmt.Errorf("unsupported token_type %q", clip.String(ts.TokenType, 32)))
 	}
 
 	var profile map[string]any

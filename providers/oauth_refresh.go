@@ -64,13 +64,6 @@ func (o *OAuth) EndSessionURL(ctx context.Context, idTokenHint, postLogoutRedire
 	return u.String(), nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
 var (
 	_ oauth.Provider   = (*OAuth)(nil)
 	_ oauth.EndSession = (*OAuth)(nil)
