@@ -151,6 +151,13 @@ func TestAttackSignInsAreLogged(t *testing.T) {
 	if len(limited) != 1 || limited[0]["client_ip"] != "192.0.2.3" || limited[0]["identifier_hash"] != ada {
 		t.Fatalf("rate limited: %v", limited)
 	}
+	// Each refused sign-in is one line: the request log does not repeat
+	// what the sign-in log said.
+	for _, r := range logRecords(t, bytes.NewBufferString(buf.String()), "authgo: request refused") {
+		if r["type"] == "CredentialsSignin" || r["type"] == "RateLimited" {
+			t.Fatalf("a refused sign-in logged twice: %v", r)
+		}
+	}
 
 	// The hash is keyed by the secret: another deployment's logs cannot be
 	// joined with these by hashing guessed emails.

@@ -125,6 +125,7 @@ func (t *attempt) end(ctx context.Context, err error) {
 	e := &Error{Type: AccessDenied, Code: "redirected"} // by the SignIn callback
 	if err != nil {
 		e = asError(err, CallbackRouteError)
+		e.signInLogged = true
 	}
 	if e.Type == Unavailable {
 		t.refund(ctx)

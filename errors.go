@@ -111,6 +111,11 @@ type Error struct {
 	// CredentialsSignin errors with Code "invalid_input". The messages
 	// speak only of syntax, never of whether an account exists.
 	Fields map[string]string
+
+	// signInLogged is set when the sign-in log (attempt.go) has told this
+	// failure, with the client and the identifier hash; the request log
+	// then does not repeat a refusal.
+	signInLogged bool
 }
 
 // Error returns the type, the code and the cause, for logs.

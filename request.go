@@ -278,6 +278,9 @@ func (a *Auth) logError(ctx context.Context, rq *request, e *Error) {
 	}
 	switch e.Type {
 	case CredentialsSignin, MissingCSRF, RateLimited, InvalidCallbackURL, UnknownAction, InvalidProvider, AccessDenied, Verification:
+		if e.signInLogged {
+			return // "sign-in failed" or "rate limited" said it, with the client
+		}
 		a.log.WarnContext(ctx, "authgo: request refused", attrs...)
 	default:
 		a.log.ErrorContext(ctx, "authgo: request failed", attrs...)
