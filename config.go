@@ -323,22 +323,8 @@ func (c Config) normalize() (Config, error) {
 		c.Now = time.Now
 	}
 
-	// Secrets, in Auth.js's order: AUTH_SECRET_3, _2, _1, then AUTH_SECRET.
 	if len(c.Secret) == 0 {
-		for _, k := range []string{"AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1"} {
-			if v := env(k); v != "" {
-				c.Secret = append(c.Secret, v)
-			}
-		}
-		main := env("AUTH_SECRET")
-		if main == "" {
-			main = env("NEXTAUTH_SECRET")
-		}
-		for s := range strings.SplitSeq(main, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				c.Secret = append(c.Secret, s)
-			}
-		}
+		c.Secret = SecretsFromEnv(c.LookupEnv)
 	}
 	if len(c.Secret) == 0 {
 		if !c.Development {
@@ -524,4 +510,32 @@ func (s *SessionConfig) normalize(hasAdapter bool) error {
 		s.GenerateToken = randomToken
 	}
 	return nil
+}
+
+// SecretsFromEnv returns the secrets that lookup (os.LookupEnv, or
+// Config.LookupEnv) gives, in Auth.js's order: AUTH_SECRET_3, _2, _1, then
+// AUTH_SECRET split at commas, or NEXTAUTH_SECRET when AUTH_SECRET is
+// unset. The first encrypts; all decrypt. New reads them this way when
+// Config.Secret is empty; a nil lookup is os.LookupEnv.
+func SecretsFromEnv(lookup func(string) (string, bool)) []string {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	env := func(k string) string { v, _ := lookup(k); return strings.TrimSpace(v) }
+	var out []string
+	for _, k := range []string{"AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1"} {
+		if v := env(k); v != "" {
+			out = append(out, v)
+		}
+	}
+	main := env("AUTH_SECRET")
+	if main == "" {
+		main = env("NEXTAUTH_SECRET")
+	}
+	for s := range strings.SplitSeq(main, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

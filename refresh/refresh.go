@@ -24,8 +24,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -145,7 +143,7 @@ func New(auth authgo.Config, cfg Config) (*Refresher, error) {
 	if cfg.Lock != nil {
 		secrets := auth.Secret
 		if len(secrets) == 0 {
-			secrets = envSecrets(auth.LookupEnv)
+			secrets = authgo.SecretsFromEnv(auth.LookupEnv)
 		}
 		if len(secrets) == 0 {
 			return nil, errors.New("refresh: Config.Lock needs the app's secret to encrypt the results it shares: set authgo.Config.Secret or AUTH_SECRET")
@@ -157,26 +155,6 @@ func New(auth authgo.Config, cfg Config) (*Refresher, error) {
 		r.codec = c
 	}
 	return r, nil
-}
-
-// envSecrets returns the secrets of the environment: AUTH_SECRET_3, _2,
-// _1, AUTH_SECRET (comma-separated) and NEXTAUTH_SECRET. The first of them
-// is the one authgo.New encrypts with; every instance reads the same list,
-// so each decrypts what the others share.
-func envSecrets(lookup func(string) (string, bool)) []string {
-	if lookup == nil {
-		lookup = os.LookupEnv
-	}
-	var out []string
-	for _, k := range []string{"AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1", "AUTH_SECRET", "NEXTAUTH_SECRET"} {
-		v, _ := lookup(k)
-		for s := range strings.SplitSeq(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
 
 // JWT is a JWT callback that keeps the provider's access token fresh. At

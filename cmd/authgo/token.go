@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/cmd/authgo/internal/cli"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/jwt"
@@ -74,23 +75,6 @@ func newTokenFlagSet(name string, f *tokenFlags, withMaxAge bool) *flag.FlagSet 
 	return fs
 }
 
-// envSecrets returns the secrets from the environment in Auth.js's order:
-// AUTH_SECRET_3, _2, _1, then AUTH_SECRET split at commas.
-func envSecrets() []string {
-	var out []string
-	for _, k := range []string{"AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1"} {
-		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
-			out = append(out, v)
-		}
-	}
-	for s := range strings.SplitSeq(os.Getenv("AUTH_SECRET"), ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // tokenUsage is the help of `authgo token`.
 const tokenUsage = `Usage: authgo token encode|decode [flags]
 
@@ -130,7 +114,7 @@ func runToken(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if len(f.secrets) == 0 {
-		f.secrets = envSecrets()
+		f.secrets = authgo.SecretsFromEnv(os.LookupEnv)
 	}
 	if len(f.secrets) == 0 {
 		fmt.Fprintf(stderr, "%s: no secret: pass --secret or set AUTH_SECRET\n", fs.Name())
