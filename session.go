@@ -345,7 +345,7 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 			Expires:      expires,
 			CreatedAt:    now,
 			LastSeenAt:   now,
-			UserAgent:    clip.String(rq.r.UserAgent(), 512),
+			UserAgent:    clip.String(strings.ToValidUTF8(rq.r.UserAgent(), "\uFFFD"), 512),
 		}
 		if a.cfg.Session.RecordClientIP {
 			if ip := a.cfg.RateLimit.Proxies.ClientIP(rq.r); ip.IsValid() {

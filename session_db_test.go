@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter"
@@ -171,5 +172,26 @@ func TestDatabaseSessionLastSeen(t *testing.T) {
 	row, _ := store.GetSession(ctx, token)
 	if !row.LastSeenAt.After(first.LastSeenAt) || !row.Expires.Equal(first.Expires) {
 		t.Fatalf("after 90 min: last seen %v (was %v), expires %v (was %v)", row.LastSeenAt, first.LastSeenAt, row.Expires, first.Expires)
+	}
+}
+
+// A client may send any bytes in User-Agent (Go's server accepts obs-text);
+// PostgreSQL refuses invalid UTF-8 in a text column, so such a header
+// would make a database sign-in fail. The stored value is valid UTF-8.
+func TestDatabaseSessionUserAgentIsValidUTF8(t *testing.T) {
+	store := memory.New()
+	f := newFixture(t, func(c *authgo.Config) { c.Adapter = store })
+	form := url.Values{"email": {"ada@example.com"}, "password": {"correct horse battery"}, "csrfToken": {f.csrf()}}
+	location(t, f.do("POST", "/api/auth/callback/credentials", form, map[string]string{"User-Agent": "Mozilla/5.0 \xff\xfe(X11)"}))
+	c := f.cookie("authjs.session-token")
+	if c == nil {
+		t.Fatal("not signed in")
+	}
+	row, err := store.GetSession(context.Background(), c.Value)
+	if err != nil || row == nil {
+		t.Fatalf("session row: %v, %v", row, err)
+	}
+	if !utf8.ValidString(row.UserAgent) || !strings.HasPrefix(row.UserAgent, "Mozilla/5.0 ") {
+		t.Fatalf("stored User-Agent %q", row.UserAgent)
 	}
 }
