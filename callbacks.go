@@ -2,6 +2,8 @@ package authgo
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"time"
@@ -173,4 +175,20 @@ type LinkAccountEvent struct {
 	User    *User
 	Account *Account
 	Profile map[string]any
+}
+
+// emit tells an event handler (if one is set) what happened, logging (never
+// returning) its error or panic: events cannot break a request.
+func emit[E any](ctx context.Context, log *slog.Logger, name string, handler func(context.Context, E) error, e E) {
+	if handler == nil {
+		return
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			log.ErrorContext(ctx, "authgo: event panicked", "event", name, "type", "EventError", "panic", fmt.Sprint(v))
+		}
+	}()
+	if err := handler(ctx, e); err != nil {
+		log.ErrorContext(ctx, "authgo: event failed", "event", name, "type", "EventError", "err", err)
+	}
 }
