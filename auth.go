@@ -145,6 +145,7 @@ type request struct {
 	action   string
 	provider string
 	form     *body // the parsed body of a POST; nil otherwise
+	readOnly bool  // PeekSession: the session read writes no store
 }
 
 // actionURL returns the absolute URL of an auth endpoint.

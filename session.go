@@ -233,6 +233,9 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 	// created at the zero time: past MaxAuthAge when that is set.
 	if !row.Expires.After(now) || a.authExpired(row.CreatedAt, now) {
 		a.sessionCache.forget(token)
+		if rq.readOnly {
+			return &sessionRead{}, nil // PeekSession: refused, left for a read that may write
+		}
 		if _, err := ad.DeleteSession(ctx, token); err != nil {
 			return nil, &Error{Type: SessionTokenError, Err: err}
 		}
@@ -244,7 +247,7 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 	// "Last seen" (shown in session lists) is written at most once per
 	// lastSeenEvery, far less often than requests come.
 	seen := now.Sub(row.LastSeenAt) >= min(updateAge, lastSeenEvery)
-	if extend || seen {
+	if (extend || seen) && !rq.readOnly {
 		if extend {
 			row.Expires = expires
 		}
