@@ -59,7 +59,9 @@ func TestPeekSessionWritesNoRow(t *testing.T) {
 // PeekSession of a JWT session sets no cookie and refuses a signed-out one.
 func TestPeekSessionJWT(t *testing.T) {
 	a := mustNew(t, authgo.Config{Secret: []string{strings.Repeat("k", 32)}, URL: "http://localhost/api/auth", LookupEnv: noEnv,
-		Providers: []authgo.Provider{credentialsFunc(func() (*authgo.User, error) { return &authgo.User{ID: "u1", Email: "a@example.com", Role: "editor"}, nil })}})
+		Providers: []authgo.Provider{credentialsFunc(func() (*authgo.User, error) {
+			return &authgo.User{ID: "u1", Email: "a@example.com", Role: "editor"}, nil
+		})}})
 	r := signedInRequest(t, a, "/x")
 	s, err := a.PeekSession(r)
 	if err != nil || s == nil || s.User.Role != "editor" {
