@@ -140,59 +140,13 @@ func (o *OAuth) Exchange(ctx context.Context, req oauth.CallbackRequest) (res *o
 	if err != nil {
 		return nil, err
 	}
-	conf, err := o.oauth2Config(ctx, d, req.RedirectURI)
+	ts, err := o.exchangeCode(ctx, d, req)
 	if err != nil {
 		return nil, err
 	}
-	var opts []oauth2.AuthCodeOption
-	if req.CodeVerifier != "" {
-		opts = append(opts, oauth2.VerifierOption(req.CodeVerifier))
-	}
-	tok, err := conf.Exchange(o.withClient(ctx), req.Params.Get("code"), opts...)
+	profile, err := o.readProfile(ctx, d, ts, req.Nonce)
 	if err != nil {
-		return nil, o.tokenError(oauth.StepToken, err)
-	}
-	ts := o.tokenSet(tok)
-	if ts.TokenType != "" && ts.TokenType != "bearer" && ts.TokenType != "dpop" {
-		return nil, o.fail(oauth.StepToken, "", fmt.Errorf("unsupported token_type %q", clip.String(ts.TokenType, 32)))
-	}
-
-	var profile map[string]any
-	if o.cfg.Type == authgo.TypeOIDC {
-		if ts.IDToken == "" {
-			return nil, o.fail(oauth.StepIDToken, "", errors.New("the token response has no id_token"))
-		}
-		if profile, err = o.verifyIDToken(ctx, d, ts.IDToken, req.Nonce); err != nil {
-			return nil, err
-		}
-		if o.cfg.UserinfoForOIDC && d.userinfo != "" {
-			info, err := o.userinfo(ctx, d.userinfo, ts)
-			if err != nil {
-				return nil, err
-			}
-			if sub, _ := info["sub"].(string); sub != "" && sub != profile["sub"] {
-				return nil, o.fail(oauth.StepUserinfo, "", errors.New("the user info sub differs from the ID token's"))
-			}
-			for k, v := range info {
-				profile[k] = v
-			}
-		}
-	} else {
-		switch {
-		case o.cfg.FetchProfile != nil:
-			profile, err = o.cfg.FetchProfile(o.withClient(ctx), o.client, ts)
-			if err != nil {
-				var oe *oauth.Error
-				if !errors.As(err, &oe) {
-					err = o.fail(oauth.StepUserinfo, "", err)
-				}
-				return nil, err
-			}
-		default:
-			if profile, err = o.userinfo(ctx, d.userinfo, ts); err != nil {
-				return nil, err
-			}
-		}
+		return nil, err
 	}
 	if profile == nil {
 		profile = map[string]any{}
@@ -200,24 +154,105 @@ func (o *OAuth) Exchange(ctx context.Context, req oauth.CallbackRequest) (res *o
 	if o.cfg.CallbackProfile != nil {
 		o.cfg.CallbackProfile(req.Params, profile)
 	}
-	user, err := o.cfg.Profile(profile, ts)
+	user, err := o.mapProfile(profile, ts)
 	if err != nil {
-		return nil, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseError), Err: err}
-	}
-	if user.ID == "" {
-		return nil, o.fail(oauth.StepProfile, "", errors.New("the profile has no account id"))
-	}
-	if user.Email == "" && !o.cfg.EmailOptional {
-		return nil, o.fail(oauth.StepProfile, "missing_email", errors.New("the profile has no email address"))
-	}
-	if user.Email != "" && !o.cfg.AllowUnverifiedEmail {
-		if v := o.cfg.EmailVerified(profile); v != nil && !*v {
-			return nil, o.fail(oauth.StepProfile, "unverified_email", errors.New("the provider marks the email address unverified"))
-		}
+		return nil, err
 	}
 	acct := authgo.Account{Type: o.cfg.Type, Provider: o.cfg.ID, ProviderAccountID: user.ID}
 	ts.CopyTo(&acct)
 	return &oauth.Result{Account: acct, Profile: profile, User: user}, nil
+}
+
+// exchangeCode trades the authorization code (with the PKCE verifier) for
+// tokens at the token endpoint and checks the token type.
+func (o *OAuth) exchangeCode(ctx context.Context, d *discovery, req oauth.CallbackRequest) (TokenSet, error) {
+	conf, err := o.oauth2Config(ctx, d, req.RedirectURI)
+	if err != nil {
+		return TokenSet{}, err
+	}
+	var opts []oauth2.AuthCodeOption
+	if req.CodeVerifier != "" {
+		opts = append(opts, oauth2.VerifierOption(req.CodeVerifier))
+	}
+	tok, err := conf.Exchange(o.withClient(ctx), req.Params.Get("code"), opts...)
+	if err != nil {
+		return TokenSet{}, o.tokenError(oauth.StepToken, err)
+	}
+	ts := o.tokenSet(tok)
+	if ts.TokenType != "" && ts.TokenType != "bearer" && ts.TokenType != "dpop" {
+		return TokenSet{}, o.fail(oauth.StepToken, "", fmt.Errorf("unsupported token_type %q", clip.String(ts.TokenType, 32)))
+	}
+	return ts, nil
+}
+
+// readProfile returns the user's claims: from the verified ID token (and
+// the user info endpoint when UserinfoForOIDC) for OIDC, from FetchProfile
+// or the user info endpoint for OAuth 2.
+func (o *OAuth) readProfile(ctx context.Context, d *discovery, ts TokenSet, nonce string) (map[string]any, error) {
+	if o.cfg.Type == authgo.TypeOIDC {
+		return o.readOIDCProfile(ctx, d, ts, nonce)
+	}
+	if o.cfg.FetchProfile == nil {
+		return o.userinfo(ctx, d.userinfo, ts)
+	}
+	profile, err := o.cfg.FetchProfile(o.withClient(ctx), o.client, ts)
+	if err != nil {
+		var oe *oauth.Error
+		if !errors.As(err, &oe) {
+			err = o.fail(oauth.StepUserinfo, "", err)
+		}
+		return nil, err
+	}
+	return profile, nil
+}
+
+// readOIDCProfile verifies the ID token and returns its claims, merged
+// with the user info endpoint's when UserinfoForOIDC is set (whose sub must
+// be the ID token's).
+func (o *OAuth) readOIDCProfile(ctx context.Context, d *discovery, ts TokenSet, nonce string) (map[string]any, error) {
+	if ts.IDToken == "" {
+		return nil, o.fail(oauth.StepIDToken, "", errors.New("the token response has no id_token"))
+	}
+	profile, err := o.verifyIDToken(ctx, d, ts.IDToken, nonce)
+	if err != nil {
+		return nil, err
+	}
+	if !o.cfg.UserinfoForOIDC || d.userinfo == "" {
+		return profile, nil
+	}
+	info, err := o.userinfo(ctx, d.userinfo, ts)
+	if err != nil {
+		return nil, err
+	}
+	if sub, _ := info["sub"].(string); sub != "" && sub != profile["sub"] {
+		return nil, o.fail(oauth.StepUserinfo, "", errors.New("the user info sub differs from the ID token's"))
+	}
+	for k, v := range info {
+		profile[k] = v
+	}
+	return profile, nil
+}
+
+// mapProfile maps the profile to a user with the provider's Profile
+// function and checks it has an account id and, unless the provider allows
+// otherwise, an email address not marked unverified.
+func (o *OAuth) mapProfile(profile map[string]any, ts TokenSet) (authgo.User, error) {
+	user, err := o.cfg.Profile(profile, ts)
+	if err != nil {
+		return user, &oauth.Error{Provider: o.cfg.ID, Step: oauth.StepProfile, Type: string(authgo.OAuthProfileParseError), Err: err}
+	}
+	if user.ID == "" {
+		return user, o.fail(oauth.StepProfile, "", errors.New("the profile has no account id"))
+	}
+	if user.Email == "" && !o.cfg.EmailOptional {
+		return user, o.fail(oauth.StepProfile, "missing_email", errors.New("the profile has no email address"))
+	}
+	if user.Email != "" && !o.cfg.AllowUnverifiedEmail {
+		if v := o.cfg.EmailVerified(profile); v != nil && !*v {
+			return user, o.fail(oauth.StepProfile, "unverified_email", errors.New("the provider marks the email address unverified"))
+		}
+	}
+	return user, nil
 }
 
 // verifyIDToken checks the ID token (OIDC Core §3.1.3.7): the signature by
