@@ -80,16 +80,32 @@ type VerificationToken struct {
 
 // Authenticator is a WebAuthn credential (passkey) of a user, the
 // AdapterAuthenticator of Auth.js. CredentialID and CredentialPublicKey are
-// base64 strings; Transports is comma-joined.
+// standard base64 strings; Transports is comma-joined.
+// CredentialDeviceType is "multiDevice" for a credential that may be backed
+// up (synced) and "singleDevice" otherwise: the backup-eligible flag, which
+// never changes for a credential. CredentialBackedUp is the backup-state
+// flag of the last ceremony.
+//
+// UserHandle, AAGUID, Name, CreatedAt and LastUsedAt are authgo's
+// additions, kept in nullable columns Auth.js ignores; they are empty in
+// rows Auth.js wrote. UserHandle is the WebAuthn user handle the credential
+// was registered with (base64url, no padding), AAGUID the authenticator
+// model (a UUID, all zeros when the authenticator does not say), Name what
+// the user called the passkey.
 type Authenticator struct {
-	CredentialID         string `json:"credentialID"`
-	UserID               string `json:"userId"`
-	ProviderAccountID    string `json:"providerAccountId"`
-	CredentialPublicKey  string `json:"credentialPublicKey"`
-	Counter              int64  `json:"counter"`
-	CredentialDeviceType string `json:"credentialDeviceType"`
-	CredentialBackedUp   bool   `json:"credentialBackedUp"`
-	Transports           string `json:"transports,omitempty"`
+	CredentialID         string    `json:"credentialID"`
+	UserID               string    `json:"userId"`
+	ProviderAccountID    string    `json:"providerAccountId"`
+	CredentialPublicKey  string    `json:"credentialPublicKey"`
+	Counter              int64     `json:"counter"`
+	CredentialDeviceType string    `json:"credentialDeviceType"`
+	CredentialBackedUp   bool      `json:"credentialBackedUp"`
+	Transports           string    `json:"transports,omitempty"`
+	UserHandle           string    `json:"userHandle,omitempty"`
+	AAGUID               string    `json:"aaguid,omitempty"`
+	Name                 string    `json:"name,omitempty"`
+	CreatedAt            time.Time `json:"createdAt,omitzero"`
+	LastUsedAt           time.Time `json:"lastUsedAt,omitzero"`
 }
 
 // UserStore keeps users. A user that does not exist is (nil, nil).
@@ -193,6 +209,22 @@ type UserAccountCreator interface {
 	// CreateUserAndLinkAccount creates u, links a (with a.UserID set to the
 	// new user's id) and returns the user.
 	CreateUserAndLinkAccount(ctx context.Context, u User, a Account) (*User, error)
+}
+
+// AuthenticatorManager is implemented by adapters that let users manage
+// their passkeys: record each use, rename, delete. Every method is scoped
+// as its arguments say; a credential of another user is "not there".
+type AuthenticatorManager interface {
+	// UpdateAuthenticatorUse records a sign-in with the credential: it sets
+	// Counter, CredentialBackedUp and LastUsedAt (to at) and returns the
+	// authenticator, or (nil, nil) when it does not exist.
+	UpdateAuthenticatorUse(ctx context.Context, credentialID string, counter int64, backedUp bool, at time.Time) (*Authenticator, error)
+	// RenameAuthenticator sets the Name of the user's credential and
+	// returns it, or (nil, nil) when the user has no such credential.
+	RenameAuthenticator(ctx context.Context, userID, credentialID, name string) (*Authenticator, error)
+	// DeleteAuthenticator deletes the user's credential and reports
+	// whether there was one.
+	DeleteAuthenticator(ctx context.Context, userID, credentialID string) (bool, error)
 }
 
 // SessionLister is implemented by adapters that list a user's sessions.

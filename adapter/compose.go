@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"time"
 )
@@ -35,6 +36,8 @@ type BaseStore interface {
 //   - UserAccountCreator when base does;
 //   - AccountUpdater always: in place when base implements it, else by
 //     unlinking and linking the account again;
+//   - AuthenticatorManager always: base's when it has one (else see
+//     composed.UpdateAuthenticatorUse);
 //   - ExpiredDeleter always: it asks each part that implements it and
 //     reports the sum (stores with their own expiry, such as Redis with
 //     TTLs, need not implement it).
@@ -178,6 +181,30 @@ func (c *composed) UpdateAccount(ctx context.Context, a Account) error {
 		return err
 	}
 	return c.LinkAccount(ctx, next)
+}
+
+// UpdateAuthenticatorUse, RenameAuthenticator and DeleteAuthenticator
+// forward to base when it is an AuthenticatorManager; otherwise the first
+// sets the counter alone and the others fail with errors.ErrUnsupported.
+func (c *composed) UpdateAuthenticatorUse(ctx context.Context, credentialID string, counter int64, backedUp bool, at time.Time) (*Authenticator, error) {
+	if m, ok := c.BaseStore.(AuthenticatorManager); ok {
+		return m.UpdateAuthenticatorUse(ctx, credentialID, counter, backedUp, at)
+	}
+	return c.UpdateAuthenticatorCounter(ctx, credentialID, counter)
+}
+
+func (c *composed) RenameAuthenticator(ctx context.Context, userID, credentialID, name string) (*Authenticator, error) {
+	if m, ok := c.BaseStore.(AuthenticatorManager); ok {
+		return m.RenameAuthenticator(ctx, userID, credentialID, name)
+	}
+	return nil, &Error{Method: "RenameAuthenticator", Err: errors.ErrUnsupported}
+}
+
+func (c *composed) DeleteAuthenticator(ctx context.Context, userID, credentialID string) (bool, error) {
+	if m, ok := c.BaseStore.(AuthenticatorManager); ok {
+		return m.DeleteAuthenticator(ctx, userID, credentialID)
+	}
+	return false, &Error{Method: "DeleteAuthenticator", Err: errors.ErrUnsupported}
 }
 
 func (c *composed) CreateSession(ctx context.Context, s Session) (*Session, error) {

@@ -39,6 +39,7 @@ func Run(t *testing.T, newAdapter func(t *testing.T) adapter.Adapter) {
 	t.Run("AccountNeedsUser", func(t *testing.T) { testAccountNeedsUser(t, newAdapter(t)) })
 	t.Run("SessionAndUser", func(t *testing.T) { testSessionAndUser(t, newAdapter(t)) })
 	t.Run("Authenticators", func(t *testing.T) { testAuthenticators(t, newAdapter(t)) })
+	t.Run("AuthenticatorManager", func(t *testing.T) { testAuthenticatorManager(t, newAdapter(t)) })
 	t.Run("DeleteUserCascades", func(t *testing.T) { testCascade(t, newAdapter(t)) })
 	t.Run("UnicodeAndLargeFields", func(t *testing.T) { testUnicode(t, newAdapter(t)) })
 	t.Run("SQLMetaCharacters", func(t *testing.T) { testMeta(t, newAdapter(t)) })

@@ -555,6 +555,50 @@ func (m *Adapter) UpdateAuthenticatorCounter(ctx context.Context, credentialID s
 	return &a, nil
 }
 
+// UpdateAuthenticatorUse records a sign-in with the credential.
+func (m *Adapter) UpdateAuthenticatorUse(ctx context.Context, credentialID string, counter int64, backedUp bool, at time.Time) (*adapter.Authenticator, error) {
+	if err := m.begin(ctx, "UpdateAuthenticatorUse"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	a, ok := m.authenticators[credentialID]
+	if !ok {
+		return nil, nil
+	}
+	a.Counter, a.CredentialBackedUp, a.LastUsedAt = counter, backedUp, at.UTC()
+	m.authenticators[credentialID] = a
+	return &a, nil
+}
+
+// RenameAuthenticator sets the name of the user's credential.
+func (m *Adapter) RenameAuthenticator(ctx context.Context, userID, credentialID, name string) (*adapter.Authenticator, error) {
+	if err := m.begin(ctx, "RenameAuthenticator"); err != nil {
+		return nil, err
+	}
+	defer m.mu.Unlock()
+	a, ok := m.authenticators[credentialID]
+	if !ok || a.UserID != userID {
+		return nil, nil
+	}
+	a.Name = name
+	m.authenticators[credentialID] = a
+	return &a, nil
+}
+
+// DeleteAuthenticator deletes the user's credential.
+func (m *Adapter) DeleteAuthenticator(ctx context.Context, userID, credentialID string) (bool, error) {
+	if err := m.begin(ctx, "DeleteAuthenticator"); err != nil {
+		return false, err
+	}
+	defer m.mu.Unlock()
+	a, ok := m.authenticators[credentialID]
+	if !ok || a.UserID != userID {
+		return false, nil
+	}
+	delete(m.authenticators, credentialID)
+	return true, nil
+}
+
 // RevokeUserTokens moves the user's revocation epoch forward to before.
 func (m *Adapter) RevokeUserTokens(ctx context.Context, userID string, before time.Time) error {
 	if err := m.begin(ctx, "RevokeUserTokens"); err != nil {

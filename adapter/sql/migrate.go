@@ -76,8 +76,8 @@ func (a *Adapter) SchemaVersion() int {
 }
 
 // Migrate brings the schema up to date: it applies, in order, each embedded
-// migration newer than the version recorded in the schema-versions table,
-// and records it. Several processes may call it at once: a lock held for
+// migration whose version the schema-versions table does not record, and
+// records it. Several processes may call it at once: a lock held for
 // the whole run (pg_advisory_lock on PostgreSQL, GET_LOCK on MySQL, an
 // immediate transaction on SQLite) makes all but one wait and then find
 // nothing to do. A database whose recorded version is newer than this code
@@ -134,8 +134,8 @@ func (a *Adapter) migrate(ctx context.Context) (err error) {
 	if _, err := conn.ExecContext(ctx, a.d.prepare(versionsDDL, a.tables)); err != nil {
 		return err
 	}
-	var current int
-	if err := conn.QueryRowContext(ctx, a.d.prepare(`SELECT COALESCE(MAX(version), 0) FROM {versions}`, a.tables)).Scan(&current); err != nil {
+	applied, current, err := a.appliedVersions(ctx, conn)
+	if err != nil {
 		return err
 	}
 	latest := 0
@@ -148,7 +148,7 @@ func (a *Adapter) migrate(ctx context.Context) (err error) {
 	}
 	record := a.d.prepare(`INSERT INTO {versions} (version, applied_at) VALUES (?, ?)`, a.tables)
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		if err := a.apply(ctx, conn, m, record); err != nil {
@@ -156,6 +156,29 @@ func (a *Adapter) migrate(ctx context.Context) (err error) {
 		}
 	}
 	return nil
+}
+
+// appliedVersions returns the versions recorded in the schema-versions
+// table and the highest of them. Migrate applies every embedded migration
+// that is not recorded, not only those above the highest: migration numbers
+// are handed out to features ahead of time, so a database may have met a
+// later number before an earlier one existed (each migration only adds, so
+// the order of two of them does not matter).
+func (a *Adapter) appliedVersions(ctx context.Context, conn *dbsql.Conn) (map[int]bool, int, error) {
+	rows, err := conn.QueryContext(ctx, a.d.prepare(`SELECT version FROM {versions}`, a.tables))
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	applied, highest := map[int]bool{}, 0
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, 0, err
+		}
+		applied[v], highest = true, max(highest, v)
+	}
+	return applied, highest, rows.Err()
 }
 
 func (a *Adapter) apply(ctx context.Context, conn *dbsql.Conn, m migration, record string) error {

@@ -11,6 +11,7 @@ type queries struct {
 	listUserSessions, deleteExpiredSessions, deleteExpiredTokens                  string
 	createToken, getToken, useToken                                               string
 	createAuthenticator, getAuthenticator, listAuthenticators, updateCounter      string
+	updateAuthenticatorUse, renameAuthenticator, deleteAuthenticator              string
 	revoke, revokedBefore                                                         string
 	revokeSession, sessionRevoked, deleteExpiredRevoked                           string
 }
@@ -21,7 +22,7 @@ const (
 	accountCols  = `"userId", type, provider, "providerAccountId", refresh_token, access_token, expires_at, token_type, scope, id_token, session_state`
 	sessionCols  = `"sessionToken", "userId", expires, "createdAt", "lastSeenAt", "userAgent", ip`
 	sessionColsS = `s."sessionToken", s."userId", s.expires, s."createdAt", s."lastSeenAt", s."userAgent", s.ip`
-	authCols     = `"credentialID", "userId", "providerAccountId", "credentialPublicKey", counter, "credentialDeviceType", "credentialBackedUp", transports`
+	authCols     = `"credentialID", "userId", "providerAccountId", "credentialPublicKey", counter, "credentialDeviceType", "credentialBackedUp", transports, "userHandle", aaguid, name, "createdAt", "lastUsedAt"`
 )
 
 func buildQueries(d Dialect, tables *strings.Replacer) queries {
@@ -63,10 +64,14 @@ func buildQueries(d Dialect, tables *strings.Replacer) queries {
 		getToken:    p(`SELECT identifier, token, expires FROM {verification_token} WHERE identifier = ? AND token = ?`),
 		useToken:    p(`DELETE FROM {verification_token} WHERE identifier = ? AND token = ?` + ret("identifier, token, expires")),
 
-		createAuthenticator: p(`INSERT INTO {authenticators} (` + authCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		createAuthenticator: p(`INSERT INTO {authenticators} (` + authCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		getAuthenticator:    p(`SELECT ` + authCols + ` FROM {authenticators} WHERE "credentialID" = ?`),
 		listAuthenticators:  p(`SELECT ` + authCols + ` FROM {authenticators} WHERE "userId" = ? ORDER BY "credentialID"`),
 		updateCounter:       p(`UPDATE {authenticators} SET counter = ? WHERE "credentialID" = ?` + ret(authCols)),
+
+		updateAuthenticatorUse: p(`UPDATE {authenticators} SET counter = ?, "credentialBackedUp" = ?, "lastUsedAt" = ? WHERE "credentialID" = ?` + ret(authCols)),
+		renameAuthenticator:    p(`UPDATE {authenticators} SET name = ? WHERE "userId" = ? AND "credentialID" = ?` + ret(authCols)),
+		deleteAuthenticator:    p(`DELETE FROM {authenticators} WHERE "userId" = ? AND "credentialID" = ?`),
 
 		revokedBefore: p(`SELECT "revokedBefore" FROM {revocations} WHERE "userId" = ?`),
 
