@@ -54,8 +54,9 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 		}
 		account.ProviderAccountID = user.ID
 	}
-	if err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account}); err != nil {
-		return "", err
+	challenge, err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account, methods: []string{AMRPassword}, provider: p.ID()})
+	if err != nil || challenge != "" {
+		return challenge, err
 	}
 	att.done = true
 	emit(ctx, a.log, "signIn", a.cfg.Events.SignIn, SignInEvent{User: user, Account: account, ClientIP: att.client, IdentifierHash: att.idHash})

@@ -204,7 +204,8 @@ func (a *Auth) emailSignIn(w http.ResponseWriter, rq *request, p EmailProvider, 
 	a.clearBinding(w, rq)
 	in, to, err := a.emailUser(ctx, rq, p, o, identifier)
 	if err == nil && to == "" {
-		err = a.issueSession(ctx, w, rq, in)
+		in.methods, in.provider = []string{AMREmail}, p.ID()
+		to, err = a.issueSession(ctx, w, rq, in)
 	}
 	if err != nil {
 		e := asError(err, CallbackRouteError)

@@ -272,9 +272,15 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p oauth.Provider)
 		redirect(w, rq.r, target)
 		return
 	}
-	if err := a.issueSession(ctx, w, rq, in); err != nil {
+	in.methods, in.provider = []string{AMRFederated}, p.ID()
+	challenge, err := a.issueSession(ctx, w, rq, in)
+	if err != nil {
 		a.oauthSignInFailed(rq, p, accountID, err)
 		a.fail(w, rq, err)
+		return
+	}
+	if challenge != "" {
+		redirect(w, rq.r, challenge)
 		return
 	}
 	client, idHash := a.clientIP(rq.r), a.signIns.identifierHash(accountID)

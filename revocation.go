@@ -193,10 +193,18 @@ func (r *revocations) setSession(id string, revoked bool, now time.Time) {
 // (the Unix epoch for a token with neither, which every check treats as
 // too old).
 func tokenSignInTime(t *Token) time.Time {
+	if at := tokenAuthTime(t); !at.IsZero() {
+		return at
+	}
+	return time.Unix(t.IssuedAt, 0)
+}
+
+// tokenAuthTime is the auth_time claim of t; zero when it has none.
+func tokenAuthTime(t *Token) time.Time {
 	if v, ok := t.Extra[authTimeClaim].(float64); ok && v > 0 {
 		return time.UnixMilli(int64(v * 1000))
 	}
-	return time.Unix(t.IssuedAt, 0)
+	return time.Time{}
 }
 
 // tokenSessionID is the id of the session t belongs to (see
@@ -242,7 +250,7 @@ func adoptSessionClaims(t *Token, raw string) {
 	}
 }
 
-// keepSessionClaims copies the session id and sign-in time of the token a
+// keepSessionClaims copies the session id, sign-in time and amr of the token a
 // JWT callback was given onto the token it returned: they are authgo's
 // bookkeeping, and a callback that builds a fresh token must not reset the
 // session's age or escape its sign-out.
@@ -253,7 +261,7 @@ func keepSessionClaims(from, to *Token) {
 	if to.Extra == nil {
 		to.Extra = map[string]any{}
 	}
-	for _, k := range []string{authTimeClaim, sessionIDClaim} {
+	for _, k := range []string{authTimeClaim, sessionIDClaim, amrClaim} {
 		if v, ok := from.Extra[k]; ok {
 			to.Extra[k] = v
 		} else {

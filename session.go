@@ -172,9 +172,11 @@ func (a *Auth) sessionExpiry(start, now time.Time) (time.Time, time.Duration) {
 // and role: typed claims flow to the client without a callback.
 func defaultSession(t *Token, expires time.Time) *Session {
 	return &Session{
-		User:    &SessionUser{ID: t.Subject, Name: t.Name, Email: t.Email, Image: t.Picture, Role: t.Role},
-		Expires: expires,
-		Error:   tokenError(t),
+		User:     &SessionUser{ID: t.Subject, Name: t.Name, Email: t.Email, Image: t.Picture, Role: t.Role},
+		Expires:  expires,
+		Error:    tokenError(t),
+		AMR:      tokenAMR(t),
+		AuthTime: tokenAuthTime(t),
 	}
 }
 
@@ -261,6 +263,7 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		User:       &SessionUser{ID: user.ID, Name: user.Name, Email: user.Email, Image: user.Image, Role: user.Role},
 		Expires:    row.Expires,
 		UserRecord: user,
+		AuthTime:   row.CreatedAt,
 	}
 	s, err := a.runSession(ctx, SessionParams{Session: def, User: user, Trigger: trigger, NewSession: data})
 	if err != nil {
@@ -290,6 +293,12 @@ func (a *Auth) serveSession(w http.ResponseWriter, rq *request, trigger Trigger,
 		return
 	}
 	if s := res.apply(w); s != nil {
+		if !a.showAuthMethods() && (s.AMR != nil || !s.AuthTime.IsZero()) {
+			// The JSON stays Auth.js's unless the second factor is on.
+			c := *s
+			c.AMR, c.AuthTime = nil, time.Time{}
+			s = &c
+		}
 		writeJSON(w, http.StatusOK, s)
 		return
 	}
@@ -338,7 +347,21 @@ func (a *Auth) handleUpdateSession(w http.ResponseWriter, rq *request) {
 // issueSession starts the session of a user who just signed in: a JWT
 // cookie (after the JWT callback with trigger signIn or signUp) or a
 // database session row and its cookie.
-func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *request, in signedIn) error {
+//
+// Every sign-in path ends here, so the second factor is enforced here
+// (mfagate.go): when the user must still prove one, no session is issued;
+// the "second factor pending" cookie is set instead and challenge is the
+// URL to send the user to in place of the callback URL. The caller then
+// tells no SignIn event and logs no success: the sign-in is not done.
+func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *request, in signedIn) (challenge string, err error) {
+	if challenge, err := a.secondFactorGate(ctx, w, rq, in); err != nil || challenge != "" {
+		return challenge, err
+	}
+	return "", a.startSession(ctx, w, rq, in)
+}
+
+// startSession issues the session of in, whose factors are all proved.
+func (a *Auth) startSession(ctx context.Context, w http.ResponseWriter, rq *request, in signedIn) error {
 	now := a.now()
 	expires, maxAge := a.sessionExpiry(now, now)
 	if a.cfg.Session.Strategy == StrategyDatabase {
@@ -375,6 +398,9 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 	// alone (and a token planted before the sign-in is another session).
 	def := &Token{Subject: in.user.ID, Name: in.user.Name, Email: in.user.Email, Picture: in.user.Image, Role: in.user.Role,
 		Extra: map[string]any{authTimeClaim: float64(now.UnixMilli()) / 1000, sessionIDClaim: newSessionID()}}
+	if len(in.methods) > 0 {
+		def.Extra[amrClaim] = in.methods
+	}
 	tok, err := a.runJWT(ctx, JWTParams{Token: def, Trigger: trigger, User: in.user, Account: in.account, Profile: in.profile, IsNewUser: in.isNewUser})
 	if err != nil {
 		return err
@@ -399,4 +425,11 @@ type signedIn struct {
 	account   *Account
 	profile   map[string]any
 	isNewUser bool
+	// methods are the RFC 8176 amr values the path proved (the AMR
+	// constants): AMRPassword for credentials, AMRFederated for OAuth,
+	// AMREmail for email links and codes; a passkey with user verification
+	// adds AMRMultiFactor, which satisfies the second-factor check.
+	methods []string
+	// provider is the id of the provider that signed the user in.
+	provider string
 }

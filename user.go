@@ -111,6 +111,17 @@ type Session struct {
 	Error string
 	// Extra holds further top-level members (set by a Session callback).
 	Extra map[string]any
+	// AMR says how the user proved who they are, as RFC 8176 "amr" values
+	// (the AMR constants): ["pwd","otp","mfa"] after a password and an
+	// authenticator app code. Empty for a session issued by Auth.js, which
+	// records none. With the second factor configured (TwoFactorConfig)
+	// the session JSON carries it as "amr"; otherwise the JSON stays
+	// exactly Auth.js's.
+	AMR []string
+	// AuthTime is when the user signed in (the token's auth_time; a
+	// database session's creation time). With the second factor configured
+	// the session JSON carries it as "auth_time", in seconds.
+	AuthTime time.Time
 
 	// Token is the decoded JWT behind a JWT-strategy session; nil for
 	// database sessions. It is never sent to the client.
@@ -166,12 +177,14 @@ func (u *SessionUser) UnmarshalJSON(b []byte) error {
 }
 
 type sessionFields struct {
-	User    *SessionUser `json:"user,omitempty"`
-	Expires string       `json:"expires"`
-	Error   string       `json:"error,omitempty"`
+	User     *SessionUser `json:"user,omitempty"`
+	Expires  string       `json:"expires"`
+	Error    string       `json:"error,omitempty"`
+	AMR      []string     `json:"amr,omitempty"`
+	AuthTime int64        `json:"auth_time,omitempty"`
 }
 
-var sessionKeys = map[string]bool{"user": true, "expires": true, "error": true}
+var sessionKeys = map[string]bool{"user": true, "expires": true, "error": true, "amr": true, "auth_time": true}
 
 // jsTime formats t as JavaScript's Date.prototype.toISOString does.
 func jsTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -179,7 +192,11 @@ func jsTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000
 // MarshalJSON writes the session as Auth.js does:
 // {"user":{...},"expires":"2026-12-22T07:53:14.625Z"}.
 func (s Session) MarshalJSON() ([]byte, error) {
-	return mergeJSON(sessionFields{User: s.User, Expires: jsTime(s.Expires), Error: s.Error}, s.Extra, sessionKeys)
+	f := sessionFields{User: s.User, Expires: jsTime(s.Expires), Error: s.Error, AMR: s.AMR}
+	if !s.AuthTime.IsZero() {
+		f.AuthTime = s.AuthTime.Unix()
+	}
+	return mergeJSON(f, s.Extra, sessionKeys)
 }
 
 // UnmarshalJSON reads the session JSON of Auth.js or authgo.
@@ -192,7 +209,10 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	if err != nil && f.Expires != "" {
 		return err
 	}
-	*s = Session{User: f.User, Expires: exp, Error: f.Error}
+	*s = Session{User: f.User, Expires: exp, Error: f.Error, AMR: f.AMR}
+	if f.AuthTime > 0 {
+		s.AuthTime = time.Unix(f.AuthTime, 0)
+	}
 	return readFlat(b, func(k string, _ []byte) (bool, error) { return sessionKeys[k], nil }, &s.Extra)
 }
 
