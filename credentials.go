@@ -75,7 +75,7 @@ func (a *Auth) authorize(ctx context.Context, r *http.Request, p CredentialsProv
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			u, err = nil, errorf(CallbackRouteError, "Authorize of provider %q panicked: %v", p.ID(), v)
+			u, err = nil, errorf(CallbackRouteError, "provider %q: Authorize panicked: %v", p.ID(), v)
 		}
 	}()
 	u, err = p.Authorize(ctx, creds, r)
@@ -92,7 +92,7 @@ func (a *Auth) authorize(ctx context.Context, r *http.Request, p CredentialsProv
 			// (password.ErrBusy), or the client went away. 503.
 			return nil, &Error{Type: Unavailable, Err: err}
 		}
-		return nil, &Error{Type: CallbackRouteError, Err: fmt.Errorf("Authorize of provider %q: %w", p.ID(), err)}
+		return nil, &Error{Type: CallbackRouteError, Err: fmt.Errorf("provider %q: Authorize: %w", p.ID(), err)}
 	}
 	if u == nil {
 		return nil, &Error{Type: CredentialsSignin, Code: "credentials"}

@@ -2,6 +2,7 @@ package authgo
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Add("plain", 1779612345.678, "session_id")
 	f.Add("<b>&\"\\\n", 1e21, "auth_time")
 	f.Add("\u2028é", 1e-7, "")
-	f.Add("", -0.0, "name")
+	f.Add("", math.Copysign(0, -1), "name") // negative zero
 	f.Fuzz(func(t *testing.T, s string, x float64, key string) {
 		for _, v := range []any{s, x, true, nil, map[string]any{key: s}} {
 			want, wantErr := json.Marshal(v)

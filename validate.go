@@ -86,6 +86,7 @@ func (in InputRules) Validate() error {
 	case in.MinPasswordLen > in.MaxPasswordLen:
 		return fmt.Errorf("MinPasswordLen %d is above MaxPasswordLen %d: no password could pass", in.MinPasswordLen, in.MaxPasswordLen)
 	case in.Email < EmailNormalized || in.Email > EmailAsIs:
+		//lint:ignore ST1005 the message continues the caller's field path (CredentialsConfig.Input.Email)
 		return fmt.Errorf("Email is %d; use authgo.EmailNormalized, EmailChecked or EmailAsIs", in.Email)
 	}
 	return nil
