@@ -18,41 +18,55 @@ import (
 	"github.com/google/uuid"
 )
 
-// emailSend is POST /signin/<id> of an email provider: check the address,
-// reserve a send, ask the SignIn callback, store the token and code, send
-// the mail, set the binding cookie and go to the verify-request page.
+// emailSend is POST /signin/<id> of an email provider: send the mail and
+// go to the verify-request page.
 func (a *Auth) emailSend(w http.ResponseWriter, rq *request, p EmailProvider) {
+	to, err := a.sendSignInMail(w, rq, p, rq.form.get("email"))
+	if err != nil {
+		a.sendFailed(w, rq, err)
+		return
+	}
+	redirect(w, rq.r, to)
+}
+
+// errNotOneAddress is the EmailSignin error for what NormalizeIdentifier
+// refuses.
+func errNotOneAddress() *Error {
+	return &Error{Type: EmailSignin, Err: errors.New("not one plain email address"), signInLogged: true,
+		Fields: map[string]string{"email": "Enter one email address, like name@example.com."}}
+}
+
+// sendSignInMail checks the typed address, reserves a send, asks the SignIn
+// callback, stores the token and code, sends the mail and sets the binding
+// cookie on w. It returns where the browser goes next: the verify-request
+// page (for a refused address too), or the SignIn callback's URL.
+func (a *Auth) sendSignInMail(w http.ResponseWriter, rq *request, p EmailProvider, typed string) (string, error) {
 	ctx := rq.r.Context()
 	o := a.email.opts[p.ID()]
-	identifier, err := o.NormalizeIdentifier(rq.form.get("email"))
+	identifier, err := o.NormalizeIdentifier(typed)
 	if err != nil || len(identifier) > maxEmailBytes {
 		a.log.InfoContext(ctx, "authgo: email sign-in refused an address that is not one plain address", "provider", p.ID(), "client_ip", ipString(a.clientIP(rq.r)))
-		redirect(w, rq.r, withQuery(a.pageURL(rq, a.cfg.Pages.SignIn, "signin"), "error", "EmailSignin"))
-		return
+		return "", errNotOneAddress()
 	}
 	l := o.SendLimits
 	att, err := a.reserveAttempt(rq.r, "email-send", p.ID(), identifier, attemptLimits{ip: l.PerIP, pair: l.PerEmailClient, id: l.PerEmail})
 	if err != nil {
-		a.fail(w, rq, err)
-		return
+		return "", err
 	}
 	send, to, err := a.emailAllowed(ctx, rq, p, o, identifier)
 	switch {
 	case err != nil:
 		att.refund(ctx)
-		a.fail(w, rq, err)
-		return
+		return "", err
 	case to != "":
-		redirect(w, rq.r, to)
-		return
+		return to, nil
 	}
 	start := time.Now()
 	var bind emailBinding
 	if send {
 		if bind, err = a.storeAndSend(ctx, rq, p, o, identifier); err != nil {
 			att.refund(ctx)
-			a.sendFailed(w, rq, err)
-			return
+			return "", err
 		}
 		a.email.recordSend(time.Since(start))
 	} else {
@@ -67,23 +81,37 @@ func (a *Auth) emailSend(w http.ResponseWriter, rq *request, p EmailProvider) {
 		a.email.waitLikeSend(ctx, start)
 	}
 	if err := a.writeBinding(w, rq, o, bind); err != nil {
+		return "", err
+	}
+	return withQuery(rq.actionURL(a, "verify-request"), "provider", p.ID(), "type", TypeEmail), nil
+}
+
+// errMailNotSent is storeAndSend's error when the mail server did not take
+// the mail.
+var errMailNotSent = errors.New("the sign-in mail could not be sent")
+
+// sendFailed answers a send that did not happen. An address that is not
+// one goes back to the sign-in page (?error=EmailSignin), as in Auth.js. A
+// mail the server did not take is 503 with Retry-After: a browser on the
+// built-in pages gets the sign-in page again saying so, a JSON client
+// {"error": "EmailSignin"} (and the sign-in page's URL in "url" for
+// next-auth/react), any other browser the Unavailable error page.
+func (a *Auth) sendFailed(w http.ResponseWriter, rq *request, err error) {
+	e := asError(err, Unavailable)
+	if e.Type != Unavailable || !errors.Is(err, errMailNotSent) {
 		a.fail(w, rq, err)
 		return
 	}
-	redirect(w, rq.r, withQuery(rq.actionURL(a, "verify-request"), "provider", p.ID(), "type", TypeEmail))
-}
-
-// sendFailed answers a send that failed: a browser on the built-in pages
-// gets the sign-in page again, 503, saying the mail could not be sent; any
-// other client the Unavailable (503) or adapter error.
-func (a *Auth) sendFailed(w http.ResponseWriter, rq *request, err error) {
-	if e := asError(err, Unavailable); e.Type == Unavailable && !wantsJSON(rq.r) && a.cfg.Pages.SignIn == "" {
-		a.logError(rq.r.Context(), rq, e)
-		w.Header().Set("Retry-After", "30")
+	// logSendFailure has logged it, with the step.
+	w.Header().Set("Retry-After", "30")
+	switch {
+	case wantsJSON(rq.r):
+		writeJSON(w, http.StatusServiceUnavailable, a.jsonFailure(rq, EmailSignin, nil))
+	case a.cfg.Pages.SignIn == "":
 		a.renderSignInPage(w, rq, http.StatusServiceUnavailable, signInPageState{notice: "The sign-in email could not be sent. Try again in a few minutes."})
-		return
+	default:
+		a.renderError(w, rq, http.StatusServiceUnavailable, string(Unavailable))
 	}
-	a.fail(w, rq, err)
 }
 
 // emailAllowed decides whether identifier gets mail: an unknown address
@@ -157,7 +185,7 @@ func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o
 	if err := a.sendVerification(ctx, o, v); err != nil {
 		a.unstore(ctx, identifier, stored)
 		a.logSendFailure(ctx, rq, p, identifier, err)
-		return b, &Error{Type: Unavailable, Err: errors.New("the sign-in mail could not be sent")}
+		return b, &Error{Type: Unavailable, Err: errMailNotSent}
 	}
 	return b, nil
 }

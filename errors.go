@@ -80,14 +80,19 @@ const (
 	// RefreshTokenError marks a session whose provider token could not be
 	// refreshed; the app should send the user to sign in again.
 	RefreshTokenError ErrorType = "RefreshTokenError"
+	// EmailSignin: an email sign-in could not start because the address
+	// is not one plain address (the code Auth.js's sign-in page shows as
+	// "The e-mail could not be sent."); shown to the client.
+	EmailSignin ErrorType = "EmailSignin"
 )
 
 // clientSafe are the types Auth.js shows in ?error= (isClientError); authgo
-// adds RateLimited and Unavailable, which tell an attacker nothing.
+// adds RateLimited, Unavailable and EmailSignin, which tell an attacker
+// nothing.
 var clientSafe = map[ErrorType]bool{
 	CredentialsSignin: true, OAuthAccountNotLinked: true, OAuthCallbackError: true,
 	AccessDenied: true, Verification: true, MissingCSRF: true, AccountNotLinked: true,
-	RateLimited: true, Unavailable: true,
+	RateLimited: true, Unavailable: true, EmailSignin: true,
 }
 
 // signInKind are the types Auth.js redirects to the sign-in page (its
@@ -95,6 +100,7 @@ var clientSafe = map[ErrorType]bool{
 var signInKind = map[ErrorType]bool{
 	CredentialsSignin: true, OAuthAccountNotLinked: true, OAuthCallbackError: true,
 	OAuthSignInError: true, MissingCSRF: true, AccountNotLinked: true, RateLimited: true,
+	EmailSignin: true,
 }
 
 // Error is an authentication error with its Auth.js type. Code refines a
@@ -161,6 +167,7 @@ var (
 	ErrMissingCSRF       = &Error{Type: MissingCSRF}
 	ErrRateLimited       = &Error{Type: RateLimited}
 	ErrUnavailable       = &Error{Type: Unavailable}
+	ErrEmailSignin       = &Error{Type: EmailSignin}
 )
 
 // CredentialsError returns the error an Authorize function returns to refuse

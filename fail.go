@@ -33,7 +33,7 @@ func (a *Auth) fail(w http.ResponseWriter, rq *request, err error) {
 	case e.Type == Unavailable:
 		w.Header().Set("Retry-After", "5")
 		if wantsJSON(rq.r) {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": string(Unavailable)})
+			writeJSON(w, http.StatusServiceUnavailable, a.jsonFailure(rq, Unavailable, nil))
 			return
 		}
 		a.renderError(w, rq, http.StatusServiceUnavailable, string(Unavailable))
@@ -89,7 +89,7 @@ func (a *Auth) logError(ctx context.Context, rq *request, e *Error) {
 		attrs = append(attrs, "err", e.Err.Error())
 	}
 	switch e.Type {
-	case CredentialsSignin, MissingCSRF, RateLimited, InvalidCallbackURL, UnknownAction, InvalidProvider, AccessDenied, Verification:
+	case CredentialsSignin, MissingCSRF, RateLimited, InvalidCallbackURL, UnknownAction, InvalidProvider, AccessDenied, Verification, EmailSignin:
 		if e.signInLogged {
 			return // "sign-in failed" or "rate limited" said it, with the client
 		}
@@ -105,10 +105,31 @@ func (a *Auth) tooManyRequests(w http.ResponseWriter, rq *request, e *Error) {
 	secs := max(e.RetryAfter, 1)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	if wantsJSON(rq.r) {
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": string(RateLimited), "retryAfter": secs})
+		writeJSON(w, http.StatusTooManyRequests, a.jsonFailure(rq, RateLimited, map[string]any{"retryAfter": secs}))
 		return
 	}
 	a.renderSignInPage(w, rq, http.StatusTooManyRequests, signInPageState{notice: retryMessage(secs)})
+}
+
+// jsonFailure is the JSON body of a failure answered with its own status
+// (429, 503): {"error": t, …extra}. For the next-auth/react client
+// (X-Auth-Return-Redirect) it also holds "url", the page that shows t, as
+// every other answer in that mode does: the client reads the error from
+// it, and without it signIn throws instead of returning the error.
+func (a *Auth) jsonFailure(rq *request, t ErrorType, extra map[string]any) map[string]any {
+	out := map[string]any{"error": string(t)}
+	for k, v := range extra {
+		out[k] = v
+	}
+	if rq.r.Header.Get("X-Auth-Return-Redirect") != "" {
+		e := &Error{Type: t}
+		page := a.pageURL(rq, a.cfg.Pages.Error, "error")
+		if e.SignInKind() {
+			page = a.pageURL(rq, a.cfg.Pages.SignIn, "signin")
+		}
+		out["url"] = withQuery(page, "error", string(e.ClientType()))
+	}
+	return out
 }
 
 func retryMessage(secs int) string {

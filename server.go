@@ -34,6 +34,9 @@ func (a *Auth) Session(w http.ResponseWriter, r *http.Request) (*Session, error)
 type SignInOptions struct {
 	// Credentials are the submitted fields of a credentials sign-in.
 	Credentials map[string]string
+	// Email is the address typed for an email sign-in, as the email field
+	// of POST /signin/{provider}.
+	Email string
 	// RedirectTo is where to go after signing in: a path or a URL of the
 	// app's origin (anything else is replaced by the origin). Default: the
 	// callbackUrl of the request, else the origin.
@@ -51,6 +54,15 @@ type SignInOptions struct {
 // how long), ErrAccessDenied (the SignIn callback refused), ErrUnavailable
 // (the server is too busy to check a password, password.ErrBusy: answer
 // 503 with Retry-After).
+//
+// For an email provider it does what POST /signin/{provider} does with
+// opts.Email (Auth.js's signIn("nodemailer", formData)): it sends the
+// sign-in mail, sets the binding cookie on w and returns the URL of the
+// verify-request page — for an address that gets no mail too, so the
+// answer tells nothing. Failures: ErrEmailSignin (not one plain address;
+// its Fields say so), ErrRateLimited, ErrUnavailable (the mail server did
+// not take the mail, or the store is down; nothing stays stored, so the
+// user may retry).
 //
 // The CSRF token of the auth endpoints is not required here (the form is
 // the app's), but r must pass the cross-origin check: a POST from another
@@ -70,11 +82,13 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, providerID string,
 	if err != nil {
 		return "", err
 	}
-	cp, ok := p.(CredentialsProvider)
-	if !ok {
-		return "", errorf(InvalidProvider, "SignIn supports credentials providers; send the browser to %s/signin/%s for %q", a.cfg.BasePath, url.PathEscape(providerID), providerID)
+	switch p := p.(type) {
+	case CredentialsProvider:
+		return a.credentialsSignIn(w, rq, p, opts.Credentials)
+	case EmailProvider:
+		return a.sendSignInMail(w, rq, p, opts.Email)
 	}
-	return a.credentialsSignIn(w, rq, cp, opts.Credentials)
+	return "", errorf(InvalidProvider, "SignIn supports credentials and email providers; send the browser to %s/signin/%s for %q", a.cfg.BasePath, url.PathEscape(providerID), providerID)
 }
 
 // SignOut ends the session of r from the app's own handler, as POST

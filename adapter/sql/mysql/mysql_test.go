@@ -51,3 +51,7 @@ func TestAdapter(t *testing.T) { sqltest.Run(t, newDB) }
 // BenchmarkGetSessionAndUser measures the lookup behind every request with
 // database sessions (see sqltest.BenchmarkGetSessionAndUser).
 func BenchmarkGetSessionAndUser(b *testing.B) { sqltest.BenchmarkGetSessionAndUser(b, newDB) }
+
+// TestEmailSendFailureLeavesNothing: a sign-in mail the mail server does
+// not take leaves no verification token row (see sqltest.EmailSendFailure).
+func TestEmailSendFailureLeavesNothing(t *testing.T) { sqltest.EmailSendFailure(t, newDB) }

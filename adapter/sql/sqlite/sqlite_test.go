@@ -41,3 +41,7 @@ func TestBadTableName(t *testing.T) {
 		}
 	}
 }
+
+// TestEmailSendFailureLeavesNothing: a sign-in mail the mail server does
+// not take leaves no verification token row (see sqltest.EmailSendFailure).
+func TestEmailSendFailureLeavesNothing(t *testing.T) { sqltest.EmailSendFailure(t, newDB) }
