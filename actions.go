@@ -8,6 +8,7 @@ import (
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
 	"github.com/authgo/authgo/internal/oauth"
+	"github.com/authgo/authgo/internal/webauthn"
 )
 
 // handleProviders is GET /providers: every provider's id, name, type and
@@ -119,6 +120,8 @@ func (a *Auth) handleCallback(w http.ResponseWriter, rq *request) {
 		a.finishOAuth(w, rq, p)
 	case EmailProvider:
 		a.emailCallbackHandler(w, rq, p)
+	case webauthn.Provider:
+		a.webauthnCallback(w, rq, p)
 	default:
 		a.fail(w, rq, errorf(InvalidProvider, "provider %q has no callback", p.ID()))
 	}

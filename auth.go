@@ -279,7 +279,7 @@ func (a *Auth) parseAction(path string) (action, provider string, ok bool) {
 	}
 	action, provider, two := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
 	switch action {
-	case "providers", "session", "csrf", "signout", "verify-request", "error":
+	case "providers", "session", "csrf", "signout", "verify-request", "error", "passkeys", "webauthn.js":
 		return action, "", !two
 	case "signin":
 		return action, provider, !two || (provider != "" && !strings.Contains(provider, "/"))
@@ -305,6 +305,12 @@ var actions = map[string]action{
 	"signout":        {get: (*Auth).handleSignOutPage, post: (*Auth).handleSignOut},
 	"error":          {get: (*Auth).handleErrorPage},
 	"verify-request": {get: (*Auth).handleVerifyRequestPage},
+	// Passkeys: the options of a ceremony (webauthn.go).
+	"webauthn-options": {get: (*Auth).handleWebAuthnOptions},
+	// Passkey management of the signed-in user (passkeys.go) and the
+	// sign-in page's passkey script (webauthnpage.go).
+	"passkeys":    {get: (*Auth).handlePasskeysList, post: (*Auth).handlePasskeysChange},
+	"webauthn.js": {get: (*Auth).handleWebAuthnScript},
 }
 
 // route runs the action of rq.

@@ -95,6 +95,11 @@ type Events struct {
 	// (RateLimitConfig), before any password was checked. An authgo
 	// extension.
 	RateLimited func(ctx context.Context, e RateLimitedEvent) error
+	// PasskeyCloneWarning is told of every passkey sign-in whose signature
+	// counter did not grow: the credential may have been copied. The
+	// sign-in is refused unless the provider allows counter regressions.
+	// An authgo extension.
+	PasskeyCloneWarning func(ctx context.Context, e PasskeyCloneEvent) error
 }
 
 // SignInEvent is the payload of Events.SignIn.

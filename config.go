@@ -241,8 +241,10 @@ func (c *Config) checkProviderType(p Provider) error {
 		}
 	case TypeEmail:
 		return checkEmailProvider(p, *c)
+	case TypeWebAuthn:
+		return checkWebAuthnProvider(p, *c)
 	default:
-		return configErr("provider %q has the unknown type %q; use one of oauth, oidc, credentials, email", id, p.Type())
+		return configErr("provider %q has the unknown type %q; use one of oauth, oidc, credentials, email, webauthn", id, p.Type())
 	}
 	return nil
 }

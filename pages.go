@@ -61,6 +61,7 @@ func (a *Auth) renderSignInPage(w http.ResponseWriter, rq *request, status int, 
 	}
 	for _, p := range a.order {
 		pv := pages.Provider{ID: p.ID(), Name: p.Name(), Type: p.Type(), SigninURL: rq.actionURL(a, "signin/"+p.ID()), CallbackURL: rq.actionURL(a, "callback/"+p.ID())}
+		pv.Passkey = a.passkeyView(rq, p)
 		if b, ok := p.(buttonStyler); ok {
 			pv.Style.Brand, pv.Style.BrandColor, pv.Style.Text, pv.Style.Logo = b.ButtonStyle()
 		}

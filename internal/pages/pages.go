@@ -65,8 +65,12 @@ type Field struct {
 // (…/callback/<id>). Fields are the inputs of a credentials form, or replace
 // the single email input of an email form.
 //
-// WebAuthn providers are drawn as a button that posts to SigninURL: passkey
-// ceremonies need a script, which these pages do not ship.
+// WebAuthn providers are drawn as a form with an email input (autocomplete
+// "username webauthn", for the browser's passkey autofill) and a button;
+// the page then loads Passkey.ScriptURL, which runs the ceremony (and
+// offers passkeys in the input's autofill where the browser supports
+// conditional mediation). Without script the form posts to SigninURL, which
+// comes back to the sign-in page; every other provider works without it.
 //
 // Style colours an OAuth or OIDC provider's button and gives it a logo;
 // the zero Style draws a preset (an ID such as "github" or "google") in its
@@ -79,7 +83,23 @@ type Provider struct {
 	CallbackURL string
 	Fields      []Field
 	Style       Style
+	// Passkey is set for a WebAuthn provider.
+	Passkey *Passkey
 }
+
+// Passkey is what the sign-in page's script needs of a WebAuthn provider:
+// where to get the options of a ceremony and where to post its answer,
+// the script's URL (served by authgo, so the page's script-src stays
+// 'self'), and whether new users may register.
+type Passkey struct {
+	OptionsURL, CallbackURL, ScriptURL string
+	SignUp                             bool
+}
+
+// ContentSecurityPolicyWithScript is ContentSecurityPolicy plus what a
+// sign-in page with a passkey provider needs: its script from this site
+// and fetch to this site.
+const ContentSecurityPolicyWithScript = ContentSecurityPolicy + "; script-src 'self'; connect-src 'self'"
 
 // SignIn is the data of the sign-in page.
 //
@@ -169,8 +189,16 @@ type EmailConfirm struct {
 // redirect as well.
 const ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'"
 
-//go:embed templates/*.html templates/style.css
+//go:embed templates/*.html templates/style.css templates/webauthn.js
 var files embed.FS
+
+// WebAuthnScript returns the sign-in page's passkey script
+// (templates/webauthn.js), which authgo serves itself at
+// <base>/webauthn.js: no CDN, so the page's script-src stays 'self'.
+func WebAuthnScript() []byte {
+	b, _ := files.ReadFile("templates/webauthn.js")
+	return b
+}
 
 // set holds one parsed template per page. The templates are parsed once,
 // when the package is loaded, and only read afterwards.
@@ -197,9 +225,10 @@ func mustParse() map[string]*template.Template {
 
 // page is what the layout template receives.
 type page struct {
-	Title string
-	Theme themeView
-	Body  any
+	Title  string
+	Theme  themeView
+	Body   any
+	Script string // the URL of a script the page loads, "" for none
 }
 
 // SetHeaders sets the headers every built-in page is served with. The
@@ -223,6 +252,9 @@ func render(w http.ResponseWriter, status int, name string, p page) error {
 		return fmt.Errorf("pages: render %s: %w", name, err)
 	}
 	SetHeaders(w.Header())
+	if p.Script != "" {
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicyWithScript)
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
@@ -232,7 +264,13 @@ func render(w http.ResponseWriter, status int, name string, p page) error {
 // RenderSignIn writes the sign-in page with the given status: one form per
 // provider, in order, and an error banner when d.Error or d.Notice is set.
 func RenderSignIn(w http.ResponseWriter, status int, d SignIn) error {
-	return render(w, status, "signin", page{Title: "Sign In", Theme: d.Theme.view(), Body: signInView(d)})
+	p := page{Title: "Sign In", Theme: d.Theme.view(), Body: signInView(d)}
+	for _, pv := range d.Providers {
+		if pv.Passkey != nil {
+			p.Script = pv.Passkey.ScriptURL
+		}
+	}
+	return render(w, status, "signin", p)
 }
 
 // RenderSignOut writes the sign-out confirmation page with the given status.
@@ -278,11 +316,12 @@ type signInPage struct {
 
 type providerView struct {
 	Name      string
-	Kind      string // "button", "email" or "credentials": which form to draw
+	Kind      string // "button", "email", "credentials" or "passkey": which form to draw
 	Action    string
 	Fields    []fieldView
 	Separator bool       // draw "or" before this provider
 	Look      buttonLook // colours and logo of a "button"
+	Passkey   *Passkey   // a WebAuthn provider's URLs
 }
 
 type fieldView struct {
@@ -321,6 +360,12 @@ func signInView(d SignIn) signInPage {
 			pv.Kind = "email"
 			if len(fields) == 0 {
 				fields = []Field{{Name: "email", Label: "Email", Type: "email", Placeholder: "email@example.com", Required: true}}
+			}
+		case TypeWebAuthn:
+			pv.Kind = "passkey"
+			pv.Passkey = p.Passkey
+			if len(fields) == 0 {
+				fields = []Field{{Name: "email", Label: "Email", Type: "email", Placeholder: "email@example.com", Autocomplete: "username webauthn"}}
 			}
 		default:
 			fields = nil

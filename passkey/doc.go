@@ -1,0 +1,2 @@
+// Package passkey signs users in with passkeys (WebAuthn).
+package passkey
