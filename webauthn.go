@@ -287,11 +287,22 @@ func refusedCeremony(err error) *Error {
 // registration): it is ended here, with the outcome.
 func (a *Auth) webauthnSignedIn(w http.ResponseWriter, rq *request, p webauthn.Provider, in signedIn, att *attempt) {
 	ctx := rq.r.Context()
-	if err := a.issueSession(ctx, w, rq, in); err != nil {
+	// Both ceremonies require user verification (go-webauthn refuses a
+	// response without the UV flag).
+	in.provider, in.methods = p.ID(), []string{AMRHardwareKey, AMRUserPresence, AMRMultiFactor}
+	challenge, err := a.issueSession(ctx, w, rq, in)
+	if err != nil {
 		if att != nil {
 			att.end(ctx, err)
 		}
 		a.webauthnFailed(w, rq, p, in.accountID(), err)
+		return
+	}
+	if challenge != "" {
+		if att != nil {
+			att.passed(ctx) // the passkey was right; the second factor is pending
+		}
+		redirect(w, rq.r, challenge)
 		return
 	}
 	client, idHash := a.clientIP(rq.r), a.signIns.identifierHash(in.accountID())
