@@ -280,6 +280,27 @@ type SessionRevocationStore interface {
 	SessionRevoked(ctx context.Context, sessionID string) (bool, error)
 }
 
+// PasswordStore is implemented by adapters that keep the password hashes of
+// users, for authgo's password accounts (providers.Password). A hash is an
+// opaque string (an argon2id or bcrypt PHC string); it lives beside the
+// user, never in the user record, and goes when the user is deleted.
+type PasswordStore interface {
+	// CreateUserWithPassword creates u and stores hash as its password in
+	// one transaction: when either fails, nothing is stored. An email
+	// already taken is an error wrapping ErrDuplicate.
+	CreateUserWithPassword(ctx context.Context, u User, hash string) (*User, error)
+	// GetPasswordHash returns the user's hash, "" when the user has none
+	// (or does not exist).
+	GetPasswordHash(ctx context.Context, userID string) (string, error)
+	// SetPasswordHash stores hash as the user's password. With old == ""
+	// it replaces whatever is stored (or stores a first one); otherwise it
+	// replaces the stored hash only while it still equals old (compare
+	// and swap) and reports whether it did, so a rehash at sign-in never
+	// undoes a reset that happened meanwhile. A user that does not exist
+	// is an error.
+	SetPasswordHash(ctx context.Context, userID, old, hash string) (bool, error)
+}
+
 // ErrUnavailable is wrapped in an [*Error] when the backend is down,
 // refuses connections or did not answer in time. The root package answers
 // 503 for it.

@@ -47,6 +47,7 @@ func Run(t *testing.T, newAdapter func(t *testing.T) adapter.Adapter) {
 	t.Run("UserAccountCreator", func(t *testing.T) { testUserAccountCreator(t, newAdapter(t)) })
 	t.Run("AccountUpdater", func(t *testing.T) { testAccountUpdater(t, newAdapter(t)) })
 	t.Run("ExpiredDeleter", func(t *testing.T) { testExpiredDeleter(t, newAdapter(t)) })
+	t.Run("PasswordStore", func(t *testing.T) { testPasswordStore(t, newAdapter(t)) })
 
 	sessions := func(t *testing.T) (adapter.SessionStore, func(t *testing.T) string) {
 		a := newAdapter(t)

@@ -4,7 +4,7 @@
 //
 // It implements adapter.Adapter and every optional interface:
 // UserAccountCreator, SessionLister, UserSessionsDeleter, ExpiredDeleter,
-// RevocationStore and SessionRevocationStore. Expired rows are kept until
+// RevocationStore, SessionRevocationStore and PasswordStore. Expired rows are kept until
 // DeleteExpired runs or the caller deletes them, as with the SQL adapter.
 package memory
 
@@ -32,6 +32,7 @@ type Adapter struct {
 	authenticators map[string]adapter.Authenticator
 	revocations    map[string]time.Time
 	revokedSess    map[string]time.Time // session id -> record expiry
+	passwords      map[string]string    // user id -> password hash
 	now            func() time.Time
 }
 
@@ -49,6 +50,7 @@ func New() *Adapter {
 		authenticators: map[string]adapter.Authenticator{},
 		revocations:    map[string]time.Time{},
 		revokedSess:    map[string]time.Time{},
+		passwords:      map[string]string{},
 		now:            time.Now,
 	}
 }
@@ -62,7 +64,10 @@ var (
 	_ adapter.RevocationStore     = (*Adapter)(nil)
 )
 
-var _ adapter.SessionRevocationStore = (*Adapter)(nil)
+var (
+	_ adapter.SessionRevocationStore = (*Adapter)(nil)
+	_ adapter.PasswordStore          = (*Adapter)(nil)
+)
 
 // errNoUser is the cause when a row would refer to a user that does not
 // exist, as a foreign key refuses it in SQL.
@@ -204,6 +209,7 @@ func (m *Adapter) DeleteUser(ctx context.Context, id string) error {
 		return nil
 	}
 	delete(m.users, id)
+	delete(m.passwords, id)
 	if m.byEmail[u.Email] == id {
 		delete(m.byEmail, u.Email)
 	}

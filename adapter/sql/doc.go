@@ -46,6 +46,8 @@
 //	authgo_revocations "userId", "revokedBefore"  (JWT revocation epochs)
 //	authgo_revoked_sessions "sessionId", expires  (signed-out JWT sessions,
 //	                   deleted by DeleteExpired once their tokens expired)
+//	authgo_passwords   "userId" (key, cascades), hash, "updatedAt"  (password
+//	                   accounts' hashes: adapter.PasswordStore, migration 3)
 //	authgo_schema_versions  version, applied_at  (migrations applied)
 //
 // Column types by dialect:

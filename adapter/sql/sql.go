@@ -26,6 +26,7 @@ type Tables struct {
 	Authenticators     string // authenticators
 	Revocations        string // authgo_revocations
 	RevokedSessions    string // authgo_revoked_sessions
+	Passwords          string // authgo_passwords
 	SchemaVersions     string // authgo_schema_versions
 }
 
@@ -49,6 +50,7 @@ type Adapter struct {
 	drv     Driver
 	d       Dialect
 	q       queries
+	pq      passwordQueries
 	names   Tables // final names, prefix included
 	tables  *strings.Replacer
 	owned   bool // Close closes db
@@ -64,7 +66,10 @@ var (
 	_ adapter.RevocationStore     = (*Adapter)(nil)
 )
 
-var _ adapter.SessionRevocationStore = (*Adapter)(nil)
+var (
+	_ adapter.SessionRevocationStore = (*Adapter)(nil)
+	_ adapter.PasswordStore          = (*Adapter)(nil)
+)
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,47}$`)
 
@@ -105,6 +110,7 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		{&n.Authenticators, opts.Tables.Authenticators, "authenticators"},
 		{&n.Revocations, opts.Tables.Revocations, "authgo_revocations"},
 		{&n.RevokedSessions, opts.Tables.RevokedSessions, "authgo_revoked_sessions"},
+		{&n.Passwords, opts.Tables.Passwords, "authgo_passwords"},
 		{&n.SchemaVersions, opts.Tables.SchemaVersions, "authgo_schema_versions"},
 	} {
 		if *x.dst, err = def(x.name, x.fallback); err != nil {
@@ -122,6 +128,7 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		"{revocations}", q(n.Revocations),
 		"{revoked_sessions}", q(n.RevokedSessions),
 		"{revoked_sessions_expires}", q(n.RevokedSessions+"_expires_idx"),
+		"{passwords}", q(n.Passwords),
 		"{versions}", q(n.SchemaVersions),
 		"{accounts_userId}", q(n.Accounts+"_userId_idx"),
 		"{accounts_provider}", q(n.Accounts+"_provider_key"),
@@ -132,6 +139,7 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		"{authenticators_credentialID}", q(n.Authenticators+"_credentialID_key"),
 	)
 	a.q = buildQueries(d, a.tables)
+	a.pq = buildPasswordQueries(d, a.tables)
 	if !opts.SkipMigrations {
 		if err := a.Migrate(ctx); err != nil {
 			return nil, err
