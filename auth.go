@@ -38,7 +38,8 @@ type Auth struct {
 	sessionCache *sessionCache
 	apiPaths     *matcher // Access.APIPrefixes
 	signIns      *signInGuard
-	email        *emailState // email sign-in (emailsignin.go)
+	email        *emailState   // email sign-in (emailsignin.go)
+	accounts     *accountState // password accounts (accounts.go); nil without
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -65,6 +66,7 @@ func New(cfg Config) (*Auth, error) {
 		sessionCache: newSessionCache(c.Session.CacheTTL),
 		signIns:      newSignInGuard(c),
 		email:        newEmailState(c),
+		accounts:     newAccountState(c),
 	}
 	for _, p := range c.Providers {
 		a.providers[p.ID()] = p
@@ -283,6 +285,8 @@ func (a *Auth) parseAction(path string) (action, provider string, ok bool) {
 		return action, "", !two
 	case "signin":
 		return action, provider, !two || (provider != "" && !strings.Contains(provider, "/"))
+	case "account":
+		return action, provider, two && provider != "" && !strings.Contains(provider, "/")
 	case "callback", "webauthn-options":
 		return action, provider, two && provider != "" && !strings.Contains(provider, "/")
 	}
@@ -311,6 +315,8 @@ var actions = map[string]action{
 	// sign-in page's passkey script (webauthnpage.go).
 	"passkeys":    {get: (*Auth).handlePasskeysList, post: (*Auth).handlePasskeysChange},
 	"webauthn.js": {get: (*Auth).handleWebAuthnScript},
+	// Password accounts (accounts.go).
+	"account": {get: (*Auth).handleAccount, post: (*Auth).handleAccount},
 }
 
 // route runs the action of rq.

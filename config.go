@@ -235,6 +235,9 @@ func (c *Config) checkProviderType(p Provider) error {
 		if _, ok := p.(CredentialsProvider); !ok {
 			return configErr("provider %q has type credentials but does not implement CredentialsProvider", id)
 		}
+		if pp, ok := p.(PasswordProvider); ok {
+			return checkPasswordProvider(pp, *c)
+		}
 	case TypeOAuth, TypeOIDC:
 		if _, ok := p.(oauth.Provider); !ok {
 			return configErr("provider %q has type %s but is not an OAuth provider: make it with providers.OAuth2, providers.OIDC or a preset", id, p.Type())

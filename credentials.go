@@ -39,7 +39,12 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 	}
 	defer func() { att.end(ctx, err) }()
 	account := &Account{Type: TypeCredentials, Provider: p.ID()}
-	user, err := a.authorize(signin.WithAccount(ctx, account), rq.r, p, creds)
+	var user *User
+	if pp, ok := p.(PasswordProvider); ok {
+		user, err = a.passwordAuthorize(ctx, rq, pp, creds)
+	} else {
+		user, err = a.authorize(signin.WithAccount(ctx, account), rq.r, p, creds)
+	}
 	if err != nil {
 		return "", err
 	}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/google/uuid"
@@ -153,7 +152,6 @@ func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o
 // Unavailable (503, "try later").
 func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o EmailOptions, identifier string) (emailBinding, error) {
 	now := a.now()
-	ad := a.cfg.Adapter
 	b := emailBinding{Provider: p.ID(), Email: identifier, Nonce: randomToken()}
 	v := VerificationRequest{Identifier: identifier, Provider: p.ID(), Host: hostOf(rq.origin), From: o.From, Theme: *o.Theme, Request: rq.r}
 	var stored []string
@@ -177,14 +175,14 @@ func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o
 		if i == len(stored)-1 && o.codes() {
 			expires = v.CodeExpires
 		}
-		if err := ad.CreateVerificationToken(ctx, adapter.VerificationToken{Identifier: identifier, Token: tok, Expires: expires}); err != nil {
+		if err := a.storeToken(ctx, identifier, tok, expires); err != nil {
 			a.unstore(ctx, identifier, stored[:i])
-			return b, adapterFailure(err)
+			return b, err
 		}
 	}
 	if err := a.sendVerification(ctx, o, v); err != nil {
 		a.unstore(ctx, identifier, stored)
-		a.logSendFailure(ctx, rq, p, identifier, err)
+		a.logSendFailure(ctx, rq, p.ID(), identifier, err)
 		return b, &Error{Type: Unavailable, Err: errMailNotSent}
 	}
 	return b, nil
@@ -212,15 +210,15 @@ func (a *Auth) sendVerification(ctx context.Context, o EmailOptions, v Verificat
 
 // logSendFailure logs a failed send without the address, link or code: a
 // *email.SendError logs its safe attributes, any other error only its type.
-func (a *Auth) logSendFailure(ctx context.Context, rq *request, p EmailProvider, identifier string, err error) {
-	attrs := []any{"provider", p.ID(), "client_ip", ipString(a.clientIP(rq.r)), "identifier_hash", a.signIns.identifierHash(identifier)}
+func (a *Auth) logSendFailure(ctx context.Context, rq *request, provider, identifier string, err error) {
+	attrs := []any{"provider", provider, "client_ip", ipString(a.clientIP(rq.r)), "identifier_hash", a.signIns.identifierHash(identifier)}
 	var se *email.SendError
 	if errors.As(err, &se) {
 		attrs = append(attrs, "send", se)
 	} else {
 		attrs = append(attrs, "error_type", fmt.Sprintf("%T", err))
 	}
-	a.log.ErrorContext(ctx, "authgo: sign-in mail could not be sent; nothing was kept, the client may retry", attrs...)
+	a.log.ErrorContext(ctx, "authgo: mail could not be sent; nothing was kept, the client may retry", attrs...)
 }
 
 // unstore removes tokens stored for a send that failed, so nothing is left

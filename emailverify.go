@@ -10,7 +10,6 @@ import (
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/pages"
-	"github.com/authgo/authgo/ratelimit"
 	"github.com/google/uuid"
 	"golang.org/x/text/unicode/norm"
 )
@@ -106,13 +105,12 @@ func prefetch(r *http.Request) bool {
 // emailLink consumes a link's token and signs in.
 func (a *Auth) emailLink(w http.ResponseWriter, rq *request, p EmailProvider, o EmailOptions, in emailCallback) {
 	ctx := rq.r.Context()
-	want := storedVerificationToken(in.token, o.Secret)
-	row, err := a.cfg.Adapter.UseVerificationToken(ctx, in.email, want)
+	row, err := a.useToken(ctx, in.email, storedVerificationToken(in.token, o.Secret))
 	if err != nil {
-		a.fail(w, rq, adapterFailure(err))
+		a.fail(w, rq, err)
 		return
 	}
-	if !a.validRow(row, in.email, want) {
+	if row == nil {
 		a.emailFailed(ctx, rq, p, in.email, "link")
 		a.fail(w, rq, errorf(Verification, "the link's token is missing, used, expired or for another address"))
 		return
@@ -134,29 +132,22 @@ func (a *Auth) emailCode(w http.ResponseWriter, rq *request, p EmailProvider, o 
 		a.codeRefused(w, rq, p, o, http.StatusForbidden, "This code works only in the browser where you asked for it. Ask for a new sign-in email here.")
 		return
 	}
-	// Per EmailCodeTries tries, one comes back only after CodeMaxAge: by
-	// then the code has expired, so a burned code stays burned.
-	key := ratelimit.Key{Name: "authgo:email-code:" + b.Nonce, Limit: ratelimit.Limit{Events: EmailCodeTries, Per: EmailCodeTries * o.CodeMaxAge}}
-	res, err := a.email.tries.Reserve(ctx, key)
-	if err != nil || !res.Allowed {
-		if err != nil {
-			a.log.ErrorContext(ctx, "authgo: rate limiter failed; code refused", "err", err)
-		}
+	key, remaining, ok := a.codeTry(ctx, b.Nonce, o.CodeMaxAge)
+	if !ok {
 		a.emailFailed(ctx, rq, p, b.Email, "code-burned")
 		a.codeRefused(w, rq, p, o, http.StatusForbidden, "Too many wrong codes. Ask for a new sign-in email.")
 		return
 	}
-	want := a.email.codeHash(p.ID(), b.Nonce, code)
-	row, err := a.cfg.Adapter.UseVerificationToken(ctx, b.Email, want)
+	row, err := a.useToken(ctx, b.Email, a.email.codeHash(p.ID(), b.Nonce, code))
 	if err != nil {
-		_ = a.email.tries.Refund(context.WithoutCancel(ctx), key)
-		a.fail(w, rq, adapterFailure(err))
+		a.codeTryBack(ctx, key)
+		a.fail(w, rq, err)
 		return
 	}
-	if !a.validRow(row, b.Email, want) {
+	if row == nil {
 		a.emailFailed(ctx, rq, p, b.Email, "code")
 		msg := "That code is not right. Check the email and try again."
-		if res.Remaining == 0 {
+		if remaining == 0 {
 			msg = "That code is not right, and it was the last try. Ask for a new sign-in email."
 		}
 		a.codeRefused(w, rq, p, o, http.StatusBadRequest, msg)

@@ -1,0 +1,128 @@
+package authgo
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/password"
+)
+
+// handleForgotPassword is POST <base>/account/forgot-password: a reset
+// link for the address's account; for an unknown address the same answer
+// after about the time a send takes.
+func (a *Auth) handleForgotPassword(w http.ResponseWriter, rq *request) {
+	err := a.requestReset(rq, rq.form.get("email"))
+	a.accountAnswer(w, rq, withQuery(rq.actionURL(a, "account/forgot-password"), "sent", "1"), resetSentSentence, err)
+}
+
+const resetSentSentence = "If an account uses this address, we sent it a link to choose a new password. Check your email."
+
+func (a *Auth) requestReset(rq *request, typed string) error {
+	ctx := rq.r.Context()
+	st := a.accounts
+	addr, err := st.o.NormalizeIdentifier(typed)
+	if err != nil || len(addr) > maxEmailBytes {
+		return badInput("invalid_email", "Enter one email address.", map[string]string{"email": "Enter one email address, like ada@example.com."})
+	}
+	att, err := a.reserveAttempt(rq.r, "account-mail", st.id, addr, sendLimits(st.o.SendLimits))
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	u, err := a.cfg.Adapter.GetUserByEmail(ctx, addr)
+	if err != nil {
+		att.refund(ctx)
+		return adapterFailure(err)
+	}
+	if u == nil {
+		a.log.InfoContext(ctx, "authgo: password reset for an address without an account; no mail sent, the client is answered as for any address", "identifier_hash", a.signIns.identifierHash(addr))
+		a.email.waitLikeSend(ctx, start)
+		return nil
+	}
+	id, tok := purposeReset+":"+u.ID, randomToken()
+	stored := purposeToken(purposeReset, u.ID, tok, a.tokenSecret())
+	if err := a.storeToken(ctx, id, stored, a.now().Add(st.o.ResetMaxAge)); err != nil {
+		att.refund(ctx)
+		return err
+	}
+	link := withQuery(rq.actionURL(a, "account/reset-password"), "callbackUrl", a.callbackURL(rq), "token", tok, "id", u.ID)
+	if err := a.sendAccountMail(ctx, rq, u.Email, email.PasswordReset(hostOf(rq.origin), link, st.o.ResetMaxAge)); err != nil {
+		a.unstore(ctx, id, []string{stored})
+		att.refund(ctx)
+		return err
+	}
+	a.email.recordSend(time.Since(start))
+	return nil
+}
+
+// handleResetPassword is POST <base>/account/reset-password: token, id and
+// the new password. The password is checked before the token is used (a
+// weak one does not burn the link); then the token goes, the hash is set,
+// every session of the user ends, the owner is told by mail, and this
+// browser is signed in.
+func (a *Auth) handleResetPassword(w http.ResponseWriter, rq *request) {
+	next, err := a.resetPassword(w, rq, rq.form.get("token"), rq.form.get("id"), rq.form.get("password"))
+	a.accountAnswer(w, rq, next, "Your password was changed. Every other session was signed out.", err)
+}
+
+func (a *Auth) resetPassword(w http.ResponseWriter, rq *request, tok, uid, pw string) (string, error) {
+	ctx := rq.r.Context()
+	st := a.accounts
+	if !validLinkToken(tok) || uid == "" || len(uid) > 255 {
+		return "", errBadLink
+	}
+	att, err := a.reserveAttempt(rq.r, "account-token", st.id, "", sendLimits(st.o.SendLimits))
+	if err != nil {
+		return "", err
+	}
+	att.refund(ctx) // a limit on how fast tokens are tried, not a count
+	pw = password.Normalize(pw)
+	hash, err := a.newPassword(ctx, pw, "password")
+	if err != nil {
+		return "", err
+	}
+	row, err := a.useToken(ctx, purposeReset+":"+uid, purposeToken(purposeReset, uid, tok, a.tokenSecret()))
+	if err != nil || row == nil {
+		return "", errors.Join(err, errBadLink)
+	}
+	u, err := a.cfg.Adapter.GetUser(ctx, uid)
+	if err != nil {
+		return "", adapterFailure(err)
+	}
+	if u == nil {
+		return "", badInput("no_account", "This account no longer exists.", nil)
+	}
+	if _, err := st.store.SetPasswordHash(ctx, uid, "", hash); err != nil {
+		return "", adapterFailure(err)
+	}
+	if u.EmailVerified == nil { // the link came through the mailbox
+		now := a.now().UTC()
+		c := *u
+		c.EmailVerified = &now
+		if v, err := a.cfg.Adapter.UpdateUser(ctx, c); err == nil && v != nil {
+			u = v
+		}
+	}
+	a.log.InfoContext(ctx, "authgo: password reset", "user_id", u.ID)
+	return a.afterCredentialChange(ctx, w, rq, u, "Your password was changed", "The password of your account was just reset. Every session was signed out.")
+}
+
+// afterCredentialChange ends every session of u (database rows deleted,
+// JWTs refused through the revocation store), tells the owner by mail and
+// signs this browser in with a new session.
+func (a *Auth) afterCredentialChange(ctx context.Context, w http.ResponseWriter, rq *request, u *User, subject, text string) (string, error) {
+	if _, err := a.RevokeUserSessions(ctx, u.ID); err != nil {
+		return "", adapterFailure(err)
+	}
+	// A token is refused when it began at or before the revocation epoch,
+	// to the millisecond: the new session begins after it.
+	time.Sleep(2 * time.Millisecond)
+	if err := a.sendAccountMail(ctx, rq, u.Email, email.Notice(hostOf(rq.origin), subject, text)); err != nil {
+		// The change is made; only the notice failed (logged).
+		a.log.WarnContext(ctx, "authgo: the notice of an account change could not be sent", "user_id", u.ID)
+	}
+	return a.accountSignIn(ctx, w, rq, u, false)
+}

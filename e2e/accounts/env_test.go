@@ -1,0 +1,328 @@
+package accounts_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/mail"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/adapter"
+	authsql "github.com/authgo/authgo/adapter/sql"
+	"github.com/authgo/authgo/adapter/sql/mysql"
+	"github.com/authgo/authgo/adapter/sql/postgres"
+	"github.com/authgo/authgo/adapter/sql/sqlite"
+	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/internal/testenv"
+	"github.com/authgo/authgo/password"
+	"github.com/authgo/authgo/providers"
+)
+
+// mailbox is an SMTP server that keeps what it receives; down makes it
+// refuse every message (a mail server that fails).
+type mailbox struct {
+	mu   sync.Mutex
+	subj []string
+	text []string
+	to   []string
+	down bool
+}
+
+func (b *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
+
+type smtpSession struct {
+	b  *mailbox
+	to string
+}
+
+func (s *smtpSession) Mail(string, *smtp.MailOptions) error {
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	if s.b.down {
+		return &smtp.SMTPError{Code: 421, Message: "down for the test"}
+	}
+	return nil
+}
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
+func (s *smtpSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	s.b.subj = append(s.b.subj, m.Header.Get("Subject"))
+	s.b.text = append(s.b.text, plainText(m))
+	s.b.to = append(s.b.to, s.to)
+	return nil
+}
+func (s *smtpSession) Reset()        {}
+func (s *smtpSession) Logout() error { return nil }
+
+func (b *mailbox) setDown(v bool) { b.mu.Lock(); b.down = v; b.mu.Unlock() }
+
+// last returns the text of the last message to addr and its subject.
+func (b *mailbox) last(t *testing.T, addr string) (subject, text string) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := len(b.to) - 1; i >= 0; i-- {
+		if b.to[i] == addr {
+			return b.subj[i], b.text[i]
+		}
+	}
+	t.Fatalf("no mail to %s", addr)
+	return "", ""
+}
+
+func (b *mailbox) count(addr string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, to := range b.to {
+		if to == addr {
+			n++
+		}
+	}
+	return n
+}
+
+// plainText returns the decoded text/plain part of m.
+func plainText(m *mail.Message) string {
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		return "unreadable Content-Type: " + err.Error()
+	}
+	r := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			return "no text part: " + err.Error()
+		}
+		if strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain") {
+			b, _ := io.ReadAll(p)
+			return string(b)
+		}
+	}
+}
+
+func startMailbox(t *testing.T) (*mailbox, email.Sender) {
+	t.Helper()
+	b := &mailbox{}
+	s := smtp.NewServer(b)
+	s.Domain = "mx.test"
+	s.ReadTimeout, s.WriteTimeout = 30*time.Second, 30*time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	cfg, err := email.ParseSMTPURL("smtp://" + ln.Addr().String() + "?starttls=off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd, err := email.NewSMTP(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, snd
+}
+
+// store is one database under test.
+type store struct {
+	name string
+	open func(t *testing.T) adapter.Adapter
+}
+
+// stores are the three SQL dialects, each test on tables of its own.
+var stores = []store{
+	{"SQLite", func(t *testing.T) adapter.Adapter {
+		a, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "a.db"), authsql.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		return a
+	}},
+	{"PostgreSQL", func(t *testing.T) adapter.Adapter {
+		url := testenv.Postgres(t)
+		return prefixed(t, func(o authsql.Options) (*authsql.Adapter, error) { return postgres.Open(context.Background(), url, o) })
+	}},
+	{"MySQL", func(t *testing.T) adapter.Adapter {
+		dsn := testenv.MySQL(t)
+		return prefixed(t, func(o authsql.Options) (*authsql.Adapter, error) { return mysql.Open(context.Background(), dsn, o) })
+	}},
+}
+
+// prefixed opens an adapter whose tables have a random prefix, and drops
+// them when the test ends (other agents share the servers).
+func prefixed(t *testing.T, open func(authsql.Options) (*authsql.Adapter, error)) adapter.Adapter {
+	t.Helper()
+	var r [4]byte
+	_, _ = rand.Read(r[:])
+	prefix := "acc" + hex.EncodeToString(r[:]) + "_"
+	a, err := open(authsql.Options{TablePrefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db := a.DB()
+		for _, tbl := range []string{"authgo_passwords", "authgo_revoked_sessions", "authgo_revocations", "authenticators", "sessions", "accounts", "verification_token", "users", "authgo_schema_versions"} {
+			if _, err := db.Exec("DROP TABLE IF EXISTS " + prefix + tbl); err != nil {
+				t.Logf("drop %s%s: %v", prefix, tbl, err)
+			}
+		}
+		a.Close()
+	})
+	return a
+}
+
+// app is an authgo server with a password provider.
+type app struct {
+	t    *testing.T
+	srv  *httptest.Server
+	box  *mailbox
+	auth *authgo.Auth
+	db   adapter.Adapter
+}
+
+func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, edit func(*authgo.PasswordOptions)) *app {
+	t.Helper()
+	box, snd := startMailbox(t)
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	o := authgo.PasswordOptions{Sender: snd, From: "App <no-reply@app.example.com>", Policy: password.Policy{Breached: password.NewBreachedList("password123", "qwertyuiop")}}
+	if edit != nil {
+		edit(&o)
+	}
+	a, err := authgo.New(authgo.Config{
+		Secret: []string{"accounts-e2e-secret-0123456789abcdef0123"}, URL: srv.URL + "/api/auth",
+		LookupEnv: func(string) (string, bool) { return "", false }, Adapter: db,
+		Session: authgo.SessionConfig{Strategy: strategy},
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Providers: []authgo.Provider{providers.Password(providers.PasswordConfig{PasswordOptions: o})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("/api/auth/", a.Handler())
+	mux.HandleFunc("/me", func(w http.ResponseWriter, r *http.Request) {
+		s, err := a.Session(w, r)
+		if err != nil || s == nil {
+			http.Error(w, "no session", http.StatusUnauthorized)
+			return
+		}
+		io.WriteString(w, s.User.Email)
+	})
+	return &app{t: t, srv: srv, box: box, auth: a, db: db}
+}
+
+// browser is a client with its own cookies that does not follow redirects.
+func (x *app) browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (x *app) csrf(c *http.Client) string {
+	x.t.Helper()
+	resp, err := c.Get(x.srv.URL + "/api/auth/csrf")
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	m := regexp.MustCompile(`"csrfToken":"([0-9a-f]+)"`).FindSubmatch(b)
+	if m == nil {
+		x.t.Fatalf("csrf: %s", b)
+	}
+	return string(m[1])
+}
+
+// post posts form (with a fresh CSRF token) to <base>/<path>.
+func (x *app) post(c *http.Client, path string, form url.Values) (*http.Response, string) {
+	x.t.Helper()
+	form.Set("csrfToken", x.csrf(c))
+	resp, err := c.PostForm(x.srv.URL+"/api/auth/"+path, form)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// get fetches a URL and returns the status and body.
+func (x *app) get(c *http.Client, u string) (int, string) {
+	x.t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// me returns the email of c's session, "" for none.
+func (x *app) me(c *http.Client) string {
+	x.t.Helper()
+	code, body := x.get(c, x.srv.URL+"/me")
+	if code != http.StatusOK {
+		return ""
+	}
+	return body
+}
+
+// signIn signs in through the password provider's credentials callback;
+// it reports whether a session came out.
+func (x *app) signIn(c *http.Client, addr, pw string) bool {
+	x.t.Helper()
+	resp, _ := x.post(c, "callback/password", url.Values{"email": {addr}, "password": {pw}, "callbackUrl": {"/done"}})
+	return resp.StatusCode == http.StatusFound && strings.HasSuffix(resp.Header.Get("Location"), "/done") && x.me(c) == strings.ToLower(addr)
+}
+
+var linkRe = regexp.MustCompile(`http://\S+/api/auth/account/\S+`)
+
+// link returns the account link of the last mail to addr.
+func (x *app) link(addr string) string {
+	x.t.Helper()
+	_, text := x.box.last(x.t, addr)
+	l := linkRe.FindString(text)
+	if l == "" {
+		x.t.Fatalf("no link in the mail to %s:\n%s", addr, text)
+	}
+	return l
+}
+
+// query returns the parameters of a link.
+func query(t *testing.T, link string) url.Values {
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
+}
