@@ -222,8 +222,8 @@ func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, e
 	a, err := authgo.New(authgo.Config{
 		Secret: []string{"accounts-e2e-secret-0123456789abcdef0123"}, URL: srv.URL + "/api/auth",
 		LookupEnv: func(string) (string, bool) { return "", false }, Adapter: db,
-		Session: authgo.SessionConfig{Strategy: strategy},
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Session:   authgo.SessionConfig{Strategy: strategy},
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Providers: []authgo.Provider{providers.Password(providers.PasswordConfig{PasswordOptions: o})},
 	})
 	if err != nil {
