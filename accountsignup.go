@@ -220,7 +220,7 @@ func (a *Auth) sendAccountMail(ctx context.Context, rq *request, addr string, c 
 		err = st.o.Sender.Send(ctx, m)
 	}
 	if err != nil {
-		a.logSendFailure(ctx, rq, st.id, addr, err)
+		a.logSendFailure(ctx, rq, "account mail", st.id, addr, err)
 		return &Error{Type: Unavailable, Err: errors.New("the account mail could not be sent")}
 	}
 	return nil

@@ -182,7 +182,7 @@ func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o
 	}
 	if err := a.sendVerification(ctx, o, v); err != nil {
 		a.unstore(ctx, identifier, stored)
-		a.logSendFailure(ctx, rq, p.ID(), identifier, err)
+		a.logSendFailure(ctx, rq, "sign-in mail", p.ID(), identifier, err)
 		return b, &Error{Type: Unavailable, Err: errMailNotSent}
 	}
 	return b, nil
@@ -210,7 +210,7 @@ func (a *Auth) sendVerification(ctx context.Context, o EmailOptions, v Verificat
 
 // logSendFailure logs a failed send without the address, link or code: a
 // *email.SendError logs its safe attributes, any other error only its type.
-func (a *Auth) logSendFailure(ctx context.Context, rq *request, provider, identifier string, err error) {
+func (a *Auth) logSendFailure(ctx context.Context, rq *request, what, provider, identifier string, err error) {
 	attrs := []any{"provider", provider, "client_ip", ipString(a.clientIP(rq.r)), "identifier_hash", a.signIns.identifierHash(identifier)}
 	var se *email.SendError
 	if errors.As(err, &se) {
@@ -218,7 +218,7 @@ func (a *Auth) logSendFailure(ctx context.Context, rq *request, provider, identi
 	} else {
 		attrs = append(attrs, "error_type", fmt.Sprintf("%T", err))
 	}
-	a.log.ErrorContext(ctx, "authgo: mail could not be sent; nothing was kept, the client may retry", attrs...)
+	a.log.ErrorContext(ctx, "authgo: "+what+" could not be sent; nothing was kept, the client may retry", attrs...)
 }
 
 // unstore removes tokens stored for a send that failed, so nothing is left
