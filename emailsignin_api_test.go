@@ -41,7 +41,7 @@ func TestSignInEmailFromTheApp(t *testing.T) {
 	if err != nil || to != "https://app.example/api/auth/verify-request?provider=email&type=email" {
 		t.Fatalf("SignIn: %q, %v", to, err)
 	}
-	if !strings.Contains(w.Header().Get("Set-Cookie"), "authgo.email-binding=") {
+	if c := strings.Join(w.Header().Values("Set-Cookie"), "\n"); !strings.Contains(c, "authgo.email-binding=") || !strings.Contains(c, "authjs.callback-url=https://app.example/posts") {
 		t.Errorf("no binding cookie: %q", w.Header().Values("Set-Cookie"))
 	}
 	m, ok := mailbox.Last("ada@example.com")

@@ -86,6 +86,9 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, providerID string,
 	case CredentialsProvider:
 		return a.credentialsSignIn(w, rq, p, opts.Credentials)
 	case EmailProvider:
+		// As on POST /signin/{id}: the code form of the verify-request
+		// page reads where to go from the callback-url cookie.
+		a.rememberCallbackURL(w, rq)
 		return a.sendSignInMail(w, rq, p, opts.Email)
 	}
 	return "", errorf(InvalidProvider, "SignIn supports credentials and email providers; send the browser to %s/signin/%s for %q", a.cfg.BasePath, url.PathEscape(providerID), providerID)

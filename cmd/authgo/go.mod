@@ -7,6 +7,8 @@ require (
 	github.com/authgo/authgo/adapter/sql/sqlite v0.0.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
+	github.com/emersion/go-smtp v0.25.1
 	github.com/medama-io/go-useragent v1.2.5
 	golang.org/x/crypto v0.58.0
 )

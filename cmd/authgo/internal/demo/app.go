@@ -11,6 +11,7 @@ import (
 	"github.com/authgo/authgo"
 	authsql "github.com/authgo/authgo/adapter/sql"
 	"github.com/authgo/authgo/adapter/sql/sqlite"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
 )
 
@@ -37,6 +38,12 @@ type Config struct {
 	LookupEnv func(string) (string, bool)
 	// Logger receives the app's and authgo's log lines. Default: discard.
 	Logger *slog.Logger
+	// SMTPURL is the mail server of email sign-in, as email.ParseSMTPURL
+	// reads it (smtp://user:pass@host:587, smtps://…). Default "": mail is
+	// kept in memory and shown at /dev/mailbox (emailsignin.go).
+	SMTPURL string
+	// MailFrom is the sender of the demo's mail. Default defaultMailFrom.
+	MailFrom string
 }
 
 // App is the demo app: an http.Handler over its pages, its JSON API and
@@ -47,6 +54,8 @@ type App struct {
 	store   *store
 	views   *views
 	log     *slog.Logger
+	mail    *email.Memory // the /dev/mailbox; nil with Config.SMTPURL
+	smtp    string        // Config.SMTPURL without its password
 	handler http.Handler
 	now     func() time.Time
 
@@ -102,6 +111,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return fail(fmt.Errorf("demo: %w", err))
 	}
+	// "Email me a sign-in link" (emailsignin.go).
+	emailSignIn, err := app.emailProvider(cfg.SMTPURL, cfg.MailFrom)
+	if err != nil {
+		return fail(fmt.Errorf("demo: %w", err))
+	}
 
 	// The auth.ts of the articles: providers, storage, session strategy,
 	// where the guards send people.
@@ -113,8 +127,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Development: true,
 		Providers: append([]authgo.Provider{
 			providers.Credentials(providers.CredentialsConfig{Authorize: app.authorize}),
+			emailSignIn,
 		}, fromEnv...),
-		Adapter: db,
+		// New users, by email or OAuth, get the lowest role.
+		Adapter: signUps{db},
 		Session: authgo.SessionConfig{Strategy: cfg.Strategy},
 		Pages:   authgo.Pages{SignIn: "/login"},
 		Access: authgo.AccessConfig{
@@ -151,6 +167,9 @@ func (a *App) routes() http.Handler {
 	app.HandleFunc("GET /{$}", a.home)
 	app.HandleFunc("GET /login", a.loginPage)
 	app.HandleFunc("POST /login", a.login)
+	app.HandleFunc("POST /login/email", a.emailMe)
+	app.HandleFunc("GET /dev/mailbox", a.mailboxPage)
+	app.HandleFunc("GET /dev/mailbox/{seq}", a.mailboxHTML)
 	app.HandleFunc("POST /signout", a.signOut)
 	app.Handle("GET /dashboard", a.auth.RequireAuth(http.HandlerFunc(a.dashboard)))
 	app.Handle("GET /editor", a.auth.RequireRole("editor")(http.HandlerFunc(a.editor)))

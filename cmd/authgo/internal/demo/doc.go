@@ -14,6 +14,10 @@
 //	pages.go     the custom /login page whose form handler calls
 //	             auth.SignIn and turns its typed errors into messages;
 //	             sign-out; dashboard, editor, admin, unauthorized
+//	emailsignin.go "Email me a sign-in link": the email provider (SMTP
+//	             with --smtp, else an in-memory mailbox at /dev/mailbox,
+//	             loopback only), the form handler calling auth.SignIn, and
+//	             the viewer role of users who sign up by email or OAuth
 //	settings.go  the user's sessions and "sign out everywhere"
 //	useragent.go "Chrome on Linux" for a session's User-Agent
 //	posts.go     posts as pages and as a JSON API, each mutation checking

@@ -28,6 +28,12 @@ type loginData struct {
 	Error       string
 	Fields      fieldErrors
 	OAuth       []authgo.Provider
+	// LinkEmail and LinkFields are the "Email me a sign-in link" form as
+	// typed and its errors; Mailbox is set when its mail is kept at
+	// /dev/mailbox (emailsignin.go).
+	LinkEmail  string
+	LinkFields fieldErrors
+	Mailbox    bool
 }
 
 func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +45,8 @@ func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
 		d.Error = msgWrongCredentials
 	case string(authgo.RateLimited):
 		d.Error = "Too many sign-in attempts. Wait a few minutes, then try again."
+	case string(authgo.EmailSignin):
+		d.Error = "The sign-in email could not be sent. Check the address and try again."
 	default:
 		d.Error = msgSomethingWrong
 	}
@@ -49,6 +57,7 @@ func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) showLogin(w http.ResponseWriter, r *http.Request, status int, p page, d loginData) {
+	d.Mailbox = a.mail != nil
 	for _, pr := range a.auth.Providers() {
 		if pr.Type() == authgo.TypeOAuth || pr.Type() == authgo.TypeOIDC {
 			d.OAuth = append(d.OAuth, pr)

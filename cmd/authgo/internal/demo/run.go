@@ -67,6 +67,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 		ResetPasswords: f.reset,
 		LookupEnv:      lookupEnv,
 		Logger:         log,
+		SMTPURL:        f.smtp,
+		MailFrom:       f.mailFrom,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "authgo demo: %v\n", err)
@@ -74,15 +76,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 	}
 	defer app.Close()
 	printUsers(stdout, app, f.dbPath, pw, generated, f.reset)
+	printMail(stdout, app, ln.Addr().String())
 	fmt.Fprintf(stdout, "authgo demo (%s sessions, database %s) listening on http://%s\n", f.strategy, f.dbPath, ln.Addr())
 	return serve(ctx, app, ln, log, stdout, stderr)
 }
 
 // flags are the flags of `authgo demo`.
 type flags struct {
-	addr, dbPath string
-	strategy     authgo.SessionStrategy
-	reset        bool
+	addr, dbPath   string
+	strategy       authgo.SessionStrategy
+	reset          bool
+	smtp, mailFrom string
 }
 
 // parseFlags reads args; ok is false when Run is done, with code.
@@ -92,6 +96,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (f flags, code int, ok 
 	fs.StringVar(&f.dbPath, "db", "./authgo-demo.db", "SQLite file for users, sessions and posts (created on first start)")
 	strategy := fs.String("session", "jwt", "session strategy: jwt or database")
 	fs.BoolVar(&f.reset, "reset-passwords", false, "set the demo users' password to AUTHGO_DEMO_PASSWORD (or a new one) even if the database has them")
+	fs.StringVar(&f.smtp, "smtp", "", "send sign-in mail through this SMTP server, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host:465\n(default: keep mail in memory and show it at /dev/mailbox)")
+	fs.StringVar(&f.mailFrom, "mail-from", defaultMailFrom, "sender address of the demo's mail")
 	usage := func(w io.Writer) {
 		fmt.Fprintf(w, "Usage: authgo demo [flags]\n\nRuns the example app: sign-in, roles, posts, sessions.\nEnvironment: AUTH_SECRET (else generated), AUTHGO_DEMO_PASSWORD (else generated).\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -185,6 +191,16 @@ func printUsers(w io.Writer, app *App, dbPath, pw string, generated, reset bool)
 			fmt.Fprintln(w, "  password: the value of AUTHGO_DEMO_PASSWORD")
 		}
 	}
+}
+
+// printMail says where sign-in mail goes. The SMTP URL is printed with its
+// password hidden.
+func printMail(w io.Writer, app *App, addr string) {
+	if app.mail != nil {
+		fmt.Fprintf(w, "Sign-in mail is not sent: it is kept in memory and shown at http://%s/dev/mailbox (start with --smtp URL to send it).\n", addr)
+		return
+	}
+	fmt.Fprintf(w, "Sign-in mail is sent through %s.\n", app.smtp)
 }
 
 // randomSecret returns 32 random bytes, base64url, like `authgo secret`.
