@@ -64,6 +64,8 @@
     var email = form.querySelector("input[name=email]");
     var errorBox = form.querySelector("[data-webauthn-error]");
     var pending = null; // the AbortController of a conditional request
+    var conditional = Promise.resolve(); // settles when that request has
+    var finishing = false; // a credential is on its way to the server
 
     function fail(msg) {
       if (errorBox) {
@@ -104,7 +106,11 @@
           req.mediation = "conditional";
           req.signal = pending.signal;
         }
-        return navigator.credentials.get(req).then(function (c) { return c && finish("authenticate", c); });
+        return navigator.credentials.get(req).then(function (c) {
+          if (!c) return;
+          finishing = true;
+          return finish("authenticate", c);
+        });
       });
     }
 
@@ -114,7 +120,12 @@
       var action = ev.submitter && ev.submitter.value === "register" ? "register" : "authenticate";
       if (pending) pending.abort();
       pending = null;
-      run(action, false).catch(function (e) {
+      // One ceremony at a time: the challenge cookie belongs to the last
+      // options fetched, so wait until the autofill request has ended and
+      // start nothing if it produced a credential.
+      conditional.catch(function () {}).then(function () {
+        if (!finishing) return run(action, false);
+      }).catch(function (e) {
         if (e && e.name === "NotAllowedError") fail("The passkey request was cancelled or timed out.");
         else if (e && e.name === "InvalidStateError") fail("This device already has a passkey for this account.");
         else fail(e && e.message ? e.message : "Signing in with a passkey failed.");
@@ -122,9 +133,10 @@
     });
 
     if (window.PublicKeyCredential && PublicKeyCredential.isConditionalMediationAvailable) {
-      PublicKeyCredential.isConditionalMediationAvailable().then(function (yes) {
+      conditional = PublicKeyCredential.isConditionalMediationAvailable().then(function (yes) {
         if (yes) return run("authenticate", true);
-      }).catch(function (e) {
+      });
+      conditional.catch(function (e) {
         if (!e || e.name !== "AbortError") console.warn("authgo: passkey autofill:", e);
       });
     }
