@@ -314,6 +314,7 @@ func TestAttackEmailHostileAddresses(t *testing.T) {
 	for _, addr := range []string{
 		`"attacker@evil.example"@victim.example`, "a@victim.example@evil.example", "a@victim.example,evil.example",
 		"a＠victim.example@evil.example", "victim@exаmple.com\r\nBcc: x@evil.example", strings.Repeat("a", 10240) + "@example.com", "",
+		"victim@exаmple.com", "victim\u200b@example.com", "victim@\u202eelpmaxe.com",
 	} {
 		resp := f.ask(addr, nil)
 		if got := location(t, resp); !strings.Contains(got, "/api/auth/signin?error=EmailSignin") {

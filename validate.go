@@ -126,7 +126,9 @@ func inputRulesOf(p CredentialsProvider) InputRules {
 // full-width letters and a full-width ＠ are folded first (the bypass of
 // Auth.js advisory GHSA-7rqj-j65f-68wh). ok is false when the result is
 // not a plain address (local@domain, no display name, no quotes, no
-// comments) of at most 254 bytes.
+// comments) of at most 254 bytes, and for an address built to look like
+// another: an invisible character, or mixed scripts in one part, such as a
+// Cyrillic "а" in "exаmple.com" (see lookalike.go).
 //
 // authgo uses it on every path that stores or looks up an address: the
 // users Authorize returns when the adapter stores them (database
@@ -154,7 +156,7 @@ func NormalizeEmail(s string) (email string, ok bool) {
 		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
 		return s, false
 	}
-	return s, true
+	return s, !lookalike(s)
 }
 
 // foldIdentifier is the one folding of emails and sign-in identifiers:

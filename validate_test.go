@@ -22,6 +22,10 @@ func TestNormalizeEmail(t *testing.T) {
 		"o'brien@example.ie":       "o'brien@example.ie",
 		"user@localhost":           "user@localhost",
 		"ﬁ@example.com":            "fi@example.com", // ligature, NFKC
+		"josé@example.com":         "josé@example.com",
+		"Пример@Пример.рф":         "пример@пример.рф", // one script per part
+		"ada@例え.jp":                "ada@例え.jp",        // Han and Hiragana, as Japanese mixes them
+		"ada@xn--exmple-4nf.com":   "ada@xn--exmple-4nf.com",
 	}
 	for in, want := range good {
 		if got, ok := authgo.NormalizeEmail(in); !ok || got != want {
@@ -34,6 +38,11 @@ func TestNormalizeEmail(t *testing.T) {
 		"ada@example.com, eve@example.com", "ada@.example.com", "ada@example..com", "ada@example.com.",
 		"ada\x00@example.com", "(comment)ada@example.com", "ada@[127.0.0.1]",
 		strings.Repeat("a", 65) + "@example.com", "a@" + strings.Repeat("b", 250) + ".com",
+		// Look-alikes: a Cyrillic letter among Latin ones, a Greek omicron,
+		// zero-width and bidirectional characters, a variation selector.
+		"ada@exаmple.com", "аda@example.com", "ada@example.cοm", "ada\u200b@example.com",
+		"ada@example.com\u200b", "ad\u200da@example.com", "ada@\u202eexample.com", "ada\ufe0f@example.com",
+		"ada\u00ad@example.com",
 	}
 	for _, in := range bad {
 		if got, ok := authgo.NormalizeEmail(in); ok {
