@@ -12,7 +12,7 @@ import (
 
 // errReauth refuses a step that needs the current password from a user
 // who has none and signed in too long ago.
-var errReauth = &inputError{status: http.StatusForbidden, code: "reauth_required", msg: "For your security, sign in again, then retry within a few minutes."}
+var errReauth = &AccountError{Status: http.StatusForbidden, Code: "reauth_required", Message: "For your security, sign in again, then retry within a few minutes."}
 
 // reauthenticate checks the current password of u (through the sign-in
 // rate limits: a wrong one counts as a failed sign-in), or, for a user
@@ -43,7 +43,7 @@ func (a *Auth) reauthenticate(rq *request, u *User, since time.Time, current str
 	case busy(verr):
 		return "", &Error{Type: Unavailable, Err: verr}
 	case verr != nil || !ok:
-		return "", &inputError{status: http.StatusForbidden, code: "wrong_password", msg: "The current password is not right.", fields: map[string]string{"currentPassword": "The current password is not right."}}
+		return "", &AccountError{Status: http.StatusForbidden, Code: "wrong_password", Message: "The current password is not right.", Fields: map[string]string{"currentPassword": "The current password is not right."}}
 	}
 	att.passed(ctx)
 	return hash, nil
@@ -76,7 +76,7 @@ func (a *Auth) changePassword(w http.ResponseWriter, rq *request, u *User, since
 		return "", adapterFailure(err)
 	}
 	if !swapped { // changed by another request since it was read
-		return "", &inputError{status: http.StatusConflict, code: "conflict", msg: "The password was changed meanwhile. Reload and try again."}
+		return "", &AccountError{Status: http.StatusConflict, Code: "conflict", Message: "The password was changed meanwhile. Reload and try again."}
 	}
 	a.log.InfoContext(ctx, "authgo: password changed", "user_id", u.ID)
 	return a.afterCredentialChange(ctx, w, rq, u, "Your password was changed", "The password of your account was just changed. Every other session was signed out.")

@@ -26,30 +26,39 @@ type SignUpInput struct {
 	Name string
 }
 
-// inputError is a refusal of the client's input: a code, a sentence and
-// the fields it concerns.
-type inputError struct {
-	status int
-	code   string
-	msg    string
-	fields map[string]string
+// AccountError is the refusal of a password-account step for the client's
+// input: a wrong current password, a weak new password, a used link. The
+// JSON endpoints answer it as {"error": Code, "message": Message,
+// "fields": Fields} with Status; the Go functions (Auth.SignUp, …) return
+// it. Codes: invalid_email, invalid_name, weak_password, invalid_token,
+// invalid_code, code_burned, no_account, wrong_password, reauth_required,
+// same_email, email_taken, conflict.
+type AccountError struct {
+	// Status is the HTTP status it is answered with (400, 403 or 409).
+	Status int
+	// Code is the machine-readable reason.
+	Code string
+	// Message is a sentence for the user.
+	Message string
+	// Fields holds a sentence per form field at fault; nil for none.
+	Fields map[string]string
 }
 
-func (e *inputError) Error() string { return "authgo: " + e.code + ": " + e.msg }
+func (e *AccountError) Error() string { return "authgo: " + e.Code + ": " + e.Message }
 
-func badInput(code, msg string, fields map[string]string) *inputError {
-	return &inputError{status: http.StatusBadRequest, code: code, msg: msg, fields: fields}
+func badInput(code, msg string, fields map[string]string) *AccountError {
+	return &AccountError{Status: http.StatusBadRequest, Code: code, Message: msg, Fields: fields}
 }
 
 // accountAnswer answers the outcome of a step: next and msg on success, the
-// refusal of an *inputError, or the failure of any other error.
+// refusal of an *AccountError, or the failure of any other error.
 func (a *Auth) accountAnswer(w http.ResponseWriter, rq *request, next, msg string, err error) {
-	var ie *inputError
+	var ie *AccountError
 	switch {
 	case err == nil:
 		a.accountOK(w, rq, next, msg)
 	case errors.As(err, &ie):
-		a.accountRefuse(w, rq, ie.status, ie.code, ie.msg, ie.fields)
+		a.accountRefuse(w, rq, ie.Status, ie.Code, ie.Message, ie.Fields)
 	default:
 		a.accountFailed(w, rq, err)
 	}

@@ -3,6 +3,7 @@ package accounts_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/hex"
 	"io"
@@ -207,6 +208,25 @@ type app struct {
 	box  *mailbox
 	auth *authgo.Auth
 	db   adapter.Adapter
+	logs *syncBuffer // authgo's log lines
+}
+
+// syncBuffer is a bytes.Buffer for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, edit func(*authgo.PasswordOptions)) *app {
@@ -219,11 +239,12 @@ func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, e
 	if edit != nil {
 		edit(&o)
 	}
+	logs := &syncBuffer{}
 	a, err := authgo.New(authgo.Config{
 		Secret: []string{"accounts-e2e-secret-0123456789abcdef0123"}, URL: srv.URL + "/api/auth",
 		LookupEnv: func(string) (string, bool) { return "", false }, Adapter: db,
 		Session:   authgo.SessionConfig{Strategy: strategy},
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Providers: []authgo.Provider{providers.Password(providers.PasswordConfig{PasswordOptions: o})},
 	})
 	if err != nil {
@@ -238,7 +259,35 @@ func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, e
 		}
 		io.WriteString(w, s.User.Email)
 	})
-	return &app{t: t, srv: srv, box: box, auth: a, db: db}
+	mux.HandleFunc("POST /own/signup", func(w http.ResponseWriter, r *http.Request) {
+		err := a.SignUp(w, r, authgo.SignUpInput{Email: r.FormValue("email"), Password: r.FormValue("password")})
+		writeOutcome(w, err)
+	})
+	mux.HandleFunc("POST /own/forgot", func(w http.ResponseWriter, r *http.Request) {
+		writeOutcome(w, a.RequestPasswordReset(r, r.FormValue("email")))
+	})
+	mux.HandleFunc("POST /own/reset", func(w http.ResponseWriter, r *http.Request) {
+		_, err := a.ResetPassword(w, r, r.FormValue("token"), r.FormValue("id"), r.FormValue("password"), "/")
+		writeOutcome(w, err)
+	})
+	mux.HandleFunc("POST /own/change-password", func(w http.ResponseWriter, r *http.Request) {
+		writeOutcome(w, a.ChangePassword(w, r, r.FormValue("current"), r.FormValue("password")))
+	})
+	return &app{t: t, srv: srv, box: box, auth: a, db: db, logs: logs}
+}
+
+// writeOutcome answers an app's own form: 204, or the AccountError's
+// status and code.
+func writeOutcome(w http.ResponseWriter, err error) {
+	var ae *authgo.AccountError
+	switch {
+	case err == nil:
+		w.WriteHeader(http.StatusNoContent)
+	case errors.As(err, &ae):
+		http.Error(w, ae.Code, ae.Status)
+	default:
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
 }
 
 // browser is a client with its own cookies that does not follow redirects.
