@@ -37,7 +37,6 @@ func (x *app) postJSON(c *http.Client, path string, form url.Values) (int, map[s
 // bcrypt import, and logs without secrets.
 func TestAccountSurfaces(t *testing.T) {
 	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
-		o.ResetMaxAge = 300 * time.Millisecond
 		o.SendLimits.PerIP = ratelimit.Limit{Events: 30, Per: time.Hour}
 	})
 	c := x.browser()
@@ -141,6 +140,7 @@ func TestAccountSurfaces(t *testing.T) {
 	})
 
 	t.Run("ExpiredResetLink", func(t *testing.T) {
+		x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) { o.ResetMaxAge = 300 * time.Millisecond })
 		signUpVerified(t, x, "late@example.com", strongPW)
 		x.post(x.browser(), "account/forgot-password", url.Values{"email": {"late@example.com"}})
 		q := query(t, x.link("late@example.com"))
