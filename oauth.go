@@ -218,7 +218,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p oauth.Provider)
 	ctx := rq.r.Context()
 	pkceOpt, stateOpt, nonceOpt := checkCookies(rq, p)
 	for _, o := range []cookie.Options{pkceOpt, stateOpt, nonceOpt} {
-		if _, err := rq.r.Cookie(o.Name); err == nil {
+		if cookie.Has(rq.r, o.Name) {
 			cookie.Write(w, o.Expired(o.Name))
 		}
 	}

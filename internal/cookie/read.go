@@ -1,0 +1,180 @@
+package cookie
+
+import (
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/http/httpguts"
+)
+
+// Reading cookies: every request reads the session cookie (and its
+// chunks), and the callback-url cookie, and writing the session cookie
+// looks for stale chunks. net/http's Request.Cookie and Request.Cookies
+// parse the whole Cookie header into a new *http.Cookie per cookie on
+// each call, so this file walks the header itself, with exactly their
+// rules (FuzzEachMatchesNetHTTP checks it), and allocates nothing when
+// the value is a single cookie.
+
+// maxCookies is net/http's default limit (GODEBUG httpcookiemaxnum) on
+// the number of cookies a request may carry: past it Request.Cookies
+// returns none, and so does each.
+const maxCookies = 3000
+
+// each calls fn with the name and value of each cookie of r in order —
+// the cookies, and the values, Request.Cookies returns — until fn returns
+// false.
+func each(r *http.Request, fn func(name, value string) bool) {
+	lines := r.Header["Cookie"]
+	if len(lines) == 0 {
+		return
+	}
+	n := 0
+	for _, line := range lines {
+		n += strings.Count(line, ";") + 1
+	}
+	if n > maxCookies {
+		return
+	}
+	for _, line := range lines {
+		line = textproto.TrimString(line)
+		for len(line) > 0 {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = textproto.TrimString(part)
+			if part == "" {
+				continue
+			}
+			name, val, _ := strings.Cut(part, "=")
+			name = textproto.TrimString(name)
+			if !httpguts.ValidHeaderFieldName(name) {
+				continue
+			}
+			val, ok := cookieValue(val)
+			if ok && !fn(name, val) {
+				return
+			}
+		}
+	}
+}
+
+// cookieValue is a cookie value as net/http reads it: surrounding double
+// quotes removed, refused when a byte is not allowed in a cookie value.
+func cookieValue(raw string) (string, bool) {
+	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+		raw = raw[1 : len(raw)-1]
+	}
+	for i := 0; i < len(raw); i++ {
+		if !validValueByte(raw[i]) {
+			return "", false
+		}
+	}
+	return raw, true
+}
+
+func validValueByte(b byte) bool {
+	return 0x20 <= b && b < 0x7f && b != '"' && b != ';' && b != '\\'
+}
+
+// Value returns the value of the request cookie name (the first one when the
+// name repeats, as Auth.js reads it), URL-decoded when it holds a %.
+func Value(r *http.Request, name string) string {
+	v, found := "", false
+	each(r, func(n, val string) bool {
+		if n == name {
+			v, found = val, true
+		}
+		return !found
+	})
+	return decode(v)
+}
+
+// Has reports whether the request carries a cookie named name.
+func Has(r *http.Request, name string) bool {
+	found := false
+	each(r, func(n, _ string) bool {
+		found = n == name
+		return !found
+	})
+	return found
+}
+
+func decode(v string) string {
+	if !strings.Contains(v, "%") {
+		return v
+	}
+	if d, err := url.PathUnescape(v); err == nil {
+		return d
+	}
+	return v
+}
+
+// chunkSet holds the request cookies that make up the value of a name:
+// the cookie name itself and name.N for decimal N, each the first of its
+// name with a non-empty value. Other cookies that merely start with name
+// are ignored.
+type chunkSet struct {
+	plain    string // the value of name itself, when hasPlain
+	chunks   [MaxChunks]string
+	has      uint64 // bit N: name.N is present
+	hasPlain bool
+	count    int
+}
+
+// read collects the chunks of name in r.
+func (cs *chunkSet) read(r *http.Request, name string) {
+	each(r, func(n, v string) bool {
+		rest, ok := strings.CutPrefix(n, name)
+		if !ok || v == "" {
+			return true
+		}
+		switch idx, isChunk := chunkIndex(rest); {
+		case rest == "" && !cs.hasPlain:
+			cs.plain, cs.hasPlain = v, true
+		case isChunk && cs.has&(1<<idx) == 0:
+			cs.chunks[idx] = v
+			cs.has |= 1 << idx
+		default:
+			return true
+		}
+		cs.count++
+		return true
+	})
+}
+
+// chunkIndex parses ".N" with N a small decimal number.
+func chunkIndex(s string) (int, bool) {
+	if len(s) < 2 || len(s) > 4 || s[0] != '.' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s[1:])
+	if err != nil || n < 0 || n >= MaxChunks || strconv.Itoa(n) != s[1:] {
+		return 0, false
+	}
+	return n, true
+}
+
+// ReadChunked returns the value stored under name, joining name.0, name.1, …
+// in order when the value was chunked. It returns "" when there is none, or
+// when the request carries more than MaxChunks pieces.
+func ReadChunked(r *http.Request, name string) string {
+	var cs chunkSet
+	cs.read(r, name)
+	switch {
+	case cs.count == 0 || cs.count > MaxChunks:
+		return ""
+	case cs.count == 1 && cs.hasPlain:
+		return decode(cs.plain)
+	}
+	// A plain cookie next to chunks means a stale leftover of the other
+	// form; the chunks are the value.
+	var b strings.Builder
+	for i := range MaxChunks {
+		if cs.has&(1<<i) != 0 {
+			b.WriteString(cs.chunks[i])
+		}
+	}
+	return decode(b.String())
+}
