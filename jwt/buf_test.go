@@ -1,9 +1,12 @@
 package jwt
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // TestDecodeReleasesClearedBuffer checks the one release in decode: after a
@@ -66,6 +69,44 @@ func TestDecodeReleasesClearedBuffer(t *testing.T) {
 		}
 		if !checked {
 			t.Fatalf("%s: the pool never returned a buffer", tc.name)
+		}
+	}
+}
+
+// appendUUID writes what github.com/google/uuid writes for a version 4
+// UUID of the same random bytes.
+func TestAppendUUIDMatchesGoogleUUID(t *testing.T) {
+	for i := range 200 {
+		r := make([]byte, 16)
+		for j := range r {
+			r[j] = byte(i*31 + j*7)
+		}
+		got := string(appendUUID(nil, r))
+		u, err := uuid.FromBytes(r) // r now has the version and variant bits
+		if err != nil || got != u.String() || u.Version() != 4 || u.Variant() != uuid.RFC4122 {
+			t.Fatalf("%x: %s, google/uuid %s (version %d, variant %v)", r, got, u, u.Version(), u.Variant())
+		}
+	}
+}
+
+// Encode's pooled scratch goes back with the claims and the plaintext
+// cleared.
+func TestEncodeReleasesClearedState(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // a GC empties pools
+	c, err := NewCodec([]string{"buffer-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Encode(Claims{Name: "Ada", Email: "ada@example.com"}, DefaultSalt, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := c.encs.Get().(*encodeState)
+	if st == nil {
+		t.Fatal("Encode did not pool its state")
+	}
+	for _, b := range [][]byte{st.obj[:cap(st.obj)], st.pt[:cap(st.pt)]} {
+		if strings.Contains(string(b), "Ada") || strings.Trim(string(b), "\x00") != "" {
+			t.Fatalf("pooled scratch holds %q", b)
 		}
 	}
 }

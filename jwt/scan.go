@@ -82,7 +82,7 @@ func readTimeClaims(payload []byte) (timeClaims, error) {
 // appendClaims rewrites the JSON object obj without its top-level iat, exp
 // and jti members, appends the given ones, and returns the result appended
 // to dst. An empty obj or null counts as {}.
-func appendClaims(dst, obj []byte, iat, exp int64, jti string) ([]byte, error) {
+func appendClaims(dst, obj []byte, iat, exp int64, jti []byte) ([]byte, error) {
 	dst = append(dst, '{')
 	if len(obj) > 0 && string(obj) != "null" {
 		var err error

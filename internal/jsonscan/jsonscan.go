@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/bits"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -362,21 +363,66 @@ func SmallUint(v []byte) (int64, bool) {
 	return n, true
 }
 
-// Number parses a JSON number as encoding/json does into a float64; a
-// small integer (SmallUint) takes a path that does not allocate. null and
-// every other value are errors.
+// Number parses a JSON number as encoding/json does into a float64 (which
+// uses strconv.ParseFloat), without allocating. null, every other value,
+// and a number a float64 cannot hold (1e400) are errors.
 func Number(v []byte) (float64, error) {
+	for len(v) > 0 && IsSpace(v[len(v)-1]) {
+		v = v[:len(v)-1] // as encoding/json, which allows trailing space
+	}
 	if n, ok := SmallUint(v); ok {
 		return float64(n), nil
 	}
-	if len(v) == 0 || !(v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
+	if !ValidNumber(v) {
 		return 0, ErrSyntax
 	}
-	var f float64
-	if err := json.Unmarshal(v, &f); err != nil {
-		return 0, err
+	return strconv.ParseFloat(string(v), 64)
+}
+
+// ValidNumber reports whether v is exactly one JSON number (RFC 8259 §6):
+// -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?. strconv.ParseFloat
+// alone accepts more (a +, Inf, hexadecimal, underscores).
+func ValidNumber(v []byte) bool {
+	i := 0
+	if i < len(v) && v[i] == '-' {
+		i++
 	}
-	return f, nil
+	switch {
+	case i < len(v) && v[i] == '0':
+		i++
+	case i < len(v) && v[i] >= '1' && v[i] <= '9':
+		i = digits(v, i)
+	default:
+		return false
+	}
+	if i < len(v) && v[i] == '.' {
+		if j := digits(v, i+1); j > i+1 {
+			i = j
+		} else {
+			return false
+		}
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		if j := digits(v, i); j > i {
+			i = j
+		} else {
+			return false
+		}
+	}
+	return i == len(v)
+}
+
+// digits returns the offset of the first byte at or after i that is not a
+// decimal digit.
+func digits(v []byte, i int) int {
+	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // claimName returns the key b as a string, without an allocation for the
