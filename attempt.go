@@ -29,6 +29,9 @@ type attempt struct {
 	// session is issued); an attempt that ends without an error and
 	// without done was turned away (a SignIn callback's redirect).
 	done bool
+	// pending is set when the first factor passed and the second is due
+	// (the challenge logs the outcome).
+	pending bool
 }
 
 // beginAttempt reserves an attempt of kind ("signin") at provider by
@@ -121,6 +124,9 @@ func (t *attempt) end(ctx context.Context, err error) {
 	if err == nil && t.done {
 		t.a.signInSucceeded(ctx, t.provider, t.client, t.idHash)
 		return
+	}
+	if err == nil && t.pending {
+		return // secondFactorGate logged it
 	}
 	e := &Error{Type: AccessDenied, Code: "redirected"} // by the SignIn callback
 	if err != nil {

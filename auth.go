@@ -40,6 +40,7 @@ type Auth struct {
 	signIns      *signInGuard
 	email        *emailState   // email sign-in (emailsignin.go)
 	accounts     *accountState // password accounts (accounts.go); nil without
+	twoFactor    *twoFactor    // nil when TwoFactor is off (mfa*.go)
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a
@@ -67,6 +68,9 @@ func New(cfg Config) (*Auth, error) {
 		signIns:      newSignInGuard(c),
 		email:        newEmailState(c),
 		accounts:     newAccountState(c),
+	}
+	if a.twoFactor, err = newTwoFactor(c); err != nil {
+		return nil, err
 	}
 	for _, p := range c.Providers {
 		a.providers[p.ID()] = p
@@ -287,6 +291,8 @@ func (a *Auth) parseAction(path string) (action, provider string, ok bool) {
 		return action, provider, !two || (provider != "" && !strings.Contains(provider, "/"))
 	case "account":
 		return action, provider, two && provider != "" && !strings.Contains(provider, "/")
+	case "two-factor":
+		return action, provider, !two || (provider != "" && !strings.Contains(provider, "/"))
 	case "callback", "webauthn-options":
 		return action, provider, two && provider != "" && !strings.Contains(provider, "/")
 	}
@@ -316,7 +322,8 @@ var actions = map[string]action{
 	"passkeys":    {get: (*Auth).handlePasskeysList, post: (*Auth).handlePasskeysChange},
 	"webauthn.js": {get: (*Auth).handleWebAuthnScript},
 	// Password accounts (accounts.go).
-	"account": {get: (*Auth).handleAccount, post: (*Auth).handleAccount},
+	"account":    {get: (*Auth).handleAccount, post: (*Auth).handleAccount},
+	"two-factor": {get: (*Auth).handleTwoFactor, post: (*Auth).handleTwoFactor},
 }
 
 // route runs the action of rq.

@@ -101,6 +101,11 @@ type Config struct {
 	// RateLimitConfig for the limits.
 	RateLimit RateLimitConfig
 
+	// TwoFactor turns on the second factor (authenticator apps, backup
+	// codes, trusted devices) on every sign-in path; off by default. See
+	// TwoFactorConfig.
+	TwoFactor TwoFactorConfig
+
 	// Logger receives authgo's log lines. Default: slog.Default(). No
 	// secret, token or password is ever logged.
 	Logger *slog.Logger
@@ -183,6 +188,9 @@ func (c Config) normalize() (Config, error) {
 	}
 	c.Access.normalize()
 	if err := c.RateLimit.normalize(); err != nil {
+		return c, err
+	}
+	if err := c.normalizeTwoFactor(); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -61,6 +61,7 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 	}
 	challenge, err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account, methods: []string{AMRPassword}, provider: p.ID()})
 	if err != nil || challenge != "" {
+		att.pending = challenge != ""
 		return challenge, err
 	}
 	att.done = true

@@ -377,6 +377,9 @@ func (a *Auth) RevokeUserSessions(ctx context.Context, userID string) (int64, er
 		rv.set(watermarkUser, now, now)
 		did = true
 	}
+	if err := a.distrustDevices(ctx, userID); err != nil {
+		return n, err
+	}
 	a.sessionCache.forgetUser(userID)
 	if !did {
 		return 0, errors.New("authgo: cannot revoke sessions: the adapter neither deletes user sessions nor stores revocations")

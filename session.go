@@ -264,6 +264,7 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		Expires:    row.Expires,
 		UserRecord: user,
 		AuthTime:   row.CreatedAt,
+		AMR:        tokenMethods(token),
 	}
 	s, err := a.runSession(ctx, SessionParams{Session: def, User: user, Trigger: trigger, NewSession: data})
 	if err != nil {
@@ -366,7 +367,7 @@ func (a *Auth) startSession(ctx context.Context, w http.ResponseWriter, rq *requ
 	expires, maxAge := a.sessionExpiry(now, now)
 	if a.cfg.Session.Strategy == StrategyDatabase {
 		row := SessionRecord{
-			SessionToken: a.cfg.Session.GenerateToken(),
+			SessionToken: a.cfg.Session.GenerateToken() + a.sessionTokenMethods(in.methods),
 			UserID:       in.user.ID,
 			Expires:      expires,
 			CreatedAt:    now,

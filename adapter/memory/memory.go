@@ -33,6 +33,7 @@ type Adapter struct {
 	revocations    map[string]time.Time
 	revokedSess    map[string]time.Time // session id -> record expiry
 	passwords      map[string]string    // user id -> password hash
+	factors        map[string]adapter.SecondFactor
 	now            func() time.Time
 }
 
@@ -51,6 +52,7 @@ func New() *Adapter {
 		revocations:    map[string]time.Time{},
 		revokedSess:    map[string]time.Time{},
 		passwords:      map[string]string{},
+		factors:        map[string]adapter.SecondFactor{},
 		now:            time.Now,
 	}
 }
@@ -210,6 +212,7 @@ func (m *Adapter) DeleteUser(ctx context.Context, id string) error {
 	}
 	delete(m.users, id)
 	delete(m.passwords, id)
+	delete(m.factors, id)
 	if m.byEmail[u.Email] == id {
 		delete(m.byEmail, u.Email)
 	}

@@ -215,7 +215,7 @@ func mustParse() map[string]*template.Template {
 	}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
 	out := make(map[string]*template.Template)
-	for _, name := range []string{"signin", "signout", "error", "verify", "emailconfirm", "account"} {
+	for _, name := range []string{"signin", "signout", "error", "verify", "emailconfirm", "account", "twofactor", "twofactorenrol", "backupcodes"} {
 		t := template.Must(base.Clone())
 		template.Must(t.ParseFS(files, "templates/"+name+".html"))
 		out[name] = t

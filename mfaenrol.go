@@ -1,0 +1,411 @@
+package authgo
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/pages"
+)
+
+// Setting the factor up, turning it off and new backup codes: the Go
+// functions an app's own forms call, and the endpoints that wrap them.
+
+// TwoFactorStatus is a user's second factor as an app shows it.
+type TwoFactorStatus struct {
+	// Enabled: the user has a confirmed authenticator app.
+	Enabled bool `json:"enabled"`
+	// BackupCodes is the number of unused backup codes.
+	BackupCodes int `json:"backupCodes"`
+	// Required: policy requires a second factor of the user
+	// (TwoFactorConfig.Required, RequiredForAll); it cannot be turned off.
+	Required bool `json:"required"`
+}
+
+// TOTPEnrolment is an authenticator app being set up: show QRCode (a PNG)
+// or Secret (to type) or URI (an otpauth:// link), then confirm with the
+// first code (ConfirmTOTP). Until then the factor is not on.
+type TOTPEnrolment struct {
+	Secret string `json:"secret"`
+	URI    string `json:"uri"`
+	QRCode []byte `json:"qrCode"` // PNG; base64 in JSON
+}
+
+// errTwoFactorOff is the error of the second-factor functions when
+// TwoFactorConfig.TOTP is not set.
+func errTwoFactorOff() error {
+	return errorf(Configuration, "the second factor is off: set TwoFactor.TOTP (mfa.TOTP{} of github.com/authgo/authgo/mfa)")
+}
+
+// TwoFactorStatus returns u's second factor.
+func (a *Auth) TwoFactorStatus(ctx context.Context, u *User) (TwoFactorStatus, error) {
+	if a.twoFactor == nil {
+		return TwoFactorStatus{}, errTwoFactorOff()
+	}
+	rec, err := a.twoFactor.store.GetSecondFactor(ctx, u.ID)
+	if err != nil {
+		return TwoFactorStatus{}, &Error{Type: AdapterError, Err: err}
+	}
+	st := TwoFactorStatus{Required: a.factorRequired(ctx, u)}
+	if rec != nil && rec.TOTPSecret != "" {
+		st.Enabled, st.BackupCodes = true, len(rec.BackupCodes)
+	}
+	return st, nil
+}
+
+// EnrollTOTP starts setting up an authenticator app for u: a new secret,
+// stored sealed as u's pending enrolment (replacing an earlier unconfirmed
+// one). A user whose factor is on already gets an AccessDenied *Error
+// (code "already_enabled"): turn it off first.
+func (a *Auth) EnrollTOTP(ctx context.Context, u *User) (*TOTPEnrolment, error) {
+	tf := a.twoFactor
+	if tf == nil {
+		return nil, errTwoFactorOff()
+	}
+	e, err := a.totpKey(u, "")
+	if err != nil {
+		return nil, err
+	}
+	_, err = a.updateFactor(ctx, u.ID, func(f *adapter.SecondFactor) error {
+		if f.TOTPSecret != "" {
+			return &Error{Type: AccessDenied, Code: "already_enabled"}
+		}
+		f.PendingSecret = tf.keys.Seal(u.ID, e.Secret)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// totpKey returns the enrolment of secret for u ("": a new secret).
+func (a *Auth) totpKey(u *User, secret string) (*TOTPEnrolment, error) {
+	tf := a.twoFactor
+	account := u.Email
+	if account == "" {
+		account = u.ID
+	}
+	secret, uri, err := tf.cfg.TOTP.Key(tf.cfg.Issuer, account, secret)
+	if err != nil {
+		return nil, errorf(Configuration, "TOTP secret: %w", err)
+	}
+	png, err := tf.cfg.TOTP.QRCode(uri)
+	if err != nil {
+		return nil, errorf(Configuration, "QR code: %w", err)
+	}
+	return &TOTPEnrolment{Secret: secret, URI: uri, QRCode: png}, nil
+}
+
+// pendingEnrolment is u's enrolment in progress, for the page again after
+// a wrong first code; nil when there is none.
+func (a *Auth) pendingEnrolment(ctx context.Context, u *User) (*TOTPEnrolment, error) {
+	rec, err := a.twoFactor.store.GetSecondFactor(ctx, u.ID)
+	if err != nil {
+		return nil, &Error{Type: AdapterError, Err: err}
+	}
+	if rec == nil || rec.PendingSecret == "" {
+		return nil, nil
+	}
+	secret, _, err := a.twoFactor.keys.Open(u.ID, rec.PendingSecret)
+	if err != nil {
+		return nil, nil
+	}
+	return a.totpKey(u, secret)
+}
+
+// ConfirmTOTP turns u's pending enrolment on with its first code and
+// returns the user's new backup codes, to show once. r is the request of
+// the app's form (its client is rate limited). A wrong code leaves
+// nothing changed; of two confirmations at once, one wins and the other
+// is refused (code "no_enrolment").
+func (a *Auth) ConfirmTOTP(r *http.Request, u *User, code string) ([]string, error) {
+	if a.twoFactor == nil {
+		return nil, errTwoFactorOff()
+	}
+	return a.confirmTOTP(a.newRequest(r), u, code, 0)
+}
+
+func (a *Auth) confirmTOTP(rq *request, u *User, code string, pendingAt int64) ([]string, error) {
+	ctx := rq.r.Context()
+	att, err := a.codeAttempt(rq.r, "enroll", u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	now := a.now()
+	_, err = a.updateFactor(ctx, u.ID, func(f *adapter.SecondFactor) error {
+		if f.PendingSecret == "" {
+			return errNoEnrolment()
+		}
+		step, err := a.matchTOTP(f, f.PendingSecret, code)
+		if err != nil {
+			return err
+		}
+		var hashes []string
+		codes, hashes = a.twoFactor.keys.NewBackupCodes(backupCodeCount)
+		f.TOTPSecret, f.PendingSecret, f.LastStep, f.BackupCodes, f.TrustedSince = f.PendingSecret, "", step, hashes, now
+		if pendingAt > f.SpentBefore.UnixMilli() {
+			f.SpentBefore = time.UnixMilli(pendingAt)
+		}
+		return nil
+	})
+	if err != nil {
+		a.codeFailed(ctx, rq, "enroll", u.ID, err)
+		return nil, err
+	}
+	att.passed(ctx)
+	a.log.InfoContext(ctx, "authgo: second factor turned on", "identifier_hash", a.signIns.identifierHash(u.ID))
+	return codes, nil
+}
+
+// proveForChange checks that the user of s may change the factor: code
+// is right (spent), or s began less than FreshAuthMaxAge ago.
+func (a *Auth) proveForChange(rq *request, s *Session, code string) error {
+	if code == "" && !s.AuthTime.IsZero() && a.now().Sub(s.AuthTime) < a.twoFactor.cfg.FreshAuthMaxAge {
+		return nil
+	}
+	_, err := a.checkCode(rq, "change", s.User.ID, code, 0)
+	return err
+}
+
+// NewBackupCodes replaces the backup codes of the signed-in user of r
+// with new ones and returns them, to show once. code is a current TOTP or
+// backup code; "" is accepted when the user signed in less than
+// TwoFactorConfig.FreshAuthMaxAge ago.
+func (a *Auth) NewBackupCodes(r *http.Request, code string) ([]string, error) {
+	rq, s, err := a.factorSession(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.proveForChange(rq, s, code); err != nil {
+		return nil, err
+	}
+	var codes []string
+	_, err = a.updateFactor(r.Context(), s.User.ID, func(f *adapter.SecondFactor) error {
+		if f.TOTPSecret == "" {
+			return errNoFactor()
+		}
+		codes, f.BackupCodes = a.twoFactor.keys.NewBackupCodes(backupCodeCount)
+		return nil
+	})
+	if err == nil {
+		a.log.InfoContext(r.Context(), "authgo: new backup codes", "identifier_hash", a.signIns.identifierHash(s.User.ID))
+	}
+	return codes, err
+}
+
+// DisableTwoFactor turns the second factor of the signed-in user of r off:
+// the secret and the backup codes go, trusted devices are forgotten. code
+// is as for NewBackupCodes. A user whom policy requires a factor of gets
+// AccessDenied (code "required").
+func (a *Auth) DisableTwoFactor(r *http.Request, code string) error {
+	rq, s, err := a.factorSession(r)
+	if err != nil {
+		return err
+	}
+	if a.factorRequired(r.Context(), sessionUser(s)) {
+		return &Error{Type: AccessDenied, Code: "required"}
+	}
+	if err := a.proveForChange(rq, s, code); err != nil {
+		return err
+	}
+	now := a.now()
+	_, err = a.updateFactor(r.Context(), s.User.ID, func(f *adapter.SecondFactor) error {
+		if f.TOTPSecret == "" && f.PendingSecret == "" {
+			return errNoFactor()
+		}
+		f.TOTPSecret, f.PendingSecret, f.BackupCodes, f.TrustedSince = "", "", nil, now
+		return nil
+	})
+	if err == nil {
+		a.log.InfoContext(r.Context(), "authgo: second factor turned off", "identifier_hash", a.signIns.identifierHash(s.User.ID))
+	}
+	return err
+}
+
+// factorSession reads the session of r for a change of its user's factor.
+func (a *Auth) factorSession(r *http.Request) (*request, *Session, error) {
+	if a.twoFactor == nil {
+		return nil, nil, errTwoFactorOff()
+	}
+	s, err := a.Session(nil, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s == nil || s.User == nil || s.User.ID == "" {
+		return nil, nil, &Error{Type: AccessDenied, Code: "signed_out"}
+	}
+	rq := a.newRequest(r)
+	return rq, s, nil
+}
+
+// enrolUser is who enrols at two-factor/enroll: the user of a pending
+// sign-in that policy sends to enrolment, else the signed-in user. Both
+// nil when there is neither.
+func (a *Auth) enrolUser(w http.ResponseWriter, rq *request) (*pendingState, *User, error) {
+	st, _, err := a.readPending(rq.r.Context(), rq)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st != nil {
+		return st, st.User, nil
+	}
+	s, err := a.Session(w, rq.r)
+	if err != nil || s == nil || s.User == nil {
+		return nil, nil, err
+	}
+	return nil, sessionUser(s), nil
+}
+
+// handleEnrolPage is GET two-factor/enroll: a new secret, as a page with
+// the QR code or as JSON (TOTPEnrolment).
+func (a *Auth) handleEnrolPage(w http.ResponseWriter, rq *request) {
+	st, u, err := a.enrolUser(w, rq)
+	if err != nil {
+		a.fail(w, rq, err)
+		return
+	}
+	if u == nil {
+		a.pendingMissing(w, rq)
+		return
+	}
+	if st == nil {
+		a.rememberCallbackURL(w, rq)
+	}
+	e, err := a.EnrollTOTP(rq.r.Context(), u)
+	if err != nil {
+		a.refuse(w, rq, err)
+		return
+	}
+	if wantsJSON(rq.r) {
+		writeJSON(w, http.StatusOK, e)
+		return
+	}
+	a.renderEnrol(w, rq, http.StatusOK, e, st != nil, "")
+}
+
+func (a *Auth) renderEnrol(w http.ResponseWriter, rq *request, status int, e *TOTPEnrolment, required bool, msg string) {
+	d := pages.TwoFactorEnrol{Theme: a.theme(), Action: rq.actionURL(a, "two-factor/enroll"), CSRFToken: a.csrfToken(w, rq),
+		Required: required, Error: msg}
+	if e != nil {
+		d.QRCode, d.Secret, d.URI = e.QRCode, e.Secret, e.URI
+	}
+	if err := pages.RenderTwoFactorEnrol(w, status, d); err != nil {
+		a.log.ErrorContext(rq.r.Context(), "authgo: render enrolment page", "err", err)
+	}
+}
+
+// handleEnrolConfirm is POST two-factor/enroll: the first code turns the
+// factor on; the backup codes are shown once. A pending sign-in (policy
+// sent the user here) then gets its session.
+func (a *Auth) handleEnrolConfirm(w http.ResponseWriter, rq *request) {
+	ctx := rq.r.Context()
+	st, u, err := a.enrolUser(w, rq)
+	if err != nil {
+		a.fail(w, rq, err)
+		return
+	}
+	if u == nil {
+		a.pendingMissing(w, rq)
+		return
+	}
+	var at int64
+	if st != nil {
+		at = st.At
+	}
+	codes, err := a.confirmTOTP(rq, u, rq.form.get("code"), at)
+	if err != nil {
+		e := asError(err, CallbackRouteError)
+		if e.Type == CredentialsSignin && !wantsJSON(rq.r) {
+			// The same secret again: the user scanned it already.
+			a.renderEnrolAgain(w, rq, u, st != nil, "That code is not right. Try again.")
+			return
+		}
+		a.refuse(w, rq, err)
+		return
+	}
+	to := a.callbackURL(rq)
+	if st != nil {
+		to, err = a.completeSignIn(ctx, w, rq, st, AMROTP, false)
+	} else if s, _ := a.Session(nil, rq.r); s != nil {
+		// The first code proved the factor: the session records it.
+		err = a.addSessionMethods(ctx, w, rq, s, AMROTP, AMRMultiFactor)
+	}
+	if err != nil {
+		a.fail(w, rq, err)
+		return
+	}
+	if wantsJSON(rq.r) {
+		writeJSON(w, http.StatusOK, map[string]any{"backupCodes": codes, "url": to})
+		return
+	}
+	a.renderBackupCodes(w, rq, codes, to)
+}
+
+// renderEnrolAgain shows the enrolment page with a new secret after a
+// wrong first code.
+func (a *Auth) renderEnrolAgain(w http.ResponseWriter, rq *request, u *User, required bool, msg string) {
+	e, err := a.pendingEnrolment(rq.r.Context(), u)
+	if err == nil && e == nil {
+		e, err = a.EnrollTOTP(rq.r.Context(), u)
+	}
+	if err != nil {
+		a.refuse(w, rq, err)
+		return
+	}
+	a.renderEnrol(w, rq, http.StatusUnauthorized, e, required, msg)
+}
+
+func (a *Auth) renderBackupCodes(w http.ResponseWriter, rq *request, codes []string, to string) {
+	if err := pages.RenderBackupCodes(w, http.StatusOK, pages.BackupCodes{Theme: a.theme(), Codes: codes, ContinueURL: to}); err != nil {
+		a.log.ErrorContext(rq.r.Context(), "authgo: render backup codes page", "err", err)
+	}
+}
+
+// handleNewBackupCodes is POST two-factor/backup-codes.
+func (a *Auth) handleNewBackupCodes(w http.ResponseWriter, rq *request) {
+	codes, err := a.NewBackupCodes(rq.r, rq.form.get("code"))
+	if err != nil {
+		a.refuse(w, rq, err)
+		return
+	}
+	if wantsJSON(rq.r) {
+		writeJSON(w, http.StatusOK, map[string]any{"backupCodes": codes})
+		return
+	}
+	a.renderBackupCodes(w, rq, codes, a.callbackURL(rq))
+}
+
+// handleDisable is POST two-factor/disable.
+func (a *Auth) handleDisable(w http.ResponseWriter, rq *request) {
+	if err := a.DisableTwoFactor(rq.r, rq.form.get("code")); err != nil {
+		a.refuse(w, rq, err)
+		return
+	}
+	a.codeAccepted(w, rq, a.callbackURL(rq))
+}
+
+// refuse answers a refused second-factor change: JSON with the type and
+// code (401 wrong code, 403 not allowed, 409 nothing to confirm), or the
+// error page; rate limits and store failures as every action does.
+func (a *Auth) refuse(w http.ResponseWriter, rq *request, err error) {
+	e := asError(err, CallbackRouteError)
+	status := http.StatusUnauthorized
+	switch {
+	case e.Type != CredentialsSignin && e.Type != AccessDenied:
+		a.fail(w, rq, e)
+		return
+	case e.Code == "no_enrolment" || e.Code == "already_enabled":
+		status = http.StatusConflict
+	case e.Type == AccessDenied:
+		status = http.StatusForbidden
+	}
+	a.log.InfoContext(rq.r.Context(), "authgo: second-factor request refused", "type", string(e.Type), "code", e.Code)
+	if wantsJSON(rq.r) {
+		writeJSON(w, status, map[string]string{"error": string(e.Type), "code": e.Code})
+		return
+	}
+	a.renderError(w, rq, status, string(e.Type))
+}
