@@ -48,4 +48,3 @@ type SecondFactorStore interface {
 	// none is not an error.
 	DeleteSecondFactor(ctx context.Context, userID string) error
 }
-
