@@ -1,0 +1,207 @@
+package authgo
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/authgo/authgo/internal/cookie"
+	"github.com/authgo/authgo/jwt"
+)
+
+// sessionRead is one read of the session of a request: what a handler gets,
+// and the cookies to write back.
+type sessionRead struct {
+	session *Session
+	// write sets the refreshed cookie (or clears a dead one) on w; nil
+	// when there is nothing to write.
+	write func(w http.ResponseWriter)
+}
+
+// readSession reads, checks and refreshes the session of rq, as GET
+// /session does. It returns a nil session when there is none or it is
+// invalid (then write clears the cookies). Only a failing store is an
+// error.
+func (a *Auth) readSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+	if a.cfg.Session.Strategy == StrategyDatabase {
+		return a.readDatabaseSession(ctx, rq, trigger, data)
+	}
+	return a.readJWTSession(ctx, rq, trigger, data)
+}
+
+// jwtCookie is the session cookie of a request with JWT sessions: the v5
+// cookie, else (with Session.AcceptNextAuthV4) a NextAuth v4 one.
+type jwtCookie struct {
+	raw  string
+	opts cookie.Options // the cookie it was read from
+	v4   bool
+}
+
+func (a *Auth) readJWTCookie(rq *request) jwtCookie {
+	o := rq.cookies.SessionToken
+	if raw := cookie.ReadChunked(rq.r, o.Name); raw != "" || !a.cfg.Session.AcceptNextAuthV4 {
+		return jwtCookie{raw: raw, opts: o}
+	}
+	o.Name = strings.Replace(o.Name, "authjs.", "next-auth.", 1)
+	return jwtCookie{raw: cookie.ReadChunked(rq.r, o.Name), opts: o, v4: true}
+}
+
+// decodeJWTCookie decodes the token of c and gives it the session claims it
+// lacks (adoptSessionClaims).
+func (a *Auth) decodeJWTCookie(c jwtCookie) (*Token, error) {
+	var tok Token
+	var err error
+	if c.v4 {
+		err = a.codec.DecodeV4(c.raw, &tok)
+	} else {
+		err = a.codec.DecodeInto(c.raw, c.opts.Name, &tok)
+	}
+	if err != nil {
+		return nil, err
+	}
+	adoptSessionClaims(&tok, c.raw)
+	return &tok, nil
+}
+
+func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+	c := a.readJWTCookie(rq)
+	if c.raw == "" {
+		return &sessionRead{}, nil
+	}
+	clearCookies := func(w http.ResponseWriter) { cookie.ClearChunked(w, rq.r, c.opts) }
+	tok, err := a.decodeJWTCookie(c)
+	if err != nil {
+		lvl := a.log.InfoContext
+		if !errors.Is(err, jwt.ErrExpired) {
+			lvl = a.log.WarnContext
+		}
+		lvl(ctx, "authgo: session token refused", "type", string(JWTSessionError), "nextauth_v4", c.v4, "err", err)
+		return &sessionRead{write: clearCookies}, nil
+	}
+	now := a.now()
+	if live, err := a.tokenLive(ctx, tok, now); err != nil {
+		return nil, err
+	} else if !live {
+		return &sessionRead{write: clearCookies}, nil
+	}
+	next, err := a.runJWT(ctx, JWTParams{Token: tok, Trigger: trigger, Session: data})
+	if err != nil {
+		return nil, err
+	}
+	if next == nil {
+		return &sessionRead{write: clearCookies}, nil
+	}
+	keepSessionClaims(tok, next)
+	expires, maxAge := a.sessionExpiry(tokenSignInTime(next), now)
+	s, err := a.runSession(ctx, SessionParams{Session: defaultSession(next, expires), Token: next, Trigger: trigger, NewSession: data})
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		s.Token = next
+	}
+	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s, Token: next})
+	// The token is re-encoded only when the cookie is written: a read that
+	// cannot set cookies (Session(nil, r)) skips the encryption.
+	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
+		o := rq.cookies.SessionToken
+		value, err := a.codec.Encode(next, o.Name, maxAge)
+		if err != nil {
+			a.log.ErrorContext(ctx, "authgo: session token not re-encoded", "type", string(JWTSessionError), "err", err)
+			return
+		}
+		cookie.WriteChunked(w, rq.r, o, value, expires)
+		if c.v4 {
+			clearCookies(w) // upgraded to a v5 cookie
+		}
+	}}, nil
+}
+
+// tokenLive reports whether a decoded token still stands for a session:
+// not past Session.MaxAuthAge, not revoked. Only a failing revocation store
+// is an error.
+func (a *Auth) tokenLive(ctx context.Context, t *Token, now time.Time) (bool, error) {
+	if a.authExpired(tokenSignInTime(t), now) {
+		a.log.InfoContext(ctx, "authgo: session past Session.MaxAuthAge refused", "type", string(JWTSessionError))
+		return false, nil
+	}
+	revoked, err := a.tokenRevoked(ctx, t)
+	if err != nil {
+		return false, err
+	}
+	if revoked {
+		a.log.InfoContext(ctx, "authgo: revoked session token refused", "type", string(JWTSessionError))
+	}
+	return !revoked, nil
+}
+
+// authExpired reports whether a session that began at start is past
+// Session.MaxAuthAge (never when it is not set).
+func (a *Auth) authExpired(start, now time.Time) bool {
+	m := a.cfg.Session.MaxAuthAge
+	return m > 0 && !now.Before(start.Add(m))
+}
+
+// sessionExpiry is when a session that began at start, read (or begun) at
+// now, expires: Session.MaxAge from now, but no later than
+// Session.MaxAuthAge after start. The duration is the token lifetime to
+// encode, at least a second (the codec counts in seconds).
+func (a *Auth) sessionExpiry(start, now time.Time) (time.Time, time.Duration) {
+	exp := now.Add(a.cfg.Session.MaxAge)
+	if m := a.cfg.Session.MaxAuthAge; m > 0 && start.Add(m).Before(exp) {
+		exp = start.Add(m)
+	}
+	return exp, max(exp.Sub(now), time.Second)
+}
+
+// defaultSession is Auth.js's default session of a token, plus the user id
+// and role: typed claims flow to the client without a callback.
+func defaultSession(t *Token, expires time.Time) *Session {
+	return &Session{
+		User:     &SessionUser{ID: t.Subject, Name: t.Name, Email: t.Email, Image: t.Picture, Role: t.Role},
+		Expires:  expires,
+		Error:    tokenError(t),
+		AMR:      tokenAMR(t),
+		AuthTime: tokenAuthTime(t),
+	}
+}
+
+// tokenError is the "error" claim of t (set by refresh.Refresher when a
+// provider token could not be refreshed), shown as Session.Error.
+func tokenError(t *Token) string {
+	s, _ := t.Extra["error"].(string)
+	return s
+}
+
+func (a *Auth) runJWT(ctx context.Context, p JWTParams) (*Token, error) {
+	if a.cfg.Callbacks.JWT == nil {
+		return p.Token, nil
+	}
+	t, err := a.cfg.Callbacks.JWT(ctx, p)
+	if err != nil {
+		return nil, asError(err, JWTSessionError)
+	}
+	return t, nil
+}
+
+func (a *Auth) runSession(ctx context.Context, p SessionParams) (*Session, error) {
+	if a.cfg.Callbacks.Session == nil {
+		return p.Session, nil
+	}
+	s, err := a.cfg.Callbacks.Session(ctx, p)
+	if err != nil {
+		return nil, asError(err, JWTSessionError)
+	}
+	return s, nil
+}
+
+// apply writes the read's cookies to w (when w is not nil) and returns the
+// session.
+func (res *sessionRead) apply(w http.ResponseWriter) *Session {
+	if w != nil && res.write != nil {
+		res.write(w)
+	}
+	return res.session
+}
