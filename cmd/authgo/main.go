@@ -8,6 +8,7 @@
 //	authgo token encode [flags]   read a JSON object on stdin, print a session token
 //	authgo token decode [flags]   read a token or a Cookie header on stdin, print its payload
 //	authgo demo [flags]           run the demo app on an embedded SQLite file
+//	authgo serve [flags]          run the standalone auth server with forward-auth
 //	authgo version                print the version and VCS revision (also --version)
 //	authgo help [command]         print this help, or a command's
 //
@@ -35,6 +36,7 @@ Usage:
   authgo token encode [flags]   read a JSON object on stdin, print a session token
   authgo token decode [flags]   read a token or a Cookie header on stdin, print its payload
   authgo demo [flags]           run the demo app on an embedded SQLite file
+  authgo serve [flags]          run the standalone auth server with forward-auth
   authgo version                print the version and VCS revision (also --version)
   authgo help [command]         print this help, or a command's
 
@@ -62,6 +64,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSecret(args[1:], stdout, stderr)
 	case "token":
 		return runToken(args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
