@@ -170,7 +170,7 @@ func TestConfigMistakes(t *testing.T) {
 func TestMySQLDSN(t *testing.T) {
 	for in, want := range map[string]string{
 		"mysql://root@127.0.0.1:3306/test":              "root@tcp(127.0.0.1:3306)/test",
-		"mysql://u:p%40ss@db/app?tls=true":               "u:p@ss@tcp(db:3306)/app?tls=true",
+		"mysql://u:p%40ss@db/app?tls=true":              "u:p@ss@tcp(db:3306)/app?tls=true",
 		"mysql://db.internal:3307/auth?parseTime=false": "tcp(db.internal:3307)/auth?parseTime=false",
 	} {
 		if got, err := mysqlDSN(in); err != nil || got != want {

@@ -156,7 +156,7 @@ func TestVerifyForwardingHeaderSpoofs(t *testing.T) {
 	for name, extra := range map[string]map[string]string{
 		// nginx sets X-Original-URL; a client-sent X-Forwarded-Uri it passes
 		// along must not pick another path.
-		"uri disagrees": {"X-Original-URL": "https://app.test/admin", "X-Forwarded-Uri": "/public"},
+		"uri disagrees":  {"X-Original-URL": "https://app.test/admin", "X-Forwarded-Uri": "/public"},
 		"host disagrees": {"X-Original-URL": "https://app.test/admin", "X-Forwarded-Uri": "/admin", "X-Forwarded-Host": "public.test"},
 		"two hosts":      {"X-Forwarded-Host": "app.test, other.test"},
 		"bad proto":      {"X-Forwarded-Proto": "gopher"},
