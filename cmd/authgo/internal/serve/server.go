@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,7 @@ type Server struct {
 	handler  http.Handler
 	draining atomic.Bool
 	tracing  func(context.Context) error
+	closed   sync.Once
 }
 
 // resolved is the configuration after the file and the environment were
@@ -356,8 +358,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Auth returns the server's authgo.Auth.
 func (s *Server) Auth() *authgo.Auth { return s.auth }
 
-// Close ends tracing and closes the database and Redis.
-func (s *Server) Close() {
+// Close ends tracing (sending the spans it holds) and closes the database
+// and Redis. Calls after the first do nothing.
+func (s *Server) Close() { s.closed.Do(s.close) }
+
+func (s *Server) close() {
 	if s.tracing != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = s.tracing(ctx)
