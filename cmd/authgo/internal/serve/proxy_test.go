@@ -271,3 +271,23 @@ func seen(got map[string]any, h string) string {
 	}
 	return strings.Join(out, "|")
 }
+
+// The README's example config file loads, and its rules compile.
+func TestReadmeConfigExample(t *testing.T) {
+	readme, err := os.ReadFile("../../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```yaml\n# serve.yaml\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no ```yaml block starting with # serve.yaml")
+	}
+	f, err := LoadFile(writeFile(t, "serve.yaml", block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compileRules(f.Access, f.Access.Roles); err != nil || len(f.Users) != 1 || f.Identity.Signed.Header == "" {
+		t.Fatalf("rules: %v; file %+v", err, f)
+	}
+}
