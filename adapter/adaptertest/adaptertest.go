@@ -48,6 +48,7 @@ func Run(t *testing.T, newAdapter func(t *testing.T) adapter.Adapter) {
 	t.Run("AccountUpdater", func(t *testing.T) { testAccountUpdater(t, newAdapter(t)) })
 	t.Run("ExpiredDeleter", func(t *testing.T) { testExpiredDeleter(t, newAdapter(t)) })
 	t.Run("PasswordStore", func(t *testing.T) { testPasswordStore(t, newAdapter(t)) })
+	t.Run("SecondFactorStore", func(t *testing.T) { testSecondFactorStore(t, newAdapter(t)) })
 
 	sessions := func(t *testing.T) (adapter.SessionStore, func(t *testing.T) string) {
 		a := newAdapter(t)

@@ -48,6 +48,10 @@
 //	                   deleted by DeleteExpired once their tokens expired)
 //	authgo_passwords   "userId" (key, cascades), hash, "updatedAt"  (password
 //	                   accounts' hashes: adapter.PasswordStore, migration 3)
+//	authgo_second_factors "userId" (key), "totpSecret", "pendingSecret",
+//	                   "lastStep", "backupCodes" (JSON), "trustedSince",
+//	                   "spentBefore" (Unix ms), version  (the second factor:
+//	                   adapter.SecondFactorStore, migration 4)
 //	authgo_schema_versions  version, applied_at  (migrations applied)
 //
 // Column types by dialect:

@@ -27,6 +27,7 @@ type Tables struct {
 	Revocations        string // authgo_revocations
 	RevokedSessions    string // authgo_revoked_sessions
 	Passwords          string // authgo_passwords
+	SecondFactors      string // authgo_second_factors
 	SchemaVersions     string // authgo_schema_versions
 }
 
@@ -51,6 +52,7 @@ type Adapter struct {
 	d       Dialect
 	q       queries
 	pq      passwordQueries
+	fq      factorQueries
 	names   Tables // final names, prefix included
 	tables  *strings.Replacer
 	owned   bool // Close closes db
@@ -111,6 +113,7 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		{&n.Revocations, opts.Tables.Revocations, "authgo_revocations"},
 		{&n.RevokedSessions, opts.Tables.RevokedSessions, "authgo_revoked_sessions"},
 		{&n.Passwords, opts.Tables.Passwords, "authgo_passwords"},
+		{&n.SecondFactors, opts.Tables.SecondFactors, "authgo_second_factors"},
 		{&n.SchemaVersions, opts.Tables.SchemaVersions, "authgo_schema_versions"},
 	} {
 		if *x.dst, err = def(x.name, x.fallback); err != nil {
@@ -129,6 +132,7 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		"{revoked_sessions}", q(n.RevokedSessions),
 		"{revoked_sessions_expires}", q(n.RevokedSessions+"_expires_idx"),
 		"{passwords}", q(n.Passwords),
+		"{second_factors}", q(n.SecondFactors),
 		"{versions}", q(n.SchemaVersions),
 		"{accounts_userId}", q(n.Accounts+"_userId_idx"),
 		"{accounts_provider}", q(n.Accounts+"_provider_key"),
@@ -140,6 +144,7 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 	)
 	a.q = buildQueries(d, a.tables)
 	a.pq = buildPasswordQueries(d, a.tables)
+	a.fq = buildFactorQueries(d, a.tables)
 	if !opts.SkipMigrations {
 		if err := a.Migrate(ctx); err != nil {
 			return nil, err
@@ -414,7 +419,7 @@ func (a *Adapter) DeleteUser(ctx context.Context, id string) error {
 		return nil
 	}
 	err := a.inTx(ctx, func(tx *dbsql.Tx) error {
-		for _, q := range []string{a.q.deleteUserSessions, a.q.deleteUserAccounts, a.q.deleteUserAuthenticators, a.q.deleteUser} {
+		for _, q := range []string{a.q.deleteUserSessions, a.q.deleteUserAccounts, a.q.deleteUserAuthenticators, a.fq.delete, a.q.deleteUser} {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return err
 			}
