@@ -4,7 +4,11 @@
 // {action, options}; the credential goes to POST <callback URL> as action,
 // data (its JSON), csrfToken and callbackUrl, answered {url} (the request
 // carries X-Auth-Return-Redirect). Where the browser supports conditional
-// mediation, passkeys are also offered in the email input's autofill.
+// mediation and the page has an input with autocomplete "username
+// webauthn", passkeys are also offered in that input's autofill. A submit
+// button with value "register" registers (with the form's email input, if
+// any, for a new account; a signed-in user adds a passkey); any other
+// signs in. The form needs csrfToken and may have callbackUrl.
 "use strict";
 (function () {
   var b64 = {
@@ -132,7 +136,10 @@
       });
     });
 
-    if (window.PublicKeyCredential && PublicKeyCredential.isConditionalMediationAvailable) {
+    // Autofill needs an input that offers passkeys (autocomplete
+    // "username webauthn") on the page.
+    var autofill = document.querySelector('input[autocomplete~="webauthn"]');
+    if (autofill && window.PublicKeyCredential && PublicKeyCredential.isConditionalMediationAvailable) {
       conditional = PublicKeyCredential.isConditionalMediationAvailable().then(function (yes) {
         if (yes) return run("authenticate", true);
       });

@@ -12,6 +12,7 @@ import (
 	authsql "github.com/authgo/authgo/adapter/sql"
 	"github.com/authgo/authgo/adapter/sql/sqlite"
 	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/passkey"
 	"github.com/authgo/authgo/providers"
 )
 
@@ -128,6 +129,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Providers: append([]authgo.Provider{
 			providers.Credentials(providers.CredentialsConfig{Authorize: app.authorize}),
 			emailSignIn,
+			passkey.Provider(passkey.Config{}),
 		}, fromEnv...),
 		// New users, by email or OAuth, get the lowest role.
 		Adapter: signUps{db},
@@ -179,6 +181,8 @@ func (a *App) routes() http.Handler {
 
 	// Settings: the user's sessions and "sign out everywhere" (settings.go).
 	app.Handle("GET /settings", a.auth.RequireAuth(http.HandlerFunc(a.settings)))
+	app.HandleFunc("POST /settings/passkeys/rename", a.renamePasskey)
+	app.HandleFunc("POST /settings/passkeys/delete", a.deletePasskey)
 	app.HandleFunc("POST /settings/sessions/revoke-all", a.revokeAll)
 	app.HandleFunc("POST /settings/sessions/{id}/revoke", a.revokeOne)
 

@@ -311,7 +311,7 @@ func TestBrowserOAuthButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	buttons, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
-		`[...document.querySelectorAll('form[action^="/api/auth/signin/"] button')].map(b => b.textContent.trim())`))
+		`[...document.querySelectorAll('form[action^="/api/auth/signin/"]:not([data-webauthn-options]) button')].map(b => b.textContent.trim())`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,10 +63,12 @@ func (a *App) showLogin(w http.ResponseWriter, r *http.Request, status int, p pa
 			d.OAuth = append(d.OAuth, pr)
 		}
 	}
+	csp := cspSelfForms
 	if len(d.OAuth) > 0 {
 		// The OAuth buttons' redirects to the providers (see cspBase).
-		w.Header().Set("Content-Security-Policy", cspBase)
+		csp = cspBase
 	}
+	w.Header().Set("Content-Security-Policy", csp+cspPasskeys)
 	p.Data = d
 	a.render(w, r, status, "login", p)
 }

@@ -9,6 +9,7 @@ import (
 
 // settingsData is what the settings page shows.
 type settingsData struct {
+	Passkeys passkeysData
 	Strategy authgo.SessionStrategy
 	// Listed is true when sessions live in the database and are listed.
 	Listed   bool
@@ -32,10 +33,21 @@ func (a *App) settings(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Listed, d.Sessions = true, list
 	}
-	var notice string
-	if r.URL.Query().Get("revoked") == "1" {
+	list, err := a.auth.ListPasskeys(r.Context(), userID(s))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d.Passkeys.List = list
+	q := r.URL.Query()
+	notice := passkeyNotices[q.Get("passkey")]
+	if q.Get("passkey") == "last" {
+		d.Passkeys.ConfirmDelete = q.Get("id")
+	}
+	if q.Get("revoked") == "1" {
 		notice = "The session was signed out."
 	}
+	w.Header().Set("Content-Security-Policy", cspSelfForms+cspPasskeys)
 	a.render(w, r, http.StatusOK, "settings", page{Title: "Settings", Session: s, Notice: notice, Data: d})
 }
 
