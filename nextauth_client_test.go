@@ -10,10 +10,10 @@ import (
 	"github.com/authgo/authgo/internal/testenv"
 )
 
-// nextAuthClientScript drives next-auth/react's client functions (the ones
-// useSession, signIn and signOut call) against the server in argv[2], with
-// a cookie jar wrapped around Node's fetch, as a browser keeps cookies.
-const nextAuthClientScript = `
+// nextAuthBrowser is the start of a script that runs next-auth/react's
+// client functions against the server in argv[2]: a cookie jar wrapped
+// around Node's fetch, as a browser keeps cookies, and a window.
+const nextAuthBrowser = `
 const base = process.argv[2];
 process.env.NEXTAUTH_URL = base + "/api/auth";
 const jar = new Map();
@@ -32,6 +32,11 @@ globalThis.fetch = async (url, init = {}) => {
   return res;
 };
 globalThis.window = { location: { href: base + "/", reload() {} } };
+`
+
+// nextAuthClientScript drives next-auth/react's client functions (the ones
+// useSession, signIn and signOut call) in nextAuthBrowser.
+const nextAuthClientScript = nextAuthBrowser + `
 const { getProviders, getCsrfToken, getSession, signIn, signOut } = await import("next-auth/react");
 const out = {};
 out.providers = await getProviders();

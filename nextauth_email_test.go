@@ -17,29 +17,10 @@ import (
 )
 
 // nextAuthEmailScript drives next-auth/react's signIn("email", {email})
-// against the server in argv[2], as a page of a Next.js app would, with a
-// cookie jar around Node's fetch as a browser keeps cookies. The mail is
+// in nextAuthBrowser, as a page of a Next.js app would. The mail is
 // read from the test server's /test/mail (the user's mailbox); the link is
 // then opened and its button pressed, as the user does in the browser.
-const nextAuthEmailScript = `
-const base = process.argv[2];
-process.env.NEXTAUTH_URL = base + "/api/auth";
-const jar = new Map();
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (url, init = {}) => {
-  if (typeof url === "string" && url.startsWith("/")) url = base + url;
-  const headers = new Headers(init.headers);
-  if (jar.size) headers.set("cookie", [...jar].map(([k, v]) => k + "=" + v).join("; "));
-  const res = await realFetch(url, { ...init, headers, redirect: "manual" });
-  for (const sc of res.headers.getSetCookie()) {
-    const [nv, ...attrs] = sc.split(";");
-    const i = nv.indexOf("=");
-    const name = nv.slice(0, i), value = nv.slice(i + 1);
-    if (value === "" || attrs.some((a) => /max-age=0/i.test(a.trim()))) jar.delete(name); else jar.set(name, value);
-  }
-  return res;
-};
-globalThis.window = { location: { href: base + "/", reload() {} } };
+const nextAuthEmailScript = nextAuthBrowser + `
 const { getCsrfToken, getSession, signIn, signOut } = await import("next-auth/react");
 const mail = async (to) => (await realFetch(base + "/test/mail?to=" + encodeURIComponent(to))).json();
 const unescape = (s) => s.replace(/&#43;/g, "+").replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");

@@ -5,7 +5,6 @@
 package emailtest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,6 +24,7 @@ import (
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/internal/limittest"
 	"github.com/authgo/authgo/providers"
 )
 
@@ -125,24 +125,6 @@ var (
 	codePattern = regexp.MustCompile(`code: (\d{6,12})`)
 )
 
-// logBuffer is a log destination safe for concurrent writes.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // app is an authgo server with an email provider on the store under test,
 // and a browser.
 type app struct {
@@ -152,14 +134,14 @@ type app struct {
 	store  Store
 	rec    *recorder
 	mail   *sender
-	logs   *logBuffer
+	logs   *limittest.Logs
 }
 
 const testSecret = "emailtest-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 func newApp(t *testing.T, s Store) *app {
 	t.Helper()
-	a := &app{t: t, store: s, rec: &recorder{Adapter: s.Adapter}, mail: &sender{}, logs: &logBuffer{}}
+	a := &app{t: t, store: s, rec: &recorder{Adapter: s.Adapter}, mail: &sender{}, logs: &limittest.Logs{}}
 	auth, err := authgo.New(authgo.Config{
 		Secret:    []string{testSecret},
 		TrustHost: true,

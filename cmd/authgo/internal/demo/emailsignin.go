@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/authgo/authgo"
@@ -90,31 +89,17 @@ func (s signUps) CreateUserAndLinkAccount(ctx context.Context, u adapter.User, a
 // where to go: authgo's "Check your email" page, whose code form takes the
 // mail's code. The page is the same for every address, known or not.
 func (a *App) emailMe(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "The form is too large or malformed.", http.StatusRequestEntityTooLarge)
+	d, ok := a.loginForm(w, r, func(d *loginData, email string) { d.LinkEmail = email })
+	if !ok {
 		return
-	}
-	d := loginData{
-		LinkEmail:   strings.TrimSpace(r.PostForm.Get("email")),
-		CallbackURL: localPath(r.PostForm.Get("callbackUrl")),
 	}
 	p := page{Title: "Sign in"}
-	if !a.auth.VerifyCSRF(r, r.PostForm.Get("csrfToken")) {
-		d.Error = msgFormExpired
-		a.showLogin(w, r, http.StatusForbidden, p, d)
-		return
-	}
 	if d.LinkEmail == "" {
 		d.LinkFields = fieldErrors{"email": "Enter your email address."}
 		a.showLogin(w, r, http.StatusBadRequest, p, d)
 		return
 	}
-	to := d.CallbackURL
-	if to == "" {
-		to = "/dashboard"
-	}
-	next, err := a.auth.SignIn(w, r, "email", authgo.SignInOptions{Email: d.LinkEmail, RedirectTo: to})
+	next, err := a.auth.SignIn(w, r, "email", authgo.SignInOptions{Email: d.LinkEmail, RedirectTo: d.redirectTo()})
 	if err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return

@@ -85,21 +85,11 @@ const (
 // loginWithCredentials of the articles. It validates the input, calls
 // auth.SignIn and turns its typed errors into messages.
 func (a *App) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "The form is too large or malformed.", http.StatusRequestEntityTooLarge)
+	d, ok := a.loginForm(w, r, func(d *loginData, email string) { d.Email = email })
+	if !ok {
 		return
-	}
-	d := loginData{
-		Email:       strings.TrimSpace(r.PostForm.Get("email")),
-		CallbackURL: localPath(r.PostForm.Get("callbackUrl")),
 	}
 	p := page{Title: "Sign in"}
-	if !a.auth.VerifyCSRF(r, r.PostForm.Get("csrfToken")) {
-		d.Error = msgFormExpired
-		a.showLogin(w, r, http.StatusForbidden, p, d)
-		return
-	}
 	in, errs := validateSignIn(r.PostForm.Get("email"), r.PostForm.Get("password"))
 	if len(errs) > 0 {
 		d.Fields = errs
@@ -107,13 +97,9 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		a.showLogin(w, r, http.StatusBadRequest, p, d)
 		return
 	}
-	to := d.CallbackURL
-	if to == "" {
-		to = "/dashboard"
-	}
 	next, err := a.auth.SignIn(w, r, "credentials", authgo.SignInOptions{
 		Credentials: map[string]string{"email": in.Email, "password": in.Password},
-		RedirectTo:  to,
+		RedirectTo:  d.redirectTo(),
 	})
 	if err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
@@ -139,6 +125,35 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		d.Error = msgSomethingWrong
 	}
 	a.showLogin(w, r, status, p, d)
+}
+
+// loginForm reads a form of the login page (at most maxFormBytes): its
+// callbackUrl, and the typed email, which keep puts in its field. It checks the form's
+// csrfToken; ok is false when it has answered (413, or the page again with
+// 403).
+func (a *App) loginForm(w http.ResponseWriter, r *http.Request, keep func(d *loginData, email string)) (d loginData, ok bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "The form is too large or malformed.", http.StatusRequestEntityTooLarge)
+		return d, false
+	}
+	d.CallbackURL = localPath(r.PostForm.Get("callbackUrl"))
+	keep(&d, strings.TrimSpace(r.PostForm.Get("email")))
+	if !a.auth.VerifyCSRF(r, r.PostForm.Get("csrfToken")) {
+		d.Error = msgFormExpired
+		a.showLogin(w, r, http.StatusForbidden, page{Title: "Sign in"}, d)
+		return d, false
+	}
+	return d, true
+}
+
+// redirectTo is where signing in leads: the callbackUrl, else the
+// dashboard.
+func (d loginData) redirectTo() string {
+	if d.CallbackURL == "" {
+		return "/dashboard"
+	}
+	return d.CallbackURL
 }
 
 // waitText says how long seconds is, rounded up to what a person reads.
