@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/jwt"
 	"github.com/authgo/authgo/passkey"
 )
 
@@ -93,5 +96,31 @@ func (s *server) assertNothingStored(key *softKey) {
 	}
 	if acct, _ := s.db.GetAccount(ctx, "passkey", id); acct != nil {
 		s.t.Errorf("account stored: %+v", acct)
+	}
+}
+
+// A passkey sign-in with user verification is two factors: the session
+// token's amr says hwk, user and mfa (RFC 8176).
+func TestSessionAMR(t *testing.T) {
+	s := newServer(t, passkey.Config{}, func(c *authgo.Config) { c.Session.Strategy = authgo.StrategyJWT })
+	b := s.browser()
+	b.register(newSoftKey(t), "amr@example.com")
+	u, _ := url.Parse(s.origin)
+	var raw string
+	for _, c := range b.hc.Jar.Cookies(u) {
+		if c.Name == "authjs.session-token" {
+			raw = c.Value
+		}
+	}
+	codec, err := jwt.NewCodec([]string{secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := codec.Decode(raw, "authjs.session-token")
+	if err != nil {
+		t.Fatalf("decode the session token: %v", err)
+	}
+	if got := fmt.Sprint(claims["amr"]); got != "[hwk user mfa]" {
+		t.Errorf("amr = %s, want [hwk user mfa]", got)
 	}
 }

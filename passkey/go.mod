@@ -10,6 +10,7 @@ require (
 require (
 	github.com/coreos/go-oidc/v3 v3.21.0 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.4 // indirect
+	golang.org/x/net v0.62.0 // indirect
 )
 
 require (
