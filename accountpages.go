@@ -123,3 +123,14 @@ func signedInGet(step, sentNotice string) func(*Auth, http.ResponseWriter, *requ
 		}
 	}
 }
+
+// accountLinks are the links of the sign-in page to the account pages.
+func (a *Auth) accountLinks(rq *request) []pages.Link {
+	if a.accounts == nil {
+		return nil
+	}
+	return []pages.Link{
+		{Text: "Forgot password?", URL: rq.actionURL(a, "account/forgot-password")},
+		{Text: "No account? Create one", URL: rq.actionURL(a, "account/signup")},
+	}
+}

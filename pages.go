@@ -58,6 +58,7 @@ func (a *Auth) renderSignInPage(w http.ResponseWriter, rq *request, status int, 
 		Notice:      st.notice,
 		FieldErrors: st.fieldErrors,
 		Flash:       st.flash,
+		Links:       a.accountLinks(rq),
 	}
 	for _, p := range a.order {
 		pv := pages.Provider{ID: p.ID(), Name: p.Name(), Type: p.Type(), SigninURL: rq.actionURL(a, "signin/"+p.ID()), CallbackURL: rq.actionURL(a, "callback/"+p.ID())}

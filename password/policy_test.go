@@ -3,6 +3,7 @@ package password_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -144,4 +145,20 @@ func FuzzReadBreachedList(f *testing.F) {
 			t.Fatalf("%d entries from %d lines", l.Len(), strings.Count(in, "\n")+1)
 		}
 	})
+}
+
+// A sign-up checks the Normalized password against a Policy before it
+// hashes it; a test server stands in for Have I Been Pwned.
+func ExamplePolicy() {
+	hibp := pwnedtest.NewServer(1, "Tr0ub4dor&3") // PwnedPasswords{} asks api.pwnedpasswords.com
+	defer hibp.Close()
+	p := password.Policy{Breached: password.PwnedPasswords{BaseURL: hibp.URL}}
+	for _, pw := range []string{"short", "Tr0ub4dor&3", "ｃｏｒｒｅｃｔ horse battery staple"} {
+		pw = password.Normalize(pw) // NFKC: full-width letters become ASCII
+		fmt.Printf("%q: %v\n", pw, p.Check(context.Background(), pw))
+	}
+	// Output:
+	// "short": password: too short: at least 8 characters
+	// "Tr0ub4dor&3": password: found in a data breach
+	// "correct horse battery staple": <nil>
 }

@@ -95,6 +95,9 @@ func TestAccountSurfaces(t *testing.T) {
 		if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), "/api/auth/signin") {
 			t.Fatalf("change-password page without a session: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
+		if code, page := x.get(x.browser(), x.srv.URL+"/api/auth/signin"); code != http.StatusOK || !strings.Contains(page, "/api/auth/account/forgot-password\">Forgot password?") || !strings.Contains(page, "/api/auth/account/signup") {
+			t.Errorf("sign-in page without the account links: %d", code)
+		}
 		if code, _ := x.get(x.browser(), x.srv.URL+"/api/auth/account/nope"); code != http.StatusBadRequest {
 			t.Fatalf("unknown step: %d", code)
 		}

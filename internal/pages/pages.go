@@ -121,6 +121,9 @@ type SignIn struct {
 	Notice      string
 	FieldErrors map[string]string
 	Flash       Flash
+	// Links are drawn under the forms ("Forgot password?", "Create an
+	// account"); none by default.
+	Links []Link
 }
 
 // SignOut is the data of the sign-out confirmation page. Action is the URL
@@ -312,6 +315,7 @@ type signInPage struct {
 	CSRFToken   string
 	CallbackURL string
 	Providers   []providerView
+	Links       []Link
 }
 
 type providerView struct {
@@ -336,7 +340,7 @@ type fieldView struct {
 }
 
 func signInView(d SignIn) signInPage {
-	v := signInPage{Notice: d.Notice, CSRFToken: d.CSRFToken, CallbackURL: d.CallbackURL}
+	v := signInPage{Notice: d.Notice, CSRFToken: d.CSRFToken, CallbackURL: d.CallbackURL, Links: d.Links}
 	if d.Error != "" {
 		v.Message = SignInMessage(d.Error)
 	}
