@@ -39,7 +39,7 @@ func (a *Auth) requestReset(rq *request, typed string) error {
 	}
 	if u == nil {
 		a.log.InfoContext(ctx, "authgo: password reset for an address without an account; no mail sent, the client is answered as for any address", "identifier_hash", a.signIns.identifierHash(addr))
-		a.email.waitLikeSend(ctx, start)
+		st.resets.waitLike(ctx, start)
 		return nil
 	}
 	id, tok := purposeReset+":"+u.ID, randomToken()
@@ -54,7 +54,7 @@ func (a *Auth) requestReset(rq *request, typed string) error {
 		att.refund(ctx)
 		return err
 	}
-	a.email.recordSend(time.Since(start))
+	st.resets.record(time.Since(start))
 	return nil
 }
 

@@ -112,6 +112,9 @@ type accountState struct {
 	o     PasswordOptions
 	store adapter.PasswordStore
 	theme email.Theme
+	// resets and resends time the mail of a known address, so an unknown
+	// one is answered after about as long (sign-up mails in both cases).
+	resets, resends sendTimer
 }
 
 func newAccountState(c Config) *accountState {

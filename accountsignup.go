@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -161,7 +160,6 @@ func (a *Auth) signUp(w http.ResponseWriter, rq *request, in SignUpInput) error 
 	if err != nil {
 		return err
 	}
-	start := time.Now()
 	existing, err := a.cfg.Adapter.GetUserByEmail(ctx, addr)
 	if err != nil {
 		att.refund(ctx)
@@ -178,7 +176,6 @@ func (a *Auth) signUp(w http.ResponseWriter, rq *request, in SignUpInput) error 
 		att.refund(ctx)
 		return err
 	}
-	a.email.recordSend(time.Since(start))
 	return a.writeBinding(w, rq, verifyBindingOptions(st), bind)
 }
 

@@ -166,9 +166,9 @@ func (a *Auth) resendVerification(w http.ResponseWriter, rq *request, typed stri
 			att.refund(ctx)
 			return err
 		}
-		a.email.recordSend(time.Since(start))
+		st.resends.record(time.Since(start))
 	} else {
-		a.email.waitLikeSend(ctx, start)
+		st.resends.waitLike(ctx, start)
 	}
 	return a.writeBinding(w, rq, verifyBindingOptions(st), b)
 }

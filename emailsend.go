@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"time"
 
@@ -67,7 +66,7 @@ func (a *Auth) sendSignInMail(w http.ResponseWriter, rq *request, p EmailProvide
 			att.refund(ctx)
 			return "", err
 		}
-		a.email.recordSend(time.Since(start))
+		a.email.sends.record(time.Since(start))
 	} else {
 		// The same answer, after about the time a send takes.
 		bind = emailBinding{Provider: p.ID(), Email: identifier, Nonce: randomToken()}
@@ -77,7 +76,7 @@ func (a *Auth) sendSignInMail(w http.ResponseWriter, rq *request, p EmailProvide
 		if o.codes() {
 			bind.Code = randomToken()
 		}
-		a.email.waitLikeSend(ctx, start)
+		a.email.sends.waitLike(ctx, start)
 	}
 	if err := a.writeBinding(w, rq, o, bind); err != nil {
 		return "", err
@@ -229,29 +228,6 @@ func (a *Auth) unstore(ctx context.Context, identifier string, tokens []string) 
 		if _, err := a.cfg.Adapter.UseVerificationToken(ctx, identifier, t); err != nil {
 			a.log.ErrorContext(ctx, "authgo: removing the token of a failed send failed", "err", err)
 		}
-	}
-}
-
-// recordSend adds the duration of a real send to the moving average (1/8
-// weight).
-func (s *emailState) recordSend(d time.Duration) {
-	old := s.sendNanos.Load()
-	s.sendNanos.Store(old + (int64(d)-old)/8)
-}
-
-// waitLikeSend waits until about the average send time has passed since
-// start (±25%), or ctx ends.
-func (s *emailState) waitLikeSend(ctx context.Context, start time.Time) {
-	avg := time.Duration(s.sendNanos.Load())
-	d := avg*3/4 + time.Duration(rand.Int64N(int64(avg)/2+1)) - time.Since(start)
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/authgo/authgo/adapter"
@@ -233,9 +232,9 @@ type emailState struct {
 	// tries limits wrong codes: Config.RateLimit.Limiter, or one of its own
 	// when rate limits are off (code guessing is never unlimited).
 	tries ratelimit.Limiter
-	// sendNanos is a moving average of how long a real send took, so a
-	// refused address is answered after about the same time.
-	sendNanos atomic.Int64
+	// sends times real sends, so a refused address is answered after
+	// about the same time.
+	sends sendTimer
 }
 
 func newEmailState(c Config) *emailState {
@@ -248,7 +247,6 @@ func newEmailState(c Config) *emailState {
 		panic("authgo: hkdf: " + err.Error())
 	}
 	s.codeKey = key
-	s.sendNanos.Store(int64(250 * time.Millisecond))
 	for _, p := range c.Providers {
 		if ep, ok := p.(EmailProvider); ok {
 			o, _ := ep.EmailOptions().normalize(c) // checked by Config.normalize
