@@ -32,27 +32,73 @@ import (
 // subtest and must return an empty adapter; it registers its own cleanup
 // with t.
 func Run(t *testing.T, newAdapter func(t *testing.T) adapter.Adapter) {
-	t.Run("Users", func(t *testing.T) { testUsers(t, newAdapter(t)) })
-	t.Run("UserEmailUnique", func(t *testing.T) { testUserEmailUnique(t, newAdapter(t)) })
+	RunWith(t, Options{}, newAdapter)
+}
+
+// Options tells the suite what the tables under an adapter cannot hold,
+// for adapters over tables that another tool created (an Auth.js app's
+// schema). The zero value asks for everything.
+type Options struct {
+	// IntegerIDs says that the database generates user ids as integers
+	// (@auth/pg-adapter's SERIAL): the suite checks that generated ids are
+	// distinct decimal numbers and that CreateUser refuses an id of its
+	// own, instead of expecting UUIDs and kept ids.
+	IntegerIDs bool
+	// EmailRequired says that every user must have an email address (the
+	// Auth.js Prisma schema): users the suite would create without one get
+	// a unique address.
+	EmailRequired bool
+	// MaxText is the longest text, in characters, that names, images and
+	// tokens may hold (VARCHAR(255), say); 0 means no limit, and the suite
+	// stores 10 KB values.
+	MaxText int
+	// Counter32 says that authenticator counters are 32-bit signed
+	// integers (the Prisma and Drizzle schemas' Int): the suite stores
+	// 2^31-1 where it would store 2^33.
+	Counter32 bool
+}
+
+// counter is the large signature counter the suite stores.
+func (o Options) counter() int64 {
+	if o.Counter32 {
+		return 1<<31 - 1
+	}
+	return 1 << 33
+}
+
+// user returns u as the suite creates it under o: with an address when
+// every user needs one.
+func (o Options) user(u User) User {
+	if o.EmailRequired && u.Email == "" {
+		u.Email = "no-email-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@example.invalid"
+	}
+	return u
+}
+
+// RunWith runs the whole conformance suite as Run does, within what o
+// says the tables can hold.
+func RunWith(t *testing.T, o Options, newAdapter func(t *testing.T) adapter.Adapter) {
+	t.Run("Users", func(t *testing.T) { testUsers(t, o, newAdapter(t)) })
+	t.Run("UserEmailUnique", func(t *testing.T) { testUserEmailUnique(t, o, newAdapter(t)) })
 	t.Run("UpdateUser", func(t *testing.T) { testUpdateUser(t, newAdapter(t)) })
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, newAdapter(t)) })
 	t.Run("AccountNeedsUser", func(t *testing.T) { testAccountNeedsUser(t, newAdapter(t)) })
 	t.Run("SessionAndUser", func(t *testing.T) { testSessionAndUser(t, newAdapter(t)) })
-	t.Run("Authenticators", func(t *testing.T) { testAuthenticators(t, newAdapter(t)) })
+	t.Run("Authenticators", func(t *testing.T) { testAuthenticators(t, o, newAdapter(t)) })
 	t.Run("AuthenticatorManager", func(t *testing.T) { testAuthenticatorManager(t, newAdapter(t)) })
 	t.Run("DeleteUserCascades", func(t *testing.T) { testCascade(t, newAdapter(t)) })
-	t.Run("UnicodeAndLargeFields", func(t *testing.T) { testUnicode(t, newAdapter(t)) })
+	t.Run("UnicodeAndLargeFields", func(t *testing.T) { testUnicode(t, o, newAdapter(t)) })
 	t.Run("SQLMetaCharacters", func(t *testing.T) { testMeta(t, newAdapter(t)) })
 	t.Run("Deadline", func(t *testing.T) { testDeadline(t, newAdapter(t)) })
-	t.Run("UserAccountCreator", func(t *testing.T) { testUserAccountCreator(t, newAdapter(t)) })
+	t.Run("UserAccountCreator", func(t *testing.T) { testUserAccountCreator(t, o, newAdapter(t)) })
 	t.Run("AccountUpdater", func(t *testing.T) { testAccountUpdater(t, newAdapter(t)) })
-	t.Run("ExpiredDeleter", func(t *testing.T) { testExpiredDeleter(t, newAdapter(t)) })
-	t.Run("PasswordStore", func(t *testing.T) { testPasswordStore(t, newAdapter(t)) })
+	t.Run("ExpiredDeleter", func(t *testing.T) { testExpiredDeleter(t, o, newAdapter(t)) })
+	t.Run("PasswordStore", func(t *testing.T) { testPasswordStore(t, o, newAdapter(t)) })
 	t.Run("SecondFactorStore", func(t *testing.T) { testSecondFactorStore(t, newAdapter(t)) })
 
 	sessions := func(t *testing.T) (adapter.SessionStore, func(t *testing.T) string) {
 		a := newAdapter(t)
-		return a, func(t *testing.T) string { return mustUser(t, a, User{}).ID }
+		return a, func(t *testing.T) string { return mustUser(t, a, o.user(User{})).ID }
 	}
 	runSessions(t, sessions)
 	RunVerificationTokenStore(t, func(t *testing.T) adapter.VerificationTokenStore { return newAdapter(t) })
@@ -157,6 +203,16 @@ func short(u User) string {
 		return s
 	}
 	return "{ID:" + u.ID + " Name:" + cut(u.Name) + " Email:" + cut(u.Email) + " Image:" + cut(u.Image) + " Role:" + u.Role + "}"
+}
+
+// isGenerated reports whether s is an id the adapter generated: a UUID,
+// or with o.IntegerIDs a positive decimal number.
+func (o Options) isGenerated(s string) bool {
+	if !o.IntegerIDs {
+		return isUUID(s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0 && strconv.FormatInt(n, 10) == s
 }
 
 // isUUID reports whether s is a UUID in its canonical text form.

@@ -47,9 +47,12 @@ func testTokenDeadline(t *testing.T, s adapter.VerificationTokenStore) {
 	checkErr(t, "UseVerificationToken with an expired deadline", err, adapter.ErrUnavailable)
 }
 
-func testUnicode(t *testing.T, a adapter.Adapter) {
+func testUnicode(t *testing.T, o Options, a adapter.Adapter) {
 	c := ctx(t)
 	big := strings.Repeat("0123456789abcdéf", 10*1024/17+1) // > 10 KB, multi-byte
+	if o.MaxText > 0 {
+		big = string([]rune(big)[:o.MaxText]) // as long as the schema holds
+	}
 	names := []string{
 		"Zoë Ådahl-Łukasiewicz",
 		"山田 太郎",
@@ -59,7 +62,10 @@ func testUnicode(t *testing.T, a adapter.Adapter) {
 		big,
 	}
 	for _, name := range names {
-		want := User{Name: name, Email: "", Image: "https://example.com/" + name}
+		want := o.user(User{Name: name, Email: "", Image: "https://example.com/" + name})
+		if o.MaxText > 0 {
+			want.Image = string([]rune(want.Image)[:min(o.MaxText, len([]rune(want.Image)))])
+		}
 		got := mustUser(t, a, want)
 		want.ID = got.ID
 		back, err := a.GetUser(c, got.ID)
@@ -126,7 +132,7 @@ func testMeta(t *testing.T, a adapter.Adapter) {
 	}
 }
 
-func testUserAccountCreator(t *testing.T, a adapter.Adapter) {
+func testUserAccountCreator(t *testing.T, o Options, a adapter.Adapter) {
 	cr, ok := a.(adapter.UserAccountCreator)
 	if !ok {
 		t.Skip("the adapter does not implement adapter.UserAccountCreator")
@@ -136,8 +142,8 @@ func testUserAccountCreator(t *testing.T, a adapter.Adapter) {
 	acc := adapter.Account{Type: "oauth", Provider: "github", ProviderAccountID: "1001", AccessToken: "at"}
 	got, err := cr.CreateUserAndLinkAccount(c, want, acc)
 	noErr(t, "CreateUserAndLinkAccount", err)
-	if got == nil || !isUUID(got.ID) {
-		t.Fatalf("CreateUserAndLinkAccount = %+v, want a user with a UUID", got)
+	if got == nil || !o.isGenerated(got.ID) {
+		t.Fatalf("CreateUserAndLinkAccount = %+v, want a user with a generated id", got)
 	}
 	want.ID = got.ID
 	sameUser(t, "CreateUserAndLinkAccount", got, want)
@@ -162,13 +168,13 @@ func testUserAccountCreator(t *testing.T, a adapter.Adapter) {
 	}
 }
 
-func testExpiredDeleter(t *testing.T, a adapter.Adapter) {
+func testExpiredDeleter(t *testing.T, o Options, a adapter.Adapter) {
 	d, ok := a.(adapter.ExpiredDeleter)
 	if !ok {
 		t.Skip("the adapter does not implement adapter.ExpiredDeleter")
 	}
 	c := ctx(t)
-	u := mustUser(t, a, User{})
+	u := mustUser(t, a, o.user(User{}))
 	now := time.Now()
 	for i, exp := range []time.Time{now.Add(-time.Hour), now.Add(-time.Second), now.Add(time.Hour)} {
 		tok := []string{"s-old", "s-recent", "s-live"}[i]

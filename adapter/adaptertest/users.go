@@ -8,25 +8,31 @@ import (
 	"github.com/authgo/authgo/adapter"
 )
 
-func testUsers(t *testing.T, a adapter.Adapter) {
+func testUsers(t *testing.T, o Options, a adapter.Adapter) {
 	c := ctx(t)
 	verified := time.Date(2026, 3, 4, 5, 6, 7, 891_000_000, time.FixedZone("UTC+5:30", 5*3600+1800))
 
 	// An empty ID makes the adapter generate a UUID.
 	ada := User{Name: "Ada Lovelace", Email: "ada@example.com", EmailVerified: &verified, Image: "https://example.com/ada.png", Role: "admin"}
 	got := mustUser(t, a, ada)
-	if !isUUID(got.ID) {
-		t.Errorf("generated id %q is not a UUID", got.ID)
+	if !o.isGenerated(got.ID) {
+		t.Errorf("generated id %q is not a UUID (or, with integer ids, a number)", got.ID)
 	}
 	ada.ID = got.ID
 	sameUser(t, "CreateUser", got, ada)
 
-	// A given ID is kept.
+	// A given ID is kept; where the database makes ids, it is refused.
 	grace := User{ID: "user-grace", Email: "grace@example.com"}
-	sameUser(t, "CreateUser with an id", mustUser(t, a, grace), grace)
+	if o.IntegerIDs {
+		_, err := a.CreateUser(c, grace)
+		checkErr(t, "CreateUser with an id where the database makes them", err, nil)
+		grace = *mustUser(t, a, User{Email: grace.Email})
+	} else {
+		sameUser(t, "CreateUser with an id", mustUser(t, a, grace), grace)
+	}
 
 	// Two users without an email do not collide.
-	n1, n2 := mustUser(t, a, User{Name: "No Email 1"}), mustUser(t, a, User{Name: "No Email 2"})
+	n1, n2 := mustUser(t, a, o.user(User{Name: "No Email 1"})), mustUser(t, a, o.user(User{Name: "No Email 2"}))
 	if n1.ID == n2.ID {
 		t.Errorf("two generated ids are both %q", n1.ID)
 	}
@@ -37,7 +43,7 @@ func testUsers(t *testing.T, a adapter.Adapter) {
 	u, err = a.GetUserByEmail(c, "ada@example.com")
 	noErr(t, "GetUserByEmail", err)
 	sameUser(t, "GetUserByEmail", u, ada)
-	u, err = a.GetUser(c, "user-grace")
+	u, err = a.GetUser(c, grace.ID)
 	noErr(t, "GetUser", err)
 	sameUser(t, "GetUser(user-grace)", u, grace)
 	if u.EmailVerified != nil || u.Name != "" || u.Image != "" || u.Role != "" {
@@ -81,7 +87,7 @@ func testUsers(t *testing.T, a adapter.Adapter) {
 	mustUser(t, a, User{Email: ada.Email})
 }
 
-func testUserEmailUnique(t *testing.T, a adapter.Adapter) {
+func testUserEmailUnique(t *testing.T, o Options, a adapter.Adapter) {
 	c := ctx(t)
 	first := mustUser(t, a, User{Email: "taken@example.com", Name: "First"})
 	u, err := a.CreateUser(c, User{Email: "taken@example.com", Name: "Second"})
@@ -96,9 +102,11 @@ func testUserEmailUnique(t *testing.T, a adapter.Adapter) {
 	noErr(t, "GetUserByEmail", err)
 	sameUser(t, "the first user", got, *first)
 
-	// The same id twice is a duplicate too.
-	_, err = a.CreateUser(c, User{ID: first.ID, Email: "other@example.com"})
-	checkErr(t, "CreateUser with a taken id", err, adapter.ErrDuplicate)
+	// The same id twice is a duplicate too (where ids can be given).
+	if !o.IntegerIDs {
+		_, err = a.CreateUser(c, User{ID: first.ID, Email: "other@example.com"})
+		checkErr(t, "CreateUser with a taken id", err, adapter.ErrDuplicate)
+	}
 }
 
 func testUpdateUser(t *testing.T, a adapter.Adapter) {
@@ -218,7 +226,7 @@ func testAccountNeedsUser(t *testing.T, a adapter.Adapter) {
 	checkErr(t, "CreateAuthenticator of a missing user", err, nil)
 }
 
-func testAuthenticators(t *testing.T, a adapter.Adapter) {
+func testAuthenticators(t *testing.T, o Options, a adapter.Adapter) {
 	c := ctx(t)
 	u := mustUser(t, a, User{Email: "passkey@example.com"})
 	other := mustUser(t, a, User{Email: "other@example.com"})
@@ -231,7 +239,7 @@ func testAuthenticators(t *testing.T, a adapter.Adapter) {
 
 	one := adapter.Authenticator{
 		CredentialID: "Y3JlZC0x", UserID: u.ID, ProviderAccountID: "Y3JlZC0x",
-		CredentialPublicKey: "pQECAyYgASFYIA", Counter: 1 << 33, CredentialDeviceType: "multiDevice",
+		CredentialPublicKey: "pQECAyYgASFYIA", Counter: o.counter(), CredentialDeviceType: "multiDevice",
 		CredentialBackedUp: true, Transports: "internal,hybrid",
 		UserHandle: "dXNlci1oYW5kbGU", AAGUID: "fbfc3007-154e-4ecc-8c0b-6e020557d7bd", Name: "Laptop ✓",
 		CreatedAt: time.Date(2026, 3, 4, 5, 6, 7, 89e6, time.UTC),

@@ -151,13 +151,54 @@
 // Table names can also be set with Options.Tables (for example Users:
 // "User" to read Prisma's default table names).
 //
+// # An Auth.js app's existing tables
+//
+// Options.Schema joins a database that a Next.js app's Auth.js adapter
+// already uses, with the tables as its tool created them:
+//
+//	authsql.SchemaPgAdapter  @auth/pg-adapter's documented SQL: users, accounts,
+//	                         sessions, verification_token; SERIAL ids (PostgreSQL)
+//	authsql.SchemaPrisma     the Auth.js Prisma reference schema: User, Account,
+//	                         Session, VerificationToken, Authenticator; text ids,
+//	                         createdAt/updatedAt (PostgreSQL, MySQL)
+//	authsql.SchemaDrizzle    @auth/drizzle-adapter's default tables as drizzle-kit
+//	                         creates them: user, account, session,
+//	                         verificationToken, authenticator (all three dialects)
+//
+// A Schema of your own maps renamed tables (Schema.Tables), integer ids
+// (IntegerIDs) and Prisma-style "updatedAt" columns (UpdatedAt). authgo
+// never alters the host's columns: roles live in authgo_user_data, session
+// metadata in authgo_session_data, and every other authgo table is its own;
+// foreign keys from authgo's tables to the host's are left out (DeleteUser
+// deletes the rows itself, DeleteExpired sweeps session metadata whose
+// session is gone). On @auth/pg-adapter's tables, which have no unique keys,
+// the migrations add unique indexes on users.email, sessions."sessionToken"
+// and accounts (provider, "providerAccountId"), and authgo locks the user
+// row (FOR KEY SHARE) in the statement that links an account or creates a
+// session or passkey, as a foreign key would. With integer ids a user id is
+// its decimal string; CreateUser cannot take one. On MySQL a host table's
+// collation (often case-insensitive) decides what its keys match; authgo
+// then accepts only a row whose key is exactly the one asked for.
+//
+// When an adapter is made it checks the tables: a missing table, a missing
+// column, a column of an unexpected type, an authgo schema newer than the
+// code, or a database that holds a preset's tables while Options.Schema is
+// authgo's own (a TablePrefix keeps authgo's own tables apart instead) is
+// one sentence that says what to run or set, wrapping ErrSchemaMismatch or
+// ErrSchemaTooNew — never an SQL error at request time.
+//
 // # Migrations
 //
-// The schema is created and upgraded by embedded, numbered migrations,
-// applied when an adapter is made unless Options.SkipMigrations is set, and
-// recorded in authgo_schema_versions. Several instances may start at once:
-// see Adapter.Migrate for the locks. A database already migrated by a newer
-// authgo is refused with an error wrapping ErrSchemaTooNew.
+// The schema is created and upgraded by embedded, numbered migrations that
+// only add (tables, indexes, nullable columns), applied when an adapter is
+// made unless Options.SkipMigrations is set, and recorded in
+// authgo_schema_versions. Several instances may start at once: see
+// Adapter.Migrate for the locks. A database already migrated by a newer
+// authgo is refused with an error wrapping ErrSchemaTooNew. A Migrator
+// (NewMigrator, Adapter.Migrator) reports the state (Status: the preset it
+// detects, versions applied and pending, what is missing), prints the SQL
+// it would run (Plan, WritePlan) and applies it (Up); `authgo migrate
+// status|plan|up` is the same from the command line.
 //
 // # Errors
 //

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +17,7 @@ import (
 )
 
 //go:embed migrations
-var migrationFiles embed.FS
+var migrationFS embed.FS
 
 // ErrSchemaTooNew is wrapped in the error of Migrate (and so of New and the
 // Open functions) when the database was migrated by a newer authgo than
@@ -27,15 +29,21 @@ type migration struct {
 	stmts   []string
 }
 
-// migrations returns the dialect's migrations in order, their statements
-// ready to run.
-func (a *Adapter) migrations() ([]migration, error) {
+// migrationFile is one embedded migration with the statements that apply
+// to the adapter's schema, table names still {placeholders}.
+type migrationFile struct {
+	version int
+	stmts   []string
+}
+
+// migrationFiles returns the dialect's migrations in order.
+func (a *Adapter) migrationFiles() ([]migrationFile, error) {
 	dir := path.Join("migrations", a.d.String())
-	entries, err := fs.ReadDir(migrationFiles, dir)
+	entries, err := fs.ReadDir(migrationFS, dir)
 	if err != nil {
 		return nil, err
 	}
-	var out []migration
+	var out []migrationFile
 	for _, e := range entries {
 		name := e.Name()
 		num, _, ok := strings.Cut(name, "_")
@@ -43,27 +51,171 @@ func (a *Adapter) migrations() ([]migration, error) {
 		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
 			return nil, fmt.Errorf("adapter/sql: migration file %s is not named NNNN_name.sql", name)
 		}
-		b, err := migrationFiles.ReadFile(path.Join(dir, name))
+		b, err := migrationFS.ReadFile(path.Join(dir, name))
 		if err != nil {
 			return nil, err
 		}
-		m := migration{version: v}
-		var lines []string
-		for _, l := range strings.Split(string(b), "\n") {
-			if !strings.HasPrefix(strings.TrimSpace(l), "--") {
-				lines = append(lines, l)
-			}
-		}
-		text := strings.ReplaceAll(strings.Join(lines, "\n"), "{collate}", a.collate)
-		for _, s := range strings.Split(text, ";\n") {
-			if s = strings.TrimSpace(s); s != "" {
-				m.stmts = append(m.stmts, a.d.prepare(strings.TrimSuffix(s, ";"), a.tables))
-			}
-		}
-		out = append(out, m)
+		out = append(out, migrationFile{version: v, stmts: a.statements(string(b))})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	return out, nil
+}
+
+// migrations returns the dialect's migrations in order, their statements
+// ready to run.
+func (a *Adapter) migrations() ([]migration, error) {
+	files, err := a.migrationFiles()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]migration, len(files))
+	for i, f := range files {
+		out[i].version = f.version
+		for _, st := range f.stmts {
+			out[i].stmts = append(out[i].stmts, a.d.prepare(st, a.tables))
+		}
+	}
+	return out, nil
+}
+
+// migrationTexts returns every statement of every migration for the
+// adapter's schema, table names still {placeholders}.
+func (a *Adapter) migrationTexts() ([]string, error) {
+	files, err := a.migrationFiles()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range files {
+		out = append(out, f.stmts...)
+	}
+	return out, nil
+}
+
+// detectCollation sets the binary, no-pad collation of authgo's MySQL
+// tables: utf8mb4_nopad_bin on MariaDB, utf8mb4_0900_bin on MySQL 8.
+func (a *Adapter) detectCollation(ctx context.Context) error {
+	var version string
+	if err := a.db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
+		return err
+	}
+	a.collate = "utf8mb4_0900_bin"
+	if strings.Contains(strings.ToLower(version), "mariadb") {
+		a.collate = "utf8mb4_nopad_bin"
+	}
+	return nil
+}
+
+// refUsers is a foreign key to the users table in a migration.
+var refUsers = regexp.MustCompile(`(?i)(,\s*(CONSTRAINT\s+\S+\s+)?FOREIGN\s+KEY\s*\([^)]*\))?\s+REFERENCES\s+\{users\}\s*\(\s*id\s*\)(\s+ON\s+DELETE\s+CASCADE)?`)
+
+// statements splits a migration file into the statements that apply to the
+// adapter's schema, {collate} filled in and table names still {placeholders}.
+//
+// A line "-- authgo: only own" makes the statements after it apply to
+// authgo's own schema only; "only shared" to any other schema; "only
+// unconstrained" to a schema with Schema.Unconstrained (and these may
+// name host tables: they add the missing unique indexes); "-- authgo: all"
+// ends the condition. On a schema other than authgo's own, a foreign key to
+// the users table is left out (the host's id may have another type or
+// collation; DeleteUser deletes the rows itself), and a statement that
+// still names a host table is left out — the host's tool owns those tables
+// — unless it adds a column (migrations add only nullable ones, which the
+// host's adapter never reads).
+func (a *Adapter) statements(file string) []string {
+	var out []string
+	var b strings.Builder
+	applies, hostOK := true, false
+	for _, l := range strings.Split(file, "\n") {
+		t := strings.TrimSpace(l)
+		if cond, ok := strings.CutPrefix(t, "-- authgo:"); ok {
+			hostOK = false
+			switch strings.TrimSpace(cond) {
+			case "only own":
+				applies = a.schema.own()
+			case "only shared":
+				applies = !a.schema.own()
+			case "only unconstrained":
+				applies, hostOK = a.schema.Unconstrained, true
+			default:
+				applies = true
+			}
+			continue
+		}
+		if strings.HasPrefix(t, "--") || !applies {
+			continue
+		}
+		b.WriteString(l + "\n")
+		if !strings.HasSuffix(t, ";") {
+			continue
+		}
+		st := strings.TrimSuffix(strings.TrimSpace(b.String()), ";")
+		b.Reset()
+		st = strings.ReplaceAll(st, "{collate}", a.collate)
+		if !a.schema.own() {
+			refs := userRefs(st)
+			st = refUsers.ReplaceAllString(st, "")
+			if !hostOK && a.namesHostTable(st) && !addsColumn.MatchString(st) {
+				continue
+			}
+			a.noteUserRefs(refs)
+		}
+		out = append(out, st)
+	}
+	if st := strings.TrimSpace(b.String()); st != "" {
+		out = append(out, st)
+	}
+	return out
+}
+
+// fkColumn and refColumn match the column that a foreign key to users is
+// declared on: `FOREIGN KEY ("userId") REFERENCES {users}`, or
+// `"userId" TEXT … REFERENCES {users}`.
+var (
+	fkColumn  = regexp.MustCompile(`(?i)FOREIGN\s+KEY\s*\(\s*"?(\w+)"?\s*\)\s*REFERENCES\s+\{users\}`)
+	refColumn = regexp.MustCompile(`(?i)(?:^|[(,\n])\s*"?(\w+)"?\s+[A-Z][^,\n]*?\s+REFERENCES\s+\{users\}`)
+)
+
+// userRefs returns the table and the columns of a statement's foreign keys
+// to users.
+func userRefs(st string) [][2]string {
+	t := createdTable.FindStringSubmatch(st)
+	if t == nil {
+		return nil
+	}
+	var out [][2]string
+	ms := fkColumn.FindAllStringSubmatch(st, -1)
+	if ms == nil {
+		ms = refColumn.FindAllStringSubmatch(st, -1)
+	}
+	for _, m := range ms {
+		out = append(out, [2]string{t[1], m[1]})
+	}
+	return out
+}
+
+// noteUserRefs remembers the statements DeleteUser must run on a schema
+// not authgo's own, where authgo's tables have no foreign keys to users.
+func (a *Adapter) noteUserRefs(refs [][2]string) {
+	for _, r := range refs {
+		q := a.d.prepare(`DELETE FROM `+r[0]+` WHERE "`+r[1]+`" = ?`, a.tables)
+		if !slices.Contains(a.side.deleteUserRows, q) {
+			a.side.deleteUserRows = append(a.side.deleteUserRows, q)
+		}
+	}
+}
+
+// addsColumn matches a statement that adds a column to a table.
+var addsColumn = regexp.MustCompile(`(?is)^\s*ALTER\s+TABLE\s+\{[a-z_]+\}\s+ADD\s+`)
+
+// namesHostTable reports whether a statement names a table of the host.
+func (a *Adapter) namesHostTable(st string) bool {
+	for _, h := range a.schema.hostTables() {
+		if strings.Contains(st, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // SchemaVersion returns the newest schema version this code knows.
@@ -101,16 +253,6 @@ func (a *Adapter) migrate(ctx context.Context) (err error) {
 	}
 	defer conn.Close()
 
-	if a.d == MySQL && a.collate == "" {
-		var version string
-		if err := conn.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
-			return err
-		}
-		a.collate = "utf8mb4_0900_bin" // MySQL 8: binary, no padding
-		if strings.Contains(strings.ToLower(version), "mariadb") {
-			a.collate = "utf8mb4_nopad_bin"
-		}
-	}
 	ms, err := a.migrations()
 	if err != nil {
 		return err
@@ -126,25 +268,15 @@ func (a *Adapter) migrate(ctx context.Context) (err error) {
 		}
 	}()
 
-	versionsDDL := map[Dialect]string{
-		Postgres: `CREATE TABLE IF NOT EXISTS {versions} (version INTEGER NOT NULL PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`,
-		MySQL:    `CREATE TABLE IF NOT EXISTS {versions} (version INTEGER NOT NULL PRIMARY KEY, applied_at DATETIME(3) NOT NULL) ENGINE=InnoDB`,
-		SQLite:   `CREATE TABLE IF NOT EXISTS {versions} (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)`,
-	}[a.d]
-	if _, err := conn.ExecContext(ctx, a.d.prepare(versionsDDL, a.tables)); err != nil {
+	if _, err := conn.ExecContext(ctx, a.d.prepare(a.versionsDDL(), a.tables)); err != nil {
 		return err
 	}
 	applied, current, err := a.appliedVersions(ctx, conn)
 	if err != nil {
 		return err
 	}
-	latest := 0
-	if len(ms) > 0 {
-		latest = ms[len(ms)-1].version
-	}
-	if current > latest {
-		return fmt.Errorf("adapter/sql: %w: the database %s is at schema version %d and this authgo knows versions up to %d; upgrade authgo, or point it at another database",
-			ErrSchemaTooNew, a.d.quote(a.names.SchemaVersions), current, latest)
+	if err := a.tooNew(current); err != nil {
+		return err
 	}
 	record := a.d.prepare(`INSERT INTO {versions} (version, applied_at) VALUES (?, ?)`, a.tables)
 	for _, m := range ms {
@@ -164,8 +296,11 @@ func (a *Adapter) migrate(ctx context.Context) (err error) {
 // are handed out to features ahead of time, so a database may have met a
 // later number before an earlier one existed (each migration only adds, so
 // the order of two of them does not matter).
-func (a *Adapter) appliedVersions(ctx context.Context, conn *dbsql.Conn) (map[int]bool, int, error) {
-	rows, err := conn.QueryContext(ctx, a.d.prepare(`SELECT version FROM {versions}`, a.tables))
+func (a *Adapter) appliedVersions(ctx context.Context, db rowsQueryer) (map[int]bool, int, error) {
+	if _, ok, err := a.columns(ctx, a.names.SchemaVersions); err != nil || !ok {
+		return map[int]bool{}, 0, err
+	}
+	rows, err := db.QueryContext(ctx, a.d.prepare(`SELECT version FROM {versions}`, a.tables))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -179,6 +314,32 @@ func (a *Adapter) appliedVersions(ctx context.Context, conn *dbsql.Conn) (map[in
 		applied[v], highest = true, max(highest, v)
 	}
 	return applied, highest, rows.Err()
+}
+
+// rowsQueryer is what a *sql.DB and a *sql.Conn have in common for a
+// query of several rows.
+type rowsQueryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*dbsql.Rows, error)
+}
+
+// versionsDDL creates the table that records the versions applied.
+func (a *Adapter) versionsDDL() string {
+	return map[Dialect]string{
+		Postgres: `CREATE TABLE IF NOT EXISTS {versions} (version INTEGER NOT NULL PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`,
+		MySQL:    `CREATE TABLE IF NOT EXISTS {versions} (version INTEGER NOT NULL PRIMARY KEY, applied_at DATETIME(3) NOT NULL) ENGINE=InnoDB`,
+		SQLite:   `CREATE TABLE IF NOT EXISTS {versions} (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)`,
+	}[a.d]
+}
+
+// tooNew returns the error for a database at version current when this
+// code knows fewer versions, or nil.
+func (a *Adapter) tooNew(current int) error {
+	latest := a.SchemaVersion()
+	if current <= latest {
+		return nil
+	}
+	return fmt.Errorf("adapter/sql: %w: the database %s is at schema version %d and this authgo knows versions up to %d; upgrade authgo, or point it at another database",
+		ErrSchemaTooNew, a.d.quote(a.names.SchemaVersions), current, latest)
 }
 
 func (a *Adapter) apply(ctx context.Context, conn *dbsql.Conn, m migration, record string) error {

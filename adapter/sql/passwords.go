@@ -37,7 +37,7 @@ func (a *Adapter) CreateUserWithPassword(ctx context.Context, u adapter.User, ha
 	var got *adapter.User
 	err := a.inTx(ctx, func(tx *dbsql.Tx) error {
 		var err error
-		if got, err = a.createUser(ctx, tx, u); err != nil {
+		if got, err = a.createUserIn(ctx, tx, u); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, a.pq.set, got.ID, hash, a.d.timeArg(time.Now().UTC()))
@@ -68,7 +68,13 @@ func (a *Adapter) SetPasswordHash(ctx context.Context, userID, old, hash string)
 	}
 	now := a.d.timeArg(time.Now().UTC())
 	if old == "" {
-		_, err := a.db.ExecContext(ctx, a.pq.set, userID, hash, now)
+		err := a.inTx(ctx, func(tx *dbsql.Tx) error {
+			if err := a.requireUser(ctx, tx, userID, a.ownFK()); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, a.pq.set, userID, hash, now)
+			return err
+		})
 		return err == nil, a.fail(ctx, method, err)
 	}
 	won, err := a.deleted(ctx, a.pq.swap, hash, now, userID, old)

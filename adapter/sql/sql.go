@@ -29,6 +29,8 @@ type Tables struct {
 	Passwords          string // authgo_passwords
 	SecondFactors      string // authgo_second_factors
 	SchemaVersions     string // authgo_schema_versions
+	UserData           string // authgo_user_data: role, on a Schema not authgo's own
+	SessionData        string // authgo_session_data: session metadata, likewise
 }
 
 // Options configures an Adapter. The zero value uses the default table
@@ -40,8 +42,16 @@ type Options struct {
 	// Tables overrides single table names.
 	Tables Tables
 	// SkipMigrations leaves the schema alone when the adapter is made; call
-	// Adapter.Migrate yourself, or manage the schema another way.
+	// Adapter.Migrate yourself, or manage the schema another way. The
+	// adapter still checks, when it is made, that every table it needs is
+	// there with columns of the expected types, and says what to run when
+	// one is not.
 	SkipMigrations bool
+	// Schema is the tables the adapter reads and writes. The zero value is
+	// authgo's own schema, which the migrations create; SchemaPgAdapter,
+	// SchemaPrisma and SchemaDrizzle join an Auth.js app's database as its
+	// tools created it.
+	Schema Schema
 }
 
 // Adapter is the SQL adapter. It implements adapter.Adapter and every
@@ -57,6 +67,9 @@ type Adapter struct {
 	tables  *strings.Replacer
 	owned   bool // Close closes db
 	collate string
+	schema  Schema
+	prefix  string
+	side    sideQueries // statements of a Schema not authgo's own
 }
 
 var (
@@ -85,10 +98,41 @@ var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,47}$`)
 // and loc=UTC are recommended, as mysql.Open sets; times are read correctly
 // without them.
 func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter, error) {
+	a, err := newAdapter(ctx, db, drv, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.up(ctx, opts.SkipMigrations); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// up checks the tables that exist, migrates unless skip, and checks that
+// every table the adapter needs is there.
+func (a *Adapter) up(ctx context.Context, skip bool) error {
+	if err := a.precheck(ctx); err != nil {
+		return err
+	}
+	if !skip {
+		if err := a.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	return a.check(ctx)
+}
+
+// newAdapter makes the adapter without touching the schema (MySQL's
+// version is read for the collation).
+func newAdapter(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter, error) {
 	if !usable(drv) {
 		return nil, errNoDriver
 	}
 	d := drv.Dialect()
+	if err := opts.Schema.validate(d); err != nil {
+		return nil, err
+	}
+	opts.Tables = opts.Schema.merge(opts.Tables)
 	def := func(name, fallback string) (string, error) {
 		if name == "" {
 			name = fallback
@@ -115,12 +159,14 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		{&n.Passwords, opts.Tables.Passwords, "authgo_passwords"},
 		{&n.SecondFactors, opts.Tables.SecondFactors, "authgo_second_factors"},
 		{&n.SchemaVersions, opts.Tables.SchemaVersions, "authgo_schema_versions"},
+		{&n.UserData, opts.Tables.UserData, "authgo_user_data"},
+		{&n.SessionData, opts.Tables.SessionData, "authgo_session_data"},
 	} {
 		if *x.dst, err = def(x.name, x.fallback); err != nil {
 			return nil, err
 		}
 	}
-	a := &Adapter{db: db, drv: drv, d: d, names: n}
+	a := &Adapter{db: db, drv: drv, d: d, names: n, schema: opts.Schema, prefix: opts.TablePrefix}
 	q := d.quote
 	a.tables = strings.NewReplacer(
 		"{users}", q(n.Users),
@@ -141,15 +187,22 @@ func New(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter,
 		"{sessions_sessionToken}", q(n.Sessions+"_sessionToken_key"),
 		"{verification_token_expires}", q(n.VerificationTokens+"_expires_idx"),
 		"{authenticators_credentialID}", q(n.Authenticators+"_credentialID_key"),
+		"{user_data}", q(n.UserData),
+		"{session_data}", q(n.SessionData),
+		"{session_data_userId}", q(n.SessionData+"_userId_idx"),
+		"{users_email_unique}", q(n.Users+"_email_authgo_key"),
+		"{sessions_token_unique}", q(n.Sessions+"_sessionToken_authgo_key"),
+		"{accounts_provider_unique}", q(n.Accounts+"_provider_authgo_key"),
 	)
+	if d == MySQL {
+		if err := a.detectCollation(ctx); err != nil {
+			return nil, a.fail(ctx, "Open", err)
+		}
+	}
 	a.q = buildQueries(d, a.tables)
 	a.pq = buildPasswordQueries(d, a.tables)
 	a.fq = buildFactorQueries(d, a.tables)
-	if !opts.SkipMigrations {
-		if err := a.Migrate(ctx); err != nil {
-			return nil, err
-		}
-	}
+	a.buildSide()
 	return a, nil
 }
 
@@ -323,6 +376,17 @@ func (a *Adapter) one(ctx context.Context, q string, args []any, dest ...any) (f
 
 // CreateUser stores u; an empty ID is replaced by a new UUID.
 func (a *Adapter) CreateUser(ctx context.Context, u adapter.User) (*adapter.User, error) {
+	if !a.schema.own() {
+		var got *adapter.User
+		err := a.inTx(ctx, func(tx *dbsql.Tx) (err error) {
+			got, err = a.createUserIn(ctx, tx, u)
+			return err
+		})
+		if err != nil {
+			return nil, a.fail(ctx, "CreateUser", err)
+		}
+		return got, nil
+	}
 	got, err := a.createUser(ctx, a.db, u)
 	return got, a.fail(ctx, "CreateUser", err)
 }
@@ -362,7 +426,7 @@ func (a *Adapter) getUser(ctx context.Context, method, q string, args ...any) (*
 
 // GetUser returns the user with the id, or nil.
 func (a *Adapter) GetUser(ctx context.Context, id string) (*adapter.User, error) {
-	if badKey(id) {
+	if !a.userIDOK(id) {
 		return nil, nil
 	}
 	return a.getUser(ctx, "GetUser", a.q.getUser, id)
@@ -376,7 +440,11 @@ func (a *Adapter) GetUserByEmail(ctx context.Context, email string) (*adapter.Us
 	if email == "" {
 		return nil, nil
 	}
-	return a.getUser(ctx, "GetUserByEmail", a.q.getUserByEmail, email)
+	u, err := a.getUser(ctx, "GetUserByEmail", a.q.getUserByEmail, email)
+	if u != nil && !a.exact(email, u.Email) {
+		return nil, nil
+	}
+	return u, err
 }
 
 // GetUserByAccount returns the user linked to the account, or nil: one
@@ -391,11 +459,18 @@ func (a *Adapter) GetUserByAccount(ctx context.Context, provider, providerAccoun
 // UpdateUser replaces the stored fields of u.ID and returns the stored
 // user, or nil when there is none.
 func (a *Adapter) UpdateUser(ctx context.Context, u adapter.User) (*adapter.User, error) {
-	if badKey(u.ID) {
+	if !a.userIDOK(u.ID) {
 		return nil, nil
 	}
 	if badKey(u.Email) {
 		return nil, a.fail(ctx, "UpdateUser", errBadKey)
+	}
+	if !a.schema.own() {
+		found, err := a.sideUpdateUser(ctx, u)
+		if err != nil || !found {
+			return nil, a.fail(ctx, "UpdateUser", err)
+		}
+		return a.getUser(ctx, "UpdateUser", a.q.getUser, u.ID)
 	}
 	var verified any
 	if u.EmailVerified != nil {
@@ -415,11 +490,16 @@ func (a *Adapter) UpdateUser(ctx context.Context, u adapter.User) (*adapter.User
 // one transaction. It does not rely on ON DELETE CASCADE, so it also cleans
 // up a schema made by @auth/pg-adapter's SQL, which has no foreign keys.
 func (a *Adapter) DeleteUser(ctx context.Context, id string) error {
-	if badKey(id) {
+	if !a.userIDOK(id) {
 		return nil
 	}
+	stmts := []string{a.q.deleteUserSessions, a.q.deleteUserAccounts, a.q.deleteUserAuthenticators, a.fq.delete, a.q.deleteUser}
+	if !a.schema.own() {
+		// authgo's own tables have no foreign keys to the host's users.
+		stmts = append(stmts, a.side.deleteUserRows...)
+	}
 	err := a.inTx(ctx, func(tx *dbsql.Tx) error {
-		for _, q := range []string{a.q.deleteUserSessions, a.q.deleteUserAccounts, a.q.deleteUserAuthenticators, a.fq.delete, a.q.deleteUser} {
+		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return err
 			}
@@ -441,9 +521,12 @@ func (a *Adapter) inTx(ctx context.Context, f func(*dbsql.Tx) error) error {
 	return tx.Commit()
 }
 
-func (a *Adapter) linkAccount(ctx context.Context, db execer, x adapter.Account) error {
+func (a *Adapter) linkAccount(ctx context.Context, db queryer, x adapter.Account) error {
 	if badKey(x.UserID, x.Provider, x.ProviderAccountID) {
 		return errBadKey
+	}
+	if !a.schema.own() {
+		return a.sideLinkAccount(ctx, db, x)
 	}
 	_, err := db.ExecContext(ctx, a.q.linkAccount, uuid.NewString(), x.UserID, x.Type, x.Provider, x.ProviderAccountID,
 		str(x.RefreshToken), str(x.AccessToken), num(x.ExpiresAt), str(x.TokenType), str(x.Scope), str(x.IDToken), str(x.SessionState))
@@ -452,6 +535,9 @@ func (a *Adapter) linkAccount(ctx context.Context, db execer, x adapter.Account)
 
 // LinkAccount stores the account of an existing user.
 func (a *Adapter) LinkAccount(ctx context.Context, x adapter.Account) error {
+	if a.schema.Unconstrained {
+		return a.fail(ctx, "LinkAccount", a.inTx(ctx, func(tx *dbsql.Tx) error { return a.linkAccount(ctx, tx, x) }))
+	}
 	return a.fail(ctx, "LinkAccount", a.linkAccount(ctx, a.db, x))
 }
 
@@ -460,8 +546,12 @@ func (a *Adapter) UpdateAccount(ctx context.Context, x adapter.Account) error {
 	if badKey(x.Provider, x.ProviderAccountID) {
 		return nil
 	}
-	_, err := a.db.ExecContext(ctx, a.q.updateAccount, str(x.RefreshToken), str(x.AccessToken), num(x.ExpiresAt),
-		str(x.TokenType), str(x.Scope), str(x.IDToken), str(x.SessionState), x.Provider, x.ProviderAccountID)
+	q, args := a.q.updateAccount, []any{str(x.RefreshToken), str(x.AccessToken), num(x.ExpiresAt),
+		str(x.TokenType), str(x.Scope), str(x.IDToken), str(x.SessionState)}
+	if !a.schema.own() {
+		q, args = a.side.updateAccount, a.updatedAt(args...)
+	}
+	_, err := a.db.ExecContext(ctx, q, append(args, x.Provider, x.ProviderAccountID)...)
 	return a.fail(ctx, "UpdateAccount", err)
 }
 
@@ -481,6 +571,9 @@ func (a *Adapter) GetAccount(ctx context.Context, provider, providerAccountID st
 	}
 	var r accountRow
 	found, err := a.one(ctx, a.q.getAccount, []any{provider, providerAccountID}, r.dest()...)
+	if found && (!a.exact(provider, r.a.Provider) || !a.exact(providerAccountID, r.a.ProviderAccountID)) {
+		return nil, nil
+	}
 	if err != nil || !found {
 		return nil, a.fail(ctx, "GetAccount", err)
 	}
@@ -493,7 +586,7 @@ func (a *Adapter) CreateUserAndLinkAccount(ctx context.Context, u adapter.User, 
 	var got *adapter.User
 	err := a.inTx(ctx, func(tx *dbsql.Tx) error {
 		var err error
-		if got, err = a.createUser(ctx, tx, u); err != nil {
+		if got, err = a.createUserIn(ctx, tx, u); err != nil {
 			return err
 		}
 		x.UserID = got.ID
@@ -518,6 +611,12 @@ func (a *Adapter) CreateSession(ctx context.Context, s adapter.Session) (*adapte
 	if badKey(s.SessionToken, s.UserID) {
 		return nil, a.fail(ctx, "CreateSession", errBadKey)
 	}
+	if !a.schema.own() {
+		if err := a.sideCreateSession(ctx, s); err != nil {
+			return nil, a.fail(ctx, "CreateSession", err)
+		}
+		return &s, nil
+	}
 	_, err := a.db.ExecContext(ctx, a.q.createSession, uuid.NewString(), s.SessionToken, s.UserID,
 		a.d.timeArg(s.Expires), a.d.timeArg(s.CreatedAt), a.d.timeArg(s.LastSeenAt), str(s.UserAgent), str(s.IP))
 	if err != nil {
@@ -540,7 +639,11 @@ func (a *Adapter) GetSession(ctx context.Context, sessionToken string) (*adapter
 	if badKey(sessionToken) {
 		return nil, nil
 	}
-	return a.getSession(ctx, "GetSession", a.q.getSession, sessionToken)
+	s, err := a.getSession(ctx, "GetSession", a.q.getSession, sessionToken)
+	if s != nil && !a.exact(sessionToken, s.SessionToken) {
+		return nil, nil
+	}
+	return s, err
 }
 
 // GetSessionAndUser returns the session and its user in one query (a
@@ -552,6 +655,9 @@ func (a *Adapter) GetSessionAndUser(ctx context.Context, sessionToken string) (*
 	var s sessionRow
 	var u userRow
 	found, err := a.one(ctx, a.q.getSessionAndUser, []any{sessionToken}, append(s.dest(), u.dest()...)...)
+	if found && !a.exact(sessionToken, s.s.SessionToken) {
+		return nil, nil, nil
+	}
 	if err != nil || !found {
 		return nil, nil, a.fail(ctx, "GetSessionAndUser", err)
 	}
@@ -563,6 +669,15 @@ func (a *Adapter) GetSessionAndUser(ctx context.Context, sessionToken string) (*
 func (a *Adapter) UpdateSession(ctx context.Context, s adapter.Session) (*adapter.Session, error) {
 	if badKey(s.SessionToken) {
 		return nil, nil
+	}
+	if !a.schema.own() {
+		if got, err := a.GetSession(ctx, s.SessionToken); err != nil || got == nil {
+			return nil, err
+		}
+		if err := a.sideUpdateSession(ctx, s); err != nil {
+			return nil, a.fail(ctx, "UpdateSession", err)
+		}
+		return a.getSession(ctx, "UpdateSession", a.q.getSession, s.SessionToken)
 	}
 	args := []any{a.d.timeArg(s.Expires), a.d.timeArg(s.LastSeenAt), s.SessionToken}
 	if a.d.returning() {
@@ -578,6 +693,16 @@ func (a *Adapter) UpdateSession(ctx context.Context, s adapter.Session) (*adapte
 func (a *Adapter) DeleteSession(ctx context.Context, sessionToken string) (*adapter.Session, error) {
 	if badKey(sessionToken) {
 		return nil, nil
+	}
+	if !a.schema.own() {
+		s, err := a.GetSession(ctx, sessionToken)
+		if err != nil || s == nil {
+			return nil, err
+		}
+		if won, err := a.sideDeleteSession(ctx, sessionToken); !won {
+			return nil, a.fail(ctx, "DeleteSession", err)
+		}
+		return s, nil
 	}
 	if a.d.returning() {
 		return a.getSession(ctx, "DeleteSession", a.q.deleteSession, sessionToken)
@@ -605,7 +730,7 @@ func (a *Adapter) deleted(ctx context.Context, q string, args ...any) (bool, err
 
 // ListUserSessions returns the user's unexpired sessions, newest first.
 func (a *Adapter) ListUserSessions(ctx context.Context, userID string) ([]adapter.Session, error) {
-	if badKey(userID) {
+	if !a.userIDOK(userID) {
 		return []adapter.Session{}, nil
 	}
 	rows, err := a.db.QueryContext(ctx, a.q.listUserSessions, userID, a.d.timeArg(time.Now()))
@@ -626,8 +751,13 @@ func (a *Adapter) ListUserSessions(ctx context.Context, userID string) ([]adapte
 
 // DeleteUserSessions deletes all sessions of the user and reports how many.
 func (a *Adapter) DeleteUserSessions(ctx context.Context, userID string) (int64, error) {
-	if badKey(userID) {
+	if !a.userIDOK(userID) {
 		return 0, nil
+	}
+	if !a.schema.own() {
+		if _, err := a.db.ExecContext(ctx, a.side.deleteUserSessionData, userID); err != nil {
+			return 0, a.fail(ctx, "DeleteUserSessions", err)
+		}
 	}
 	res, err := a.db.ExecContext(ctx, a.q.deleteUserSessions, userID)
 	if err != nil {
@@ -649,6 +779,12 @@ func (a *Adapter) DeleteExpired(ctx context.Context, now time.Time) (int64, erro
 		n, err := res.RowsAffected()
 		total += n
 		if err != nil {
+			return total, a.fail(ctx, "DeleteExpired", err)
+		}
+	}
+	if !a.schema.own() {
+		// The metadata of sessions that are gone, whoever deleted them.
+		if _, err := a.db.ExecContext(ctx, a.side.sweepSessionData); err != nil {
 			return total, a.fail(ctx, "DeleteExpired", err)
 		}
 	}
@@ -679,7 +815,7 @@ func (a *Adapter) UseVerificationToken(ctx context.Context, identifier, token st
 		q = a.q.getToken
 	}
 	found, err := a.one(ctx, q, []any{identifier, token}, &vt.Identifier, &vt.Token, &exp)
-	if err != nil || !found {
+	if err != nil || !found || !a.exact(identifier, vt.Identifier) || !a.exact(token, vt.Token) {
 		return nil, a.fail(ctx, method, err)
 	}
 	if !a.d.returning() {
@@ -705,7 +841,11 @@ func (a *Adapter) GetAuthenticator(ctx context.Context, credentialID string) (*a
 	if badKey(credentialID) {
 		return nil, nil
 	}
-	return a.getAuthenticator(ctx, "GetAuthenticator", a.q.getAuthenticator, credentialID)
+	x, err := a.getAuthenticator(ctx, "GetAuthenticator", a.q.getAuthenticator, credentialID)
+	if x != nil && !a.exact(credentialID, x.CredentialID) {
+		return nil, nil
+	}
+	return x, err
 }
 
 // CreateAuthenticator stores the authenticator of an existing user.
@@ -713,9 +853,15 @@ func (a *Adapter) CreateAuthenticator(ctx context.Context, x adapter.Authenticat
 	if badKey(x.CredentialID, x.UserID) {
 		return nil, a.fail(ctx, "CreateAuthenticator", errBadKey)
 	}
-	_, err := a.db.ExecContext(ctx, a.q.createAuthenticator, x.CredentialID, x.UserID, x.ProviderAccountID, x.CredentialPublicKey,
-		x.Counter, x.CredentialDeviceType, x.CredentialBackedUp, str(x.Transports),
-		str(x.UserHandle), str(x.AAGUID), str(x.Name), a.d.timeArg(x.CreatedAt), a.d.timeArg(x.LastUsedAt))
+	err := a.inTx(ctx, func(tx *dbsql.Tx) error {
+		if err := a.requireUser(ctx, tx, x.UserID, a.schema.Authenticators && a.hostFK() || a.ownFK()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, a.q.createAuthenticator, x.CredentialID, x.UserID, x.ProviderAccountID, x.CredentialPublicKey,
+			x.Counter, x.CredentialDeviceType, x.CredentialBackedUp, str(x.Transports),
+			str(x.UserHandle), str(x.AAGUID), str(x.Name), a.d.timeArg(x.CreatedAt), a.d.timeArg(x.LastUsedAt))
+		return err
+	})
 	if err != nil {
 		return nil, a.fail(ctx, "CreateAuthenticator", err)
 	}
@@ -784,7 +930,7 @@ func (a *Adapter) DeleteAuthenticator(ctx context.Context, userID, credentialID 
 // ListAuthenticatorsByUserID returns the user's authenticators ordered by
 // credential id.
 func (a *Adapter) ListAuthenticatorsByUserID(ctx context.Context, userID string) ([]adapter.Authenticator, error) {
-	if badKey(userID) {
+	if !a.userIDOK(userID) {
 		return []adapter.Authenticator{}, nil
 	}
 	rows, err := a.db.QueryContext(ctx, a.q.listAuthenticators, userID)
@@ -808,6 +954,11 @@ func (a *Adapter) ListAuthenticatorsByUserID(ctx context.Context, userID string)
 func (a *Adapter) UpdateAuthenticatorCounter(ctx context.Context, credentialID string, counter int64) (*adapter.Authenticator, error) {
 	if badKey(credentialID) {
 		return nil, nil
+	}
+	if a.foldsKeys() {
+		if got, err := a.GetAuthenticator(ctx, credentialID); err != nil || got == nil {
+			return nil, err
+		}
 	}
 	return a.updateAuthenticator(ctx, "UpdateAuthenticatorCounter", a.q.updateCounter, credentialID, counter, credentialID)
 }

@@ -41,6 +41,13 @@ func newDB(t testing.TB) sqltest.Database {
 	return sqltest.Database{Dialect: authsql.MySQL, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
 		a, err := mysql.Open(context.Background(), dsn, opts)
 		return sqltest.CloseWith(t, a, err)
+	}, Raw: func(t testing.TB) *dbsql.DB {
+		db, err := dbsql.Open("mysql", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
 	}}
 }
 

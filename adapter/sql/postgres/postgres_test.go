@@ -40,6 +40,13 @@ func newDB(t testing.TB) sqltest.Database {
 	return sqltest.Database{Dialect: authsql.Postgres, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
 		a, err := postgres.Open(context.Background(), u.String(), opts)
 		return sqltest.CloseWith(t, a, err)
+	}, Raw: func(t testing.TB) *dbsql.DB {
+		db, err := dbsql.Open("pgx", u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
 	}}
 }
 

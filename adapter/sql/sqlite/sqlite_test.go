@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	dbsql "database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,13 @@ func newDB(t testing.TB) sqltest.Database {
 	return sqltest.Database{Dialect: authsql.SQLite, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
 		a, err := sqlite.Open(context.Background(), path, opts)
 		return sqltest.CloseWith(t, a, err)
+	}, Raw: func(t testing.TB) *dbsql.DB {
+		db, err := dbsql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
 	}}
 }
 
