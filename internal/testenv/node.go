@@ -16,7 +16,9 @@ import (
 )
 
 // package.json pins every npm package the tests use as a reference: the
-// Auth.js core, the next-auth client (with React, its one peer the client
+// Auth.js core and two of its adapters with what they need (@auth/pg-adapter
+// with pg, @auth/drizzle-adapter with drizzle-orm and drizzle-kit), the
+// next-auth client (with React, its one peer the client
 // module loads; --legacy-peer-deps keeps npm from installing Next.js), and
 // a real OAuth 2.0 / OIDC server. Change a pin here and
 // every test and .ci/run follow.
