@@ -312,11 +312,17 @@ func containsTable(ms []mismatch, table string) bool {
 // Before the migrations (pre), a table that exists but does not fit is
 // not something a migration would fix.
 func (a *Adapter) mismatchError(ctx context.Context, bad []mismatch, pre bool) error {
+	// Missing tables first: they are the likeliest cause of the rest.
+	sort.SliceStable(bad, func(i, j int) bool {
+		if bad[i].missingTable != bad[j].missingTable {
+			return bad[i].missingTable
+		}
+		return bad[i].String() < bad[j].String()
+	})
 	parts := make([]string, 0, len(bad))
 	for _, m := range bad {
 		parts = append(parts, m.String())
 	}
-	sort.Strings(parts)
 	if len(parts) > 4 {
 		parts = append(parts[:4], fmt.Sprintf("%d more", len(parts)-4))
 	}
