@@ -15,7 +15,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/adapter/memory"
+	"github.com/authgo/authgo/e2e/internal/sqlstores"
 	"github.com/authgo/authgo/internal/testenv"
 	"github.com/authgo/authgo/passkey"
 )
@@ -24,17 +26,22 @@ import (
 // http://localhost:<port>: a WebAuthn relying party id is a host name.
 type app struct {
 	auth   *authgo.Auth
-	db     *memory.Adapter
+	db     adapter.Adapter
 	origin string
 }
 
-func newApp(t *testing.T, extra http.Handler) *app {
+// newApp serves the app on db (memory.New() when nil); extra, if set,
+// serves /client/.
+func newApp(t *testing.T, extra http.Handler, db adapter.Adapter) *app {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{db: memory.New()}
+	if db == nil {
+		db = memory.New()
+	}
+	a := &app{db: db}
 	a.origin = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 	a.auth, err = authgo.New(authgo.Config{
 		Secret:    []string{"e2e-passkey-secret-0123456789abcdefgh"},
@@ -171,8 +178,17 @@ func signOut(t *testing.T, ctx context.Context, a *app) {
 // The built-in sign-in page with a virtual authenticator: sign up with a
 // passkey, sign out, sign in with the button, sign out, sign in through
 // the email input's passkey autofill (conditional UI).
+//
+// It runs on the memory adapter and on each SQL dialect.
 func TestBuiltInPagePasskeys(t *testing.T) {
-	a := newApp(t, nil)
+	stores := append([]sqlstores.Store{{Name: "memory", Open: func(*testing.T) adapter.Adapter { return memory.New() }}}, sqlstores.All...)
+	for _, st := range stores {
+		t.Run(st.Name, func(t *testing.T) { builtInPagePasskeys(t, st.Open(t)) })
+	}
+}
+
+func builtInPagePasskeys(t *testing.T, db adapter.Adapter) {
+	a := newApp(t, nil, db)
 	ctx, authID := browserTab(t)
 	signin := a.origin + "/api/auth/signin?callbackUrl=" + a.origin + "/"
 

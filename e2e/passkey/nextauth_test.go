@@ -78,7 +78,7 @@ func TestNextAuthWebAuthnClient(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	})
-	a := newApp(t, client)
+	a := newApp(t, client, nil)
 	bundle = bundleClient(t, a.origin+"/api/auth")
 	ctx, authID := browserTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(a.origin+"/client/")); err != nil {
