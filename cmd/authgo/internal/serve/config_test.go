@@ -187,19 +187,20 @@ func TestMySQLDSN(t *testing.T) {
 // --check validates without connecting and prints what would run, no
 // secret or password included; a bad config exits 2 with the reason.
 func TestRunCheck(t *testing.T) {
-	path := writeFile(t, "c.yaml", "access:\n  rules:\n    - host: app.example.com\n      path: /admin\n      roles: [admin]\n")
+	path := writeFile(t, "c.yaml", "access:\n  rules:\n    - host: app.example.com\n      path: /admin\n      roles: [admin]\nemail:\n  smtp: smtp://127.0.0.1:2525\n  from: Auth <no-reply@example.com>\n")
 	env := envOf(map[string]string{"AUTH_SECRET": testSecret, "AUTH_URL": "https://auth.example.com/api/auth",
+		"AUTH_GITHUB_ID": "gh-id", "AUTH_GITHUB_SECRET": "gh-secret",
 		"AUTHGO_DATABASE_URL": "postgres://app:hunter2hunter2@127.0.0.1:1/nowhere", "AUTHGO_REDIS_URL": "redis://:sekrit@127.0.0.1:1/0"})
 	var out, errb bytes.Buffer
 	if code := Run(context.Background(), []string{"--check", "--config", path}, nil, &out, &errb, env); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"configuration is valid", "database    postgres", "from AUTHGO_DATABASE_URL", "redis", "rule 1 (app.example.com, path /admin)", "roles admin", "the default (deny)", "Remote-User"} {
+	for _, want := range []string{"configuration is valid", "database    postgres", "from AUTHGO_DATABASE_URL", "redis", "rule 1 (app.example.com, path /admin)", "roles admin", "the default (deny)", "Remote-User", "providers   github (oauth), email (email)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--check output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, secret := range []string{"hunter2hunter2", "sekrit", testSecret} {
+	for _, secret := range []string{"hunter2hunter2", "sekrit", testSecret, "gh-secret"} {
 		if strings.Contains(out.String(), secret) {
 			t.Errorf("--check printed a secret %q", secret)
 		}

@@ -74,7 +74,11 @@ func (v *verifier) serve(w http.ResponseWriter, r *http.Request) string {
 	verdict, by := v.rules.decide(o.host, o.port, authgo.PathReadings(o.request()), s, v.auth.HasRole)
 	switch verdict {
 	case allow:
-		if err := v.identity.set(w.Header(), s, v.auth.HasRole, v.issuer, o.origin(), v.now()); err != nil {
+		iss := v.issuer
+		if iss == "" {
+			iss = o.origin() // AUTH_TRUST_HOST: the auth endpoints are on the app's host
+		}
+		if err := v.identity.set(w.Header(), s, v.auth.HasRole, iss, o.origin(), v.now()); err != nil {
 			v.log.ErrorContext(r.Context(), "authgo serve: signing the identity header failed", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return decUnavailable

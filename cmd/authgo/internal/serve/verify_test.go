@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -145,6 +146,13 @@ func TestVerifyRefusesUntrustedForwarding(t *testing.T) {
 	}
 	if !strings.Contains(fx.logs.String(), "not a trusted proxy") {
 		t.Fatalf("no log line saying why: %s", fx.logs.String())
+	}
+	// Logs are JSON lines.
+	for line := range strings.SplitSeq(strings.TrimSpace(fx.logs.String()), "\n") {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil || v["msg"] == nil || v["level"] == nil {
+			t.Fatalf("log line is not JSON with msg and level: %q", line)
+		}
 	}
 }
 
