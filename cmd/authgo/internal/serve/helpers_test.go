@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/authgo/authgo/internal/limittest"
 	"github.com/authgo/authgo/password"
 )
 
@@ -49,32 +49,14 @@ type fixture struct {
 	t    *testing.T
 	srv  *Server
 	http *httptest.Server
-	logs *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *limittest.Logs
 }
 
 // newFixture starts a server with f; env adds to AUTH_SECRET and AUTH_URL
 // (the server's own URL + /api/auth unless env or f sets one).
 func newFixture(t *testing.T, f *File, env map[string]string) *fixture {
 	t.Helper()
-	fx := &fixture{t: t, logs: &syncBuffer{}}
+	fx := &fixture{t: t, logs: &limittest.Logs{}}
 	fx.http = httptest.NewUnstartedServer(nil)
 	e := map[string]string{"AUTH_SECRET": testSecret}
 	if f.URL == "" {
