@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/ratelimit"
 )
 
 // TestCredentialsSignInNeedsSecondFactor: after enrolment, the right
@@ -147,7 +148,8 @@ func TestCodeReuseAndClockSkew(t *testing.T) {
 // pending states are, by the one success). Then ten step-ups of one
 // session send one backup code at once: exactly one is accepted.
 func TestBackupCodeSingleUseUnderParallelUse(t *testing.T) {
-	s := newSite(t, nil)
+	// The limits are not under test here: losers' wrong codes count.
+	s := newSite(t, func(c *authgo.Config) { c.TwoFactor.PerUser = ratelimit.Limit{Events: 1000, Per: time.Minute} })
 	b := s.browser()
 	b.signIn("ada@example.com")
 	_, backup := b.enrol()
