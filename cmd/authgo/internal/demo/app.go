@@ -13,6 +13,7 @@ import (
 	"github.com/authgo/authgo/adapter/sql/sqlite"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/passkey"
+	"github.com/authgo/authgo/mfa"
 	"github.com/authgo/authgo/providers"
 )
 
@@ -45,6 +46,10 @@ type Config struct {
 	SMTPURL string
 	// MailFrom is the sender of the demo's mail. Default defaultMailFrom.
 	MailFrom string
+	// AdminTwoFactor makes admins use a second factor (the policy hook of
+	// TwoFactorConfig.Required: an admin without one sets it up at the
+	// next sign-in). authgo demo sets it. Default false.
+	AdminTwoFactor bool
 }
 
 // App is the demo app: an http.Handler over its pages, its JSON API and
@@ -139,6 +144,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			SignInPage:       "/login",
 			UnauthorizedPage: "/unauthorized",
 		},
+		// Two-factor authentication (twofactor.go): every user may turn
+		// it on in the settings; admins must.
+		TwoFactor: authgo.TwoFactorConfig{TOTP: mfa.TOTP{}, Required: app.twoFactorRequired(cfg.AdminTwoFactor)},
 		Logger:    log,
 		LookupEnv: cfg.LookupEnv,
 	})

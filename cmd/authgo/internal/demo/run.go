@@ -69,6 +69,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, lookupEnv
 		Logger:         log,
 		SMTPURL:        f.smtp,
 		MailFrom:       f.mailFrom,
+		AdminTwoFactor: true,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "authgo demo: %v\n", err)

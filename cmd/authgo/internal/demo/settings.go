@@ -14,6 +14,8 @@ type settingsData struct {
 	// Listed is true when sessions live in the database and are listed.
 	Listed   bool
 	Sessions []authgo.SessionInfo
+	// TwoFactor is the user's second factor (twofactor.go).
+	TwoFactor authgo.TwoFactorStatus
 }
 
 // settings lists the signed-in user's sessions — created, last seen,
@@ -39,6 +41,11 @@ func (a *App) settings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Passkeys.List = list
+	d.TwoFactor, err = a.auth.TwoFactorStatus(r.Context(), twoFactorUser(s))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	notice := passkeyNotices[q.Get("passkey")]
 	if q.Get("passkey") == "last" {
