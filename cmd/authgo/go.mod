@@ -61,8 +61,8 @@ require (
 	github.com/authgo/authgo/adapter/redis v0.0.0
 	github.com/authgo/authgo/adapter/sql/mysql v0.0.0
 	github.com/authgo/authgo/adapter/sql/postgres v0.0.0
-	github.com/authgo/authgo/passkey v0.0.0
 	github.com/authgo/authgo/mfa v0.0.0
+	github.com/authgo/authgo/passkey v0.0.0
 	github.com/boyter/go-string v1.0.5 // indirect
 	github.com/coreos/go-oidc/v3 v3.21.0 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect

@@ -12,8 +12,8 @@ import (
 	authsql "github.com/authgo/authgo/adapter/sql"
 	"github.com/authgo/authgo/adapter/sql/sqlite"
 	"github.com/authgo/authgo/email"
-	"github.com/authgo/authgo/passkey"
 	"github.com/authgo/authgo/mfa"
+	"github.com/authgo/authgo/passkey"
 	"github.com/authgo/authgo/providers"
 )
 
