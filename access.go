@@ -103,7 +103,11 @@ func (a *Auth) RequireRole(role string) func(http.Handler) http.Handler {
 // reading of its path falls under an API prefix (as Middleware's Protect
 // matches).
 func (a *Auth) isAPI(r *http.Request) bool {
-	return wantsJSON(r) || a.apiPaths.any(readPaths(r))
+	if wantsJSON(r) {
+		return true
+	}
+	rp := readPaths(r, nil)
+	return a.apiPaths.any(&rp)
 }
 
 // unauthenticated answers a request that needs a session and has none.

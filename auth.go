@@ -30,6 +30,7 @@ type Auth struct {
 	providers map[string]Provider
 	order     []Provider
 	baseURL   *url.URL // from Config.URL; nil when taken from each request
+	origin    string   // scheme://host of baseURL
 	cookies   [2]cookie.Set
 	cop       *http.CrossOriginProtection
 	now       func() time.Time
@@ -77,6 +78,7 @@ func New(cfg Config) (*Auth, error) {
 	}
 	if c.URL != "" {
 		a.baseURL, _ = url.Parse(c.URL) // checked by normalize
+		a.origin = a.baseURL.Scheme + "://" + a.baseURL.Host
 	}
 	for i, secure := range []bool{false, true} {
 		a.cookies[i] = c.Cookies.apply(cookie.Defaults(secure))
@@ -163,7 +165,7 @@ func (rq *request) actionURL(a *Auth, action string) string {
 func (a *Auth) newRequest(r *http.Request) *request {
 	rq := &request{r: r}
 	if a.baseURL != nil {
-		rq.origin = a.baseURL.Scheme + "://" + a.baseURL.Host
+		rq.origin = a.origin
 		rq.secure = a.baseURL.Scheme == "https"
 	} else {
 		scheme, host := "http", r.Host

@@ -10,9 +10,10 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter/memory"
+	"github.com/authgo/authgo/internal/testenv"
 )
 
-func benchAuth(b *testing.B, mutate func(*authgo.Config)) (*authgo.Auth, *http.Request) {
+func benchAuth(b testing.TB, mutate func(*authgo.Config)) (*authgo.Auth, *http.Request) {
 	cfg := authgo.Config{
 		Secret:    []string{testSecret},
 		URL:       "http://localhost/api/auth",
@@ -45,17 +46,20 @@ func benchAuth(b *testing.B, mutate func(*authgo.Config)) (*authgo.Auth, *http.R
 
 // discard is a ResponseWriter that keeps headers but drops the body, so
 // the benchmark measures the handler rather than a recorder's buffer.
-type discard struct{ h http.Header }
+type discard struct {
+	h    http.Header
+	code int
+}
 
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
-func (d *discard) WriteHeader(int)             {}
+func (d *discard) WriteHeader(code int)        { d.code = code }
 
 // serveLoop serves req with h b.N times.
 func serveLoop(b *testing.B, h http.Handler, req *http.Request) {
 	w := &discard{h: http.Header{}}
 	b.ReportAllocs()
-	b.ResetTimer()
+	testenv.ReportCPU(b)
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, req)
@@ -76,19 +80,59 @@ func BenchmarkSessionEndpointDatabase(b *testing.B) {
 	serveLoop(b, a.Handler(), req)
 }
 
+// guardedHandler is Middleware guarding /admin and RequireRole("admin")
+// in front of a handler that answers 204.
+func guardedHandler(a *authgo.Auth) http.Handler {
+	return a.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin"}})(a.RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})))
+}
+
+// TestHotPathAllocations holds the allocation budgets of issue 9 (at most
+// 20 per request) for GET /session and a guarded request with a JWT
+// session, the session read, written back and answered in full. Counts,
+// unlike times, do not depend on the machine's load.
+func TestHotPathAllocations(t *testing.T) {
+	a, req := benchAuth(t, nil)
+	admin := req.Clone(req.Context())
+	admin.URL.Path = "/admin"
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+		r    *http.Request
+		code int
+		max  float64
+	}{
+		{"GET /session", a.Handler(), req, http.StatusOK, 20},
+		{"Middleware + RequireRole", guardedHandler(a), admin, http.StatusNoContent, 20},
+	} {
+		w := &discard{h: http.Header{}}
+		n := testing.AllocsPerRun(200, func() {
+			clear(w.h)
+			c.h.ServeHTTP(w, c.r)
+		})
+		if len(w.h["Set-Cookie"]) != 1 || w.code != c.code {
+			t.Fatalf("%s: answered %d with %v, want %d and the session cookie written back", c.name, w.code, w.h, c.code)
+		}
+		if n > c.max {
+			t.Errorf("%s: %v allocations per request, budget %v", c.name, n, c.max)
+		}
+	}
+}
+
 // BenchmarkMiddleware is a guarded request through Middleware and
 // RequireRole to a trivial handler.
 func BenchmarkMiddleware(b *testing.B) {
 	a, req := benchAuth(b, nil)
 	req.URL.Path = "/admin"
-	serveLoop(b, a.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin"}})(a.RequireRole("admin")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))), req)
+	serveLoop(b, guardedHandler(a), req)
 }
 
 // BenchmarkSessionRead is Auth.Session without writing the cookie back.
 func BenchmarkSessionRead(b *testing.B) {
 	a, req := benchAuth(b, nil)
 	b.ReportAllocs()
-	b.ResetTimer()
+	testenv.ReportCPU(b)
 	for b.Loop() {
 		if s, err := a.Session(nil, req); err != nil || s == nil {
 			b.Fatal(s, err)

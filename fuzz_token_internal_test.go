@@ -19,6 +19,7 @@ func FuzzTokenReadPayload(f *testing.F) {
 		`{"e":"esc\"aped","\u00e9":"\u00e9t\u00e9","bad":"` + "\xff" + `"}`, `{"n":1779612345.678,"z":-0,"big":1e400}`,
 		`{"t":true,"f":false,"nil":null,"o":{"a":[1,"b"]},"a":[]}`, `{"n":01}`, `{"n":1.}`, `{"n":+1}`, `{"l":nul}`,
 		`{"session_id":"2f1c2e0a-8d5e-4c3b-9a7f-1e2d3c4b5a69","amr":["pwd"],"auth_time":1764512345.678}`,
+		`{"a":["x",1,true,null,-0.5e3]}`, `{"a":[ ]}`, `{"a":[1,]}`, `{"a":["\u00e9",[1]]}`, `{"a":[1 2]}`, `{"a":[tru]}`,
 		` {"a":1} `, `{"a":1}x`, `{"sub":5}`, `{"iat":"x"}`, `{"iat":null}`, `[]`, `{"a" 1}`,
 	} {
 		f.Add([]byte(s))

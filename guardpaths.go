@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -31,48 +32,71 @@ type pathView struct {
 	dir  bool
 }
 
-// requestPaths holds the readings of the path of r.
+// requestPaths holds the readings of the path of r: first, and for a path
+// that is not plain, more.
 type requestPaths struct {
 	r     *http.Request
-	views []pathView
+	first pathView
+	more  []pathView
 }
 
-// readPaths returns the readings of the path of r.
-func readPaths(r *http.Request) *requestPaths {
+// readPaths returns the readings of the path of r. The segments of a
+// plain path (its one reading) are appended to segs, so a guard that
+// passes a slice of an array of its own reads the path of every request
+// with no allocation.
+func readPaths(r *http.Request, segs []string) requestPaths {
 	esc := r.URL.EscapedPath()
 	dir := strings.HasSuffix(esc, "/")
-	rp := &requestPaths{r: r, views: []pathView{{splitClean(r.URL.Path), dir}}}
+	rp := requestPaths{r: r, first: pathView{split(segs, cleanPath(r.URL.Path), false), dir}}
 	if r.URL.RawPath == "" && !strings.ContainsAny(esc, "%\\;. ") && !strings.Contains(esc, "//") {
 		return rp
 	}
-	rp.views = append(rp.views,
+	rp.more = []pathView{
 		// Decoded until nothing changes: double encoding (%252F).
-		pathView{splitClean(unescapeAll(r.URL.Path)), dir},
+		{splitClean(unescapeAll(r.URL.Path)), dir},
 		// ServeMux: the escaped path with literal dot segments resolved.
-		pathView{splitEscaped(path.Clean("/" + esc)), dir},
+		{splitEscaped(path.Clean("/" + esc)), dir},
 		// chi: the path as sent (RawPath, even where EscapedPath
 		// re-escapes it) or else the decoded one, nothing resolved, empty
 		// segments included (/posts//edit is /posts/{id}/edit, id "").
-		pathView{chiSegments(r.URL), dir},
-	)
+		{chiSegments(r.URL), dir},
+	}
 	return rp
 }
 
-// loose returns the readings of rp plus one of segments cut at ";" (matrix
-// parameters) and stripped of trailing dots and spaces (Windows names), for
-// the routers and file servers that ignore those.
-func (rp *requestPaths) loose() []pathView {
-	raw := rp.views[len(rp.views)-1]
+// count is the number of readings; view(i) is the i-th.
+func (rp *requestPaths) count() int { return 1 + len(rp.more) }
+
+func (rp *requestPaths) view(i int) pathView {
+	if i == 0 {
+		return rp.first
+	}
+	return rp.more[i-1]
+}
+
+// looseView is the reading of segments cut at ";" (matrix parameters) and
+// stripped of trailing dots and spaces (Windows names), for the routers
+// and file servers that ignore those; ok is false when it is the same as
+// the last reading.
+func (rp *requestPaths) looseView() (pathView, bool) {
+	raw := rp.view(rp.count() - 1)
+	if !slices.ContainsFunc(raw.segs, func(s string) bool { return looseSegment(s) != s }) {
+		return pathView{}, false
+	}
 	out := pathView{segs: make([]string, len(raw.segs)), dir: raw.dir}
-	changed := false
 	for i, s := range raw.segs {
 		out.segs[i] = looseSegment(s)
-		changed = changed || out.segs[i] != s
 	}
-	if !changed {
-		return rp.views
+	return out, true
+}
+
+// loose returns the readings of rp and its loose one.
+func (rp *requestPaths) loose() []pathView {
+	out := append([]pathView{rp.first}, rp.more...)
+	if v, ok := rp.looseView(); ok {
+		out = append(out, v)
 	}
-	return append(append([]pathView{}, rp.views...), out)
+	return out
 }
 
 func looseSegment(s string) string {
@@ -88,12 +112,12 @@ func looseSegment(s string) string {
 // splitClean splits a decoded path after resolving dot segments, with "\"
 // read as "/".
 func splitClean(p string) []string {
-	return split(cleanPath(p), false)
+	return split(nil, cleanPath(p), false)
 }
 
 // splitEscaped splits an escaped path and decodes each segment.
 func splitEscaped(esc string) []string {
-	return split(esc, true)
+	return split(nil, esc, true)
 }
 
 // chiSegments splits the path chi routes on, r.URL.RawPath when set else
@@ -117,8 +141,9 @@ func chiSegments(u *url.URL) []string {
 	return out
 }
 
-func split(p string, decode bool) []string {
-	var out []string
+// split appends the non-empty segments of p to out, decoded when decode
+// is true.
+func split(out []string, p string, decode bool) []string {
 	for s := range strings.SplitSeq(p, "/") {
 		if s == "" {
 			continue
@@ -233,22 +258,23 @@ func newMatcher(entries []string, fold bool) *matcher {
 	return m
 }
 
-// any reports whether some reading of the path matches, the loose ones
+// any reports whether some reading of the path matches, the loose one
 // included (a guard's Protect: when in doubt, guard).
 func (m *matcher) any(rp *requestPaths) bool {
-	for _, v := range rp.loose() {
-		if m.matchView(rp.r, v) {
+	for i := range rp.count() {
+		if m.matchView(rp.r, rp.view(i)) {
 			return true
 		}
 	}
-	return false
+	v, ok := rp.looseView()
+	return ok && m.matchView(rp.r, v)
 }
 
 // all reports whether every reading of the path matches (a guard's
 // Public: when in doubt, guard).
 func (m *matcher) all(rp *requestPaths) bool {
-	for _, v := range rp.views {
-		if !m.matchView(rp.r, v) {
+	for i := range rp.count() {
+		if !m.matchView(rp.r, rp.view(i)) {
 			return false
 		}
 	}

@@ -86,9 +86,55 @@ func (r *flatReader) value(m *jsonscan.Member) (any, error) {
 	if c := v[0]; c == '-' || c >= '0' && c <= '9' {
 		return jsonscan.Number(v)
 	}
+	if a, ok := r.flatArray(m.ValStart, m.ValEnd); ok {
+		return a, nil
+	}
 	var x any
 	err := json.Unmarshal(v, &x)
 	return x, err
+}
+
+// flatArray reads the array b[i:end] when it holds only plain strings,
+// numbers, booleans and null (as the amr claim, ["pwd","otp"], does),
+// and reports whether it did; any other array is left to encoding/json.
+func (r *flatReader) flatArray(i, end int) ([]any, bool) {
+	b := r.b
+	if b[i] != '[' || b[end-1] != ']' {
+		return nil, false
+	}
+	end--
+	out := []any{}
+	for i = jsonscan.SkipSpace(b, i+1); i < end; {
+		vEnd, plain, err := jsonscan.Value(b, i)
+		if err != nil || vEnd > end {
+			return nil, false
+		}
+		switch v := b[i:vEnd]; {
+		case plain:
+			out = append(out, r.sub(i+1, vEnd-1))
+		case string(v) == "true" || string(v) == "false":
+			out = append(out, string(v) == "true")
+		case string(v) == "null":
+			out = append(out, nil)
+		case jsonscan.ValidNumber(v):
+			f, err := jsonscan.Number(v)
+			if err != nil {
+				return nil, false
+			}
+			out = append(out, f)
+		default:
+			return nil, false
+		}
+		if i = jsonscan.SkipSpace(b, vEnd); i < end {
+			if b[i] != ',' {
+				return nil, false
+			}
+			if i = jsonscan.SkipSpace(b, i+1); i >= end {
+				return nil, false // a comma before the bracket
+			}
+		}
+	}
+	return out, true
 }
 
 // readObject walks the object b once: known reads the members it owns and

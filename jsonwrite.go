@@ -265,9 +265,10 @@ func (u *SessionUser) appendJSON(dst []byte) ([]byte, error) {
 func (u SessionUser) MarshalJSON() ([]byte, error) { return u.appendJSON(nil) }
 
 // appendJSON appends the session as Auth.js writes it,
-// {"user":{...},"expires":"2026-12-22T07:53:14.625Z"}, then error, amr,
-// auth_time when set and the Extra members in key order.
-func (s *Session) appendJSON(dst []byte) ([]byte, error) {
+// {"user":{...},"expires":"2026-12-22T07:53:14.625Z"}, then error, amr
+// and auth_time when set (and methods is true) and the Extra members in
+// key order.
+func (s *Session) appendJSON(dst []byte, methods bool) ([]byte, error) {
 	o := appendObject(dst)
 	if s.User != nil {
 		o.key("user")
@@ -278,11 +279,11 @@ func (s *Session) appendJSON(dst []byte) ([]byte, error) {
 	o.b = s.Expires.UTC().AppendFormat(o.b, jsTimeLayout)
 	o.b = append(o.b, '"')
 	o.str("error", s.Error)
-	if len(s.AMR) > 0 {
+	if len(s.AMR) > 0 && methods {
 		o.key("amr")
 		o.b, _ = appendValue(o.b, s.AMR)
 	}
-	if !s.AuthTime.IsZero() {
+	if !s.AuthTime.IsZero() && methods {
 		o.int("auth_time", s.AuthTime.Unix())
 	}
 	o.extra(s.Extra, isSessionKey)
@@ -290,7 +291,7 @@ func (s *Session) appendJSON(dst []byte) ([]byte, error) {
 }
 
 // MarshalJSON writes the session as Auth.js does (see appendJSON).
-func (s Session) MarshalJSON() ([]byte, error) { return s.appendJSON(nil) }
+func (s Session) MarshalJSON() ([]byte, error) { return s.appendJSON(nil, true) }
 
 // jsTimeLayout formats a UTC time as JavaScript's Date.prototype.toISOString.
 const jsTimeLayout = "2006-01-02T15:04:05.000Z"

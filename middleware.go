@@ -89,8 +89,9 @@ func (a *Auth) Middleware(cfg MiddlewareConfig) func(http.Handler) http.Handler 
 				http.Redirect(w, r, cfg.SignedInRedirect, http.StatusFound)
 				return
 			}
-			rp := readPaths(r)
-			if public.all(rp) || (!guardAll && !protect.any(rp)) {
+			var segs [8]string
+			rp := readPaths(r, segs[:0])
+			if public.all(&rp) || (!guardAll && !protect.any(&rp)) {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -136,12 +137,36 @@ func (a *Auth) guard(w http.ResponseWriter, r *http.Request) (http.ResponseWrite
 	if s, ok := a.SessionFrom(r.Context()); ok {
 		return w, r, s, true
 	}
-	w = &privateWriter{ResponseWriter: w}
-	s, ok := a.readForRequest(w, r)
+	g := &guarded{privateWriter: privateWriter{ResponseWriter: w}}
+	s, ok := a.readForRequest(&g.privateWriter, r)
 	if !ok {
-		return w, r, nil, false
+		return &g.privateWriter, r, nil, false
 	}
-	return w, r.WithContext(context.WithValue(r.Context(), ctxKey{a}, s)), s, true
+	g.sessionContext = sessionContext{Context: r.Context(), key: ctxKey{a}, s: s}
+	return &g.privateWriter, r.WithContext(&g.sessionContext), s, true
+}
+
+// guarded is what a guard adds to a request, in one allocation: the
+// writer it hands on and the context that carries the session.
+type guarded struct {
+	privateWriter
+	sessionContext
+}
+
+// sessionContext is context.WithValue(ctx, key, s) for the one key a
+// guard sets.
+type sessionContext struct {
+	context.Context
+	key ctxKey
+	s   *Session
+}
+
+// Value returns the session for the guard's key, else asks the parent.
+func (c *sessionContext) Value(key any) any {
+	if key == any(c.key) {
+		return c.s
+	}
+	return c.Context.Value(key)
 }
 
 // readForRequest reads the session of r, writing the refreshed cookie on w.

@@ -34,7 +34,8 @@ func (a *Auth) PeekSession(r *http.Request) (*Session, error) {
 // the router in front of the handler does — a forward-auth rule, say —
 // checks every reading. Plain paths have one reading.
 func PathReadings(r *http.Request) [][]string {
-	views := readPaths(r).loose()
+	rp := readPaths(r, nil)
+	views := rp.loose()
 	out := make([][]string, len(views))
 	for i, v := range views {
 		out[i] = v.segs

@@ -16,6 +16,15 @@ func callbackURLParam(rq *request) string {
 	if v := rq.form.get("callbackUrl"); v != "" {
 		return v
 	}
+	return queryCallbackURL(rq)
+}
+
+// queryCallbackURL is the callbackUrl of rq's query. A request without a
+// query (most, GET /session on every page load) parses none.
+func queryCallbackURL(rq *request) string {
+	if rq.r.URL.RawQuery == "" {
+		return ""
+	}
 	return rq.r.URL.Query().Get("callbackUrl")
 }
 
@@ -23,7 +32,7 @@ func callbackURLParam(rq *request) string {
 // callbackUrl in the query or the body that is not a path or an http(s)
 // URL (javascript:, data:, …): the client sent it itself.
 func (a *Auth) checkCallbackURLParam(rq *request) error {
-	for _, v := range []string{rq.r.URL.Query().Get("callbackUrl"), rq.form.get("callbackUrl")} {
+	for _, v := range [2]string{queryCallbackURL(rq), rq.form.get("callbackUrl")} {
 		if v != "" && !isHTTPURL(v, rq.origin) {
 			return errorf(InvalidCallbackURL, "callbackUrl is not an http(s) URL")
 		}

@@ -13,7 +13,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		status, b = http.StatusInternalServerError, []byte("null")
 	}
-	w.Header().Set("Content-Type", "application/json")
+	if h := w.Header(); h.Get("Content-Type") != "application/json" {
+		h.Set("Content-Type", "application/json")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

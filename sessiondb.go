@@ -2,19 +2,18 @@ package authgo
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/authgo/authgo/internal/cookie"
 )
 
-func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Trigger, data any) (sessionRead, error) {
 	o := rq.cookies.SessionToken
 	token := cookie.Value(rq.r, o.Name)
 	if token == "" {
-		return &sessionRead{}, nil
+		return sessionRead{}, nil
 	}
 	if len(token) > 512 {
-		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+		return clearRead(rq, rq.cookies.SessionToken), nil
 	}
 	ad := a.cfg.Adapter
 	now := a.now()
@@ -22,10 +21,10 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 	if !cached {
 		var err error
 		if row, user, err = ad.GetSessionAndUser(ctx, token); err != nil {
-			return nil, &Error{Type: SessionTokenError, Err: err}
+			return sessionRead{}, &Error{Type: SessionTokenError, Err: err}
 		}
 		if row == nil || user == nil {
-			return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+			return clearRead(rq, rq.cookies.SessionToken), nil
 		}
 		a.sessionCache.put(row, user, now)
 	}
@@ -34,12 +33,12 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 	if !row.Expires.After(now) || a.authExpired(row.CreatedAt, now) {
 		a.sessionCache.forget(token)
 		if rq.readOnly {
-			return &sessionRead{}, nil // PeekSession: refused, left for a read that may write
+			return sessionRead{}, nil // PeekSession: refused, left for a read that may write
 		}
 		if _, err := ad.DeleteSession(ctx, token); err != nil {
-			return nil, &Error{Type: SessionTokenError, Err: err}
+			return sessionRead{}, &Error{Type: SessionTokenError, Err: err}
 		}
-		return &sessionRead{write: a.clearSessionCookies(rq)}, nil
+		return clearRead(rq, rq.cookies.SessionToken), nil
 	}
 	maxAge, updateAge := a.cfg.Session.MaxAge, a.cfg.Session.UpdateAge
 	expires, _ := a.sessionExpiry(row.CreatedAt, now)
@@ -53,7 +52,7 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 		}
 		row.LastSeenAt = now
 		if _, err := ad.UpdateSession(ctx, *row); err != nil {
-			return nil, &Error{Type: SessionTokenError, Err: err}
+			return sessionRead{}, &Error{Type: SessionTokenError, Err: err}
 		}
 		a.sessionCache.put(row, user, now)
 	}
@@ -66,13 +65,11 @@ func (a *Auth) readDatabaseSession(ctx context.Context, rq *request, trigger Tri
 	}
 	s, err := a.runSession(ctx, SessionParams{Session: def, User: user, Trigger: trigger, NewSession: data})
 	if err != nil {
-		return nil, err
+		return sessionRead{}, err
 	}
 	if s != nil {
 		s.UserRecord = user
 	}
 	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s})
-	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
-		cookie.Write(w, o.Cookie(token, expires))
-	}}, nil
+	return sessionRead{session: s, r: rq.r, set: o, value: token, expires: expires}, nil
 }

@@ -3,9 +3,9 @@ package authgo
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/cookie"
 )
 
 // handleGetSession is GET /session.
@@ -16,23 +16,35 @@ func (a *Auth) handleGetSession(w http.ResponseWriter, rq *request) {
 // serveSession answers GET and POST /session: the session JSON (null when
 // there is none) with the refreshed cookie.
 func (a *Auth) serveSession(w http.ResponseWriter, rq *request, trigger Trigger, data any) {
-	noStore(w)
+	// Auth.js's caching headers for /session, and Vary: Cookie (the answer
+	// is the cookie's), set in one go.
+	cookie.SetHeaders(w.Header(), "Cache-Control", "private, no-cache, no-store", "Expires", "0", "Pragma", "no-cache",
+		"Content-Type", "application/json", "Vary", "Cookie")
 	res, err := a.readSession(rq.r.Context(), rq, trigger, data)
 	if err != nil {
 		a.sessionFailed(w, rq, err)
 		return
 	}
-	if s := res.apply(w); s != nil {
-		if !a.showAuthMethods() && (s.AMR != nil || !s.AuthTime.IsZero()) {
-			// The JSON stays Auth.js's unless the second factor is on.
-			c := *s
-			c.AMR, c.AuthTime = nil, time.Time{}
-			s = &c
-		}
-		writeJSON(w, http.StatusOK, s)
+	s := res.apply(w)
+	if s == nil {
+		writeJSON(w, http.StatusOK, nil)
 		return
 	}
-	writeJSON(w, http.StatusOK, nil)
+	// The JSON stays Auth.js's (no amr, no auth_time) unless the second
+	// factor is on.
+	bp := jsonBufs.Get().(*[]byte)
+	b, err := s.appendJSON((*bp)[:0], a.showAuthMethods())
+	status := http.StatusOK
+	if err != nil { // a Session callback's Extra that encoding/json refuses
+		a.log.ErrorContext(rq.r.Context(), "authgo: session not written as JSON", "type", string(SessionTokenError), "err", err)
+		status, b = http.StatusInternalServerError, append(b[:0], "null"...)
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	if cap(b) <= 64<<10 {
+		*bp = b[:0]
+		jsonBufs.Put(bp)
+	}
 }
 
 // sessionFailed answers a session read whose store failed: 503 when the

@@ -3,6 +3,7 @@ package authgo
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -12,23 +13,66 @@ import (
 )
 
 // sessionRead is one read of the session of a request: what a handler gets,
-// and the cookies to write back.
+// and the cookies to write back (apply). It is a value with no closures:
+// a session is read on every request.
 type sessionRead struct {
 	session *Session
-	// write sets the refreshed cookie (or clears a dead one) on w; nil
-	// when there is nothing to write.
-	write func(w http.ResponseWriter)
+	r       *http.Request
+	// set, when its Name is not empty, is the session cookie to write
+	// with expires: value, or token re-encoded for maxAge when token is
+	// not nil (only when the cookie is written: a read that cannot set
+	// cookies, Session(nil, r), skips the encryption).
+	set     cookie.Options
+	value   string
+	token   *Token
+	maxAge  time.Duration
+	expires time.Time
+	// clear, when its Name is not empty, is a session cookie to delete
+	// with its chunks: a dead session's, or a NextAuth v4 cookie upgraded
+	// to a v5 one.
+	clear cookie.Options
+	codec *jwt.Codec
+	log   *slog.Logger
 }
 
 // readSession reads, checks and refreshes the session of rq, as GET
 // /session does. It returns a nil session when there is none or it is
-// invalid (then write clears the cookies). Only a failing store is an
+// invalid (then apply clears the cookies). Only a failing store is an
 // error.
-func (a *Auth) readSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+func (a *Auth) readSession(ctx context.Context, rq *request, trigger Trigger, data any) (sessionRead, error) {
 	if a.cfg.Session.Strategy == StrategyDatabase {
 		return a.readDatabaseSession(ctx, rq, trigger, data)
 	}
 	return a.readJWTSession(ctx, rq, trigger, data)
+}
+
+// apply writes the read's cookies to w (when w is not nil) and returns the
+// session.
+func (res *sessionRead) apply(w http.ResponseWriter) *Session {
+	if w == nil {
+		return res.session
+	}
+	switch {
+	case res.token != nil:
+		value, err := res.codec.Encode(res.token, res.set.Name, res.maxAge)
+		if err != nil {
+			res.log.ErrorContext(res.r.Context(), "authgo: session token not re-encoded", "type", string(JWTSessionError), "err", err)
+			return res.session
+		}
+		cookie.WriteChunked(w, res.r, res.set, value, res.expires)
+	case res.set.Name != "":
+		cookie.WriteValue(w, res.set, res.value, res.expires)
+	}
+	if res.clear.Name != "" {
+		cookie.ClearChunked(w, res.r, res.clear)
+	}
+	return res.session
+}
+
+// clearRead is the read of a dead session: no session, the cookie o
+// cleared.
+func clearRead(rq *request, o cookie.Options) sessionRead {
+	return sessionRead{r: rq.r, clear: o}
 }
 
 // jwtCookie is the session cookie of a request with JWT sessions: the v5
@@ -65,12 +109,11 @@ func (a *Auth) decodeJWTCookie(c jwtCookie) (*Token, error) {
 	return &tok, nil
 }
 
-func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (*sessionRead, error) {
+func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (sessionRead, error) {
 	c := a.readJWTCookie(rq)
 	if c.raw == "" {
-		return &sessionRead{}, nil
+		return sessionRead{}, nil
 	}
-	clearCookies := func(w http.ResponseWriter) { cookie.ClearChunked(w, rq.r, c.opts) }
 	tok, err := a.decodeJWTCookie(c)
 	if err != nil {
 		lvl := a.log.InfoContext
@@ -78,45 +121,36 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 			lvl = a.log.WarnContext
 		}
 		lvl(ctx, "authgo: session token refused", "type", string(JWTSessionError), "nextauth_v4", c.v4, "err", err)
-		return &sessionRead{write: clearCookies}, nil
+		return clearRead(rq, c.opts), nil
 	}
 	now := a.now()
 	if live, err := a.tokenLive(ctx, tok, now); err != nil {
-		return nil, err
+		return sessionRead{}, err
 	} else if !live {
-		return &sessionRead{write: clearCookies}, nil
+		return clearRead(rq, c.opts), nil
 	}
 	next, err := a.runJWT(ctx, JWTParams{Token: tok, Trigger: trigger, Session: data})
 	if err != nil {
-		return nil, err
+		return sessionRead{}, err
 	}
 	if next == nil {
-		return &sessionRead{write: clearCookies}, nil
+		return clearRead(rq, c.opts), nil
 	}
 	keepSessionClaims(tok, next)
 	expires, maxAge := a.sessionExpiry(tokenSignInTime(next), now)
 	s, err := a.runSession(ctx, SessionParams{Session: defaultSession(next, expires), Token: next, Trigger: trigger, NewSession: data})
 	if err != nil {
-		return nil, err
+		return sessionRead{}, err
 	}
 	if s != nil {
 		s.Token = next
 	}
 	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s, Token: next})
-	// The token is re-encoded only when the cookie is written: a read that
-	// cannot set cookies (Session(nil, r)) skips the encryption.
-	return &sessionRead{session: s, write: func(w http.ResponseWriter) {
-		o := rq.cookies.SessionToken
-		value, err := a.codec.Encode(next, o.Name, maxAge)
-		if err != nil {
-			a.log.ErrorContext(ctx, "authgo: session token not re-encoded", "type", string(JWTSessionError), "err", err)
-			return
-		}
-		cookie.WriteChunked(w, rq.r, o, value, expires)
-		if c.v4 {
-			clearCookies(w) // upgraded to a v5 cookie
-		}
-	}}, nil
+	res := sessionRead{session: s, r: rq.r, set: rq.cookies.SessionToken, token: next, maxAge: maxAge, expires: expires, codec: a.codec, log: a.log}
+	if c.v4 {
+		res.clear = c.opts // upgraded to a v5 cookie
+	}
+	return res, nil
 }
 
 // tokenLive reports whether a decoded token still stands for a session:
@@ -157,15 +191,18 @@ func (a *Auth) sessionExpiry(start, now time.Time) (time.Time, time.Duration) {
 }
 
 // defaultSession is Auth.js's default session of a token, plus the user id
-// and role: typed claims flow to the client without a callback.
+// and role: typed claims flow to the client without a callback. The
+// session and its user are one allocation.
 func defaultSession(t *Token, expires time.Time) *Session {
-	return &Session{
-		User:     &SessionUser{ID: t.Subject, Name: t.Name, Email: t.Email, Image: t.Picture, Role: t.Role},
-		Expires:  expires,
-		Error:    tokenError(t),
-		AMR:      tokenAMR(t),
-		AuthTime: tokenAuthTime(t),
+	both := &struct {
+		s Session
+		u SessionUser
+	}{
+		s: Session{Expires: expires, Error: tokenError(t), AMR: tokenAMR(t), AuthTime: tokenAuthTime(t)},
+		u: SessionUser{ID: t.Subject, Name: t.Name, Email: t.Email, Image: t.Picture, Role: t.Role},
 	}
+	both.s.User = &both.u
+	return &both.s
 }
 
 // tokenError is the "error" claim of t (set by refresh.Refresher when a
@@ -195,13 +232,4 @@ func (a *Auth) runSession(ctx context.Context, p SessionParams) (*Session, error
 		return nil, asError(err, JWTSessionError)
 	}
 	return s, nil
-}
-
-// apply writes the read's cookies to w (when w is not nil) and returns the
-// session.
-func (res *sessionRead) apply(w http.ResponseWriter) *Session {
-	if w != nil && res.write != nil {
-		res.write(w)
-	}
-	return res.session
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authgo/authgo/internal/testenv"
 	"github.com/authgo/authgo/jwt"
 )
 
@@ -20,18 +21,6 @@ var benchClaims = map[string]any{
 	"email":   "ada@example.com",
 	"picture": "https://avatars.example.com/u/1?v=4",
 	"sub":     "2b0b6a7c-3f51-4b8e-9a51-2f3f3c1c6d1e",
-}
-
-// measureCPU reports the CPU time per operation as cpu-ns/op once the
-// benchmark loop ends; call it just before the loop.
-func measureCPU(b *testing.B) {
-	b.Helper()
-	start := cpuTime()
-	b.Cleanup(func() {
-		if b.N > 0 {
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-		}
-	})
 }
 
 func benchToken(b *testing.B) (*jwt.Codec, string) {
@@ -52,7 +41,7 @@ func BenchmarkDecode(b *testing.B) {
 	var cl jwt.Claims
 	b.SetBytes(int64(len(tok)))
 	b.ReportAllocs()
-	measureCPU(b)
+	testenv.ReportCPU(b)
 	for b.Loop() {
 		cl = jwt.Claims{}
 		if err := c.DecodeInto(tok, jwt.DefaultSalt, &cl); err != nil {
@@ -65,7 +54,7 @@ func BenchmarkDecode(b *testing.B) {
 func BenchmarkDecodeMap(b *testing.B) {
 	c, tok := benchToken(b)
 	b.ReportAllocs()
-	measureCPU(b)
+	testenv.ReportCPU(b)
 	for b.Loop() {
 		if _, err := c.Decode(tok, jwt.DefaultSalt); err != nil {
 			b.Fatal(err)
@@ -79,7 +68,7 @@ func BenchmarkEncode(b *testing.B) {
 	cl := jwt.Claims{Name: "Ada Lovelace", Email: "ada@example.com",
 		Picture: "https://avatars.example.com/u/1?v=4", Subject: "2b0b6a7c-3f51-4b8e-9a51-2f3f3c1c6d1e"}
 	b.ReportAllocs()
-	measureCPU(b)
+	testenv.ReportCPU(b)
 	for b.Loop() {
 		if _, err := c.Encode(cl, jwt.DefaultSalt, time.Hour); err != nil {
 			b.Fatal(err)
@@ -110,7 +99,7 @@ func BenchmarkRawCBCHMAC(b *testing.B) {
 	sum := make([]byte, 0, 64)
 	b.SetBytes(int64(len(tok)))
 	b.ReportAllocs()
-	measureCPU(b)
+	testenv.ReportCPU(b)
 	for b.Loop() {
 		mac.Reset()
 		mac.Write(aad)

@@ -127,6 +127,11 @@ func Write(w http.ResponseWriter, c *http.Cookie) {
 	setLine(w.Header(), c.Name, c.String())
 }
 
+// WriteValue sets value under o on w in one cookie, as Write does.
+func WriteValue(w http.ResponseWriter, o Options, value string, expires time.Time) {
+	write(w, o, o.Name, value, expires, o.maxAgeSeconds())
+}
+
 // write sets the cookie name=value with o's attributes on w, as Write
 // does; maxAge is in seconds (negative: Max-Age=0, zero: none).
 func write(w http.ResponseWriter, o Options, name, value string, expires time.Time, maxAge int) {

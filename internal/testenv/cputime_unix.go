@@ -1,15 +1,13 @@
 //go:build unix
 
-package jwt_test
+package testenv
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time (user + system) the process has used. On a
-// shared machine wall-clock ns/op swings with other load; CPU time per
-// operation does far less, so the benchmarks report both.
+// cpuTime returns the CPU time (user + system) the process has used.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
