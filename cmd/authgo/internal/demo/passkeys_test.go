@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func TestBrowserPasskeys(t *testing.T) {
 	at := func(path string) {
 		t.Helper()
 		for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-			if href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`)); err == nil && href == path {
+			if href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname + location.search : ""`)); err == nil && href == path {
 				return
 			}
 		}
@@ -101,6 +102,22 @@ func TestBrowserPasskeys(t *testing.T) {
 	at("/settings?passkey=renamed")
 	if b := body(); !strings.Contains(b, "Test laptop") {
 		t.Fatalf("settings after the rename: %q", b)
+	}
+	// The passkey list fits a phone and a desktop.
+	dir := os.Getenv("AUTHGO_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	tab := &demoTab{ctx: ctx, dir: dir}
+	for _, vp := range []struct {
+		name   string
+		w, h   int
+		mobile bool
+	}{{"phone", 390, 844, true}, {"desktop", 1280, 800, false}} {
+		if err := chromedp.Do(ctx, tab.viewport(vp.w, vp.h, vp.mobile)); err != nil {
+			t.Fatal(err)
+		}
+		tab.look(t, "settings-passkeys-"+vp.name)
 	}
 
 	// Sign out, then "Sign in with a passkey".
