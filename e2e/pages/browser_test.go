@@ -132,6 +132,15 @@ func pageServer(t *testing.T, rec *recorded) *httptest.Server {
 	mux.HandleFunc("GET /signin-oauth", func(w http.ResponseWriter, r *http.Request) {
 		must(pages.RenderSignIn(w, 200, pages.SignIn{Providers: all[:2], CSRFToken: "c", CallbackURL: "/"}))
 	})
+	passkey := pages.Provider{ID: "passkey", Name: "Passkey", Type: pages.TypeWebAuthn, SigninURL: "/api/auth/signin/passkey", CallbackURL: "/api/auth/callback/passkey",
+		Passkey: &pages.Passkey{OptionsURL: "/api/auth/webauthn-options/passkey", CallbackURL: "/api/auth/callback/passkey", ScriptURL: "/api/auth/webauthn.js", SignUp: true}}
+	mux.HandleFunc("GET /signin-passkey", func(w http.ResponseWriter, r *http.Request) {
+		must(pages.RenderSignIn(w, 200, pages.SignIn{Providers: []pages.Provider{all[0], passkey, credentials}, CSRFToken: "c", CallbackURL: "/"}))
+	})
+	mux.HandleFunc("GET /api/auth/webauthn.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Write(pages.WebAuthnScript())
+	})
 	mux.HandleFunc("GET /signin-dark", func(w http.ResponseWriter, r *http.Request) {
 		must(pages.RenderSignIn(w, 200, pages.SignIn{Theme: pages.Theme{ColorScheme: pages.SchemeDark}, Providers: all, CSRFToken: "c", CallbackURL: "/"}))
 	})
@@ -306,6 +315,9 @@ func TestBrowserPages(t *testing.T) {
 			inputs:  []string{"Email", "Email", "Password"},
 			buttons: []string{"Sign in with GitHub", "Sign in with Google", "Sign in with Email", "Sign in with Email and password"},
 			darkBg:  true},
+		"signin-passkey": {logos: presets[:1], title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
+			inputs:  []string{"Email", "Email", "Password"},
+			buttons: []string{"Sign in with GitHub", "Sign in with Passkey", "Create an account with a passkey", "Sign in with Email and password"}},
 		"signin-oauth": {logos: presets, centred: true, title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
 			buttons: presets},
 		"signout": {title: "Sign Out", h1: "Sign out", bodyClass: "__next-auth-theme-auto", logo: "loaded",
