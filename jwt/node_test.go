@@ -203,7 +203,7 @@ const cbcKey = await hkdf("sha256", secret, salt, info, 64);
 const gcmKid = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(gcmKey) }, "sha256");
 const now = (Date.now() / 1000) | 0;
 const make = (hdr, key) => new EncryptJWT(payload).setProtectedHeader(hdr)
-  .setIssuedAt().setExpirationTime(now + 3600).setJti(crypto.randomUUID()).encrypt(key);
+  .setIssuedAt(now).setExpirationTime(now + 3600).setJti(crypto.randomUUID()).encrypt(key);
 const gcm = await make({ alg: "dir", enc: "A256GCM", kid: gcmKid }, gcmKey);
 const gcmNoKid = await make({ alg: "dir", enc: "A256GCM" }, gcmKey);
 const cbcNoKid = await make({ alg: "dir", enc: "A256CBC-HS512" }, cbcKey);
