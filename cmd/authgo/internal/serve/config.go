@@ -38,6 +38,7 @@ type File struct {
 	Pages      PagesFile      `yaml:"pages" toml:"pages"`
 	Theme      ThemeFile      `yaml:"theme" toml:"theme"`
 	Email      EmailFile      `yaml:"email" toml:"email"`
+	Passkeys   PasskeysFile   `yaml:"passkeys" toml:"passkeys"`
 	Users      []UserFile     `yaml:"users" toml:"users"`
 	Access     AccessFile     `yaml:"access" toml:"access"`
 	Identity   IdentityFile   `yaml:"identity" toml:"identity"`
@@ -107,6 +108,20 @@ type EmailFile struct {
 	From string `yaml:"from" toml:"from"`
 	// MaxAge is how long a link or code is valid. Default 15m.
 	MaxAge Duration `yaml:"max_age" toml:"max_age"`
+}
+
+// PasskeysFile turns on sign-in with passkeys (WebAuthn), stored in the
+// database's authenticators table. It needs a database.
+type PasskeysFile struct {
+	Enabled bool `yaml:"enabled" toml:"enabled"`
+	// RPID is the host name passkeys are bound to; a parent domain
+	// (example.com) lets every subdomain use them. Default: the host of
+	// the URL.
+	RPID string `yaml:"rp_id" toml:"rp_id"`
+	// Origins are the origins a ceremony may run on. Default: the URL's.
+	Origins []string `yaml:"origins" toml:"origins"`
+	// DisableSignUp lets only signed-in users register a passkey.
+	DisableSignUp bool `yaml:"disable_sign_up" toml:"disable_sign_up"`
 }
 
 // UserFile is a user who signs in with email and password (the

@@ -21,6 +21,7 @@ import (
 	authredis "github.com/authgo/authgo/adapter/redis"
 	authsql "github.com/authgo/authgo/adapter/sql"
 	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/passkey"
 	"github.com/authgo/authgo/providers"
 	"github.com/authgo/authgo/ratelimit"
 )
@@ -164,6 +165,12 @@ func resolve(f *File, get func(string) string, env func(string) (string, bool)) 
 		return rc, err
 	}
 	rc.providers = append(rc.providers, fromEnv...)
+	if p := f.Passkeys; p.Enabled {
+		if rc.database == "" {
+			return rc, errors.New("passkeys: passkeys are stored in the database; set AUTHGO_DATABASE_URL (or database)")
+		}
+		rc.providers = append(rc.providers, passkey.Provider(passkey.Config{RPID: p.RPID, Origins: p.Origins, DisableSignUp: p.DisableSignUp}))
+	}
 	if f.Email.SMTP != "" || f.Email.From != "" {
 		p, err := emailProvider(f.Email)
 		if err != nil {
