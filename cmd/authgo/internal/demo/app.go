@@ -132,7 +132,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		// (AUTH_URL, if set, fixes it instead).
 		Development: true,
 		Providers: append([]authgo.Provider{
-			providers.Credentials(providers.CredentialsConfig{Authorize: app.authorize}),
+			// Password accounts (account.go), mailing as email sign-in does.
+			passwordProvider(emailSignIn.(authgo.EmailProvider).EmailOptions()),
 			emailSignIn,
 			passkey.Provider(passkey.Config{}),
 		}, fromEnv...),
@@ -147,6 +148,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		// Two-factor authentication (twofactor.go): every user may turn
 		// it on in the settings; admins must.
 		TwoFactor: authgo.TwoFactorConfig{TOTP: mfa.TOTP{}, Required: app.twoFactorRequired(cfg.AdminTwoFactor)},
+		Callbacks: app.callbacks(), // update({name}) renames (account.go)
 		Logger:    log,
 		LookupEnv: cfg.LookupEnv,
 	})
@@ -177,6 +179,7 @@ func (a *App) routes() http.Handler {
 	app.HandleFunc("GET /{$}", a.home)
 	app.HandleFunc("GET /login", a.loginPage)
 	app.HandleFunc("POST /login", a.login)
+	app.HandleFunc("GET /signup", a.signUp)
 	app.HandleFunc("POST /login/email", a.emailMe)
 	app.HandleFunc("GET /dev/mailbox", a.mailboxPage)
 	app.HandleFunc("GET /dev/mailbox/{seq}", a.mailboxHTML)
@@ -191,6 +194,7 @@ func (a *App) routes() http.Handler {
 	app.Handle("GET /settings", a.auth.RequireAuth(http.HandlerFunc(a.settings)))
 	app.HandleFunc("POST /settings/passkeys/rename", a.renamePasskey)
 	app.HandleFunc("POST /settings/passkeys/delete", a.deletePasskey)
+	app.HandleFunc("POST /settings/profile", a.rename)
 	app.HandleFunc("POST /settings/sessions/revoke-all", a.revokeAll)
 	app.HandleFunc("POST /settings/sessions/{id}/revoke", a.revokeOne)
 

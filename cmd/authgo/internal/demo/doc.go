@@ -29,9 +29,11 @@
 //	             created, secret and password, graceful shutdown
 //
 // Data lives in one SQLite file (authgo's users, accounts and sessions
-// tables, and the demo's demo_credentials and demo_posts), created on first
-// start. Passwords are the app's business, as in Auth.js: authgo never
-// stores them; the demo keeps argon2id hashes in demo_credentials.
+// tables, authgo_passwords, and the demo's demo_posts), created on first
+// start. Users sign in through authgo's password accounts
+// (providers.Password): argon2id hashes in authgo_passwords, sign-up at
+// /signup, "Forgot password?", verification by link or code, and the
+// settings page's profile, password, email and delete sections.
 //
 // Roles come only from the session — the token or the user record — so a
 // "role" in a request body or header changes nothing. Forms carry authgo's

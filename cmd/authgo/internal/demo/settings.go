@@ -51,6 +51,9 @@ func (a *App) settings(w http.ResponseWriter, r *http.Request) {
 	if q.Get("passkey") == "last" {
 		d.Passkeys.ConfirmDelete = q.Get("id")
 	}
+	if n, ok := accountNotices[q.Get("account")]; ok {
+		notice = n
+	}
 	if q.Get("revoked") == "1" {
 		notice = "The session was signed out."
 	}

@@ -13,9 +13,9 @@ import (
 )
 
 // store is the demo's own data, kept in the same SQLite file as authgo's
-// tables: password hashes (authgo never stores passwords; that is the
-// app's job, as in Auth.js) and posts. Users themselves live in authgo's
-// users table, reached through the adapter.
+// tables: posts (and demo_credentials, where older demos kept password
+// hashes; authgo's password accounts keep them now). Users live in
+// authgo's users table, reached through the adapter.
 type store struct {
 	db    *dbsql.DB
 	users string // quoted name of authgo's users table
@@ -46,22 +46,15 @@ func newStore(ctx context.Context, a *authsql.Adapter) (*store, error) {
 	return s, nil
 }
 
-// passwordHash returns the stored hash of a user's password, "" when the
-// user has none.
-func (s *store) passwordHash(ctx context.Context, userID string) (string, error) {
+// legacyPasswordHash returns a user's hash in demo_credentials, where
+// demos before password accounts kept them; "" when none.
+func (s *store) legacyPasswordHash(ctx context.Context, userID string) (string, error) {
 	var h string
 	err := s.db.QueryRowContext(ctx, `SELECT password_hash FROM demo_credentials WHERE user_id = ?`, userID).Scan(&h)
 	if errors.Is(err, dbsql.ErrNoRows) {
 		return "", nil
 	}
 	return h, err
-}
-
-// setPasswordHash stores (or replaces) a user's password hash.
-func (s *store) setPasswordHash(ctx context.Context, userID, hash string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO demo_credentials (user_id, password_hash) VALUES (?, ?)
-		ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash`, userID, hash)
-	return err
 }
 
 // post is one post, with its author's name for display.

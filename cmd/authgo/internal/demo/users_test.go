@@ -9,7 +9,7 @@ import (
 )
 
 // TestStoredPasswords: the seeded users' passwords are argon2id hashes
-// with salts of their own, kept in the demo's table, never in clear.
+// with salts of their own, kept in authgo's table (password accounts), never in clear.
 func TestStoredPasswords(t *testing.T) {
 	app := newTestApp(t, "")
 	ctx := context.Background()
@@ -19,7 +19,7 @@ func TestStoredPasswords(t *testing.T) {
 		if err != nil || got == nil || got.Role != u.Role {
 			t.Fatalf("user %s: %+v %v", u.Email, got, err)
 		}
-		h, err := app.store.passwordHash(ctx, got.ID)
+		h, err := app.db.GetPasswordHash(ctx, got.ID)
 		if err != nil || !strings.HasPrefix(h, "$argon2id$") || strings.Contains(h, testPassword) {
 			t.Errorf("hash of %s: %q %v", u.Email, h, err)
 		}
@@ -40,11 +40,11 @@ func TestBcryptRehashed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.store.setPasswordHash(ctx, u.ID, strings.Replace(string(b), "$2a$", "$2b$", 1)); err != nil {
+	if _, err := app.db.SetPasswordHash(ctx, u.ID, "", strings.Replace(string(b), "$2a$", "$2b$", 1)); err != nil {
 		t.Fatal(err)
 	}
 	app.browser("").mustLogin("viewer@example.com")
-	if h, _ := app.store.passwordHash(ctx, u.ID); !strings.HasPrefix(h, "$argon2id$") {
+	if h, _ := app.db.GetPasswordHash(ctx, u.ID); !strings.HasPrefix(h, "$argon2id$") {
 		t.Errorf("hash after sign-in: %q", h)
 	}
 }
