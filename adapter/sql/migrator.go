@@ -12,7 +12,8 @@ import (
 // adapter: it works on a database whose tables are missing or do not fit,
 // where New would refuse. `authgo migrate status|plan|up` is built on it.
 type Migrator struct {
-	a *Adapter
+	a     *Adapter
+	owned bool // Close closes the database
 }
 
 // NewMigrator returns a Migrator for db, which drv describes, with the
@@ -24,6 +25,36 @@ func NewMigrator(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*
 		return nil, err
 	}
 	return &Migrator{a: a}, nil
+}
+
+// OpenMigrator makes a Migrator that owns db: it checks that the database
+// answers and closes db when it does not. Close closes db. The driver
+// modules' OpenMigrator functions are the usual way in.
+func OpenMigrator(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Migrator, error) {
+	if !usable(drv) {
+		db.Close()
+		return nil, errNoDriver
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fail(ctx, drv, "Open", err)
+	}
+	m, err := NewMigrator(ctx, db, drv, opts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	m.owned = true
+	return m, nil
+}
+
+// Close closes the database when the Migrator owns it (OpenMigrator), and
+// does nothing otherwise.
+func (m *Migrator) Close() error {
+	if m.owned {
+		return m.a.db.Close()
+	}
+	return nil
 }
 
 // Migrator returns the Migrator of the adapter's database, tables and

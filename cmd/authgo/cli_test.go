@@ -18,7 +18,7 @@ func TestHelpAskedForGoesToStdout(t *testing.T) {
 		{"-h"}, {"--help"}, {"help"}, {"help", "token"}, {"help", "secret"},
 		{"token", "-h"}, {"token", "--help"}, {"token", "help"},
 		{"token", "encode", "-h"}, {"token", "decode", "--help"}, {"help", "demo"},
-		{"secret", "-h"}, {"demo", "--help"},
+		{"secret", "-h"}, {"demo", "--help"}, {"migrate", "-h"}, {"help", "migrate"},
 	} {
 		code, out, errOut := runCLI(t, "", args...)
 		if code != 0 || !strings.Contains(out, "Usage") || errOut != "" {

@@ -9,6 +9,7 @@
 //	authgo token decode [flags]   read a token or a Cookie header on stdin, print its payload
 //	authgo demo [flags]           run the demo app on an embedded SQLite file
 //	authgo serve [flags]          run the standalone auth server with forward-auth
+//	authgo migrate status|plan|up inspect, review and apply the SQL schema's migrations
 //	authgo version                print the version and VCS revision (also --version)
 //	authgo help [command]         print this help, or a command's
 //
@@ -37,6 +38,7 @@ Usage:
   authgo token decode [flags]   read a token or a Cookie header on stdin, print its payload
   authgo demo [flags]           run the demo app on an embedded SQLite file
   authgo serve [flags]          run the standalone auth server with forward-auth
+  authgo migrate status|plan|up inspect, review and apply the SQL schema's migrations
   authgo version                print the version and VCS revision (also --version)
   authgo help [command]         print this help, or a command's
 
@@ -68,6 +70,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runServe(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], stdout, stderr, os.Getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version())
 		return 0

@@ -27,9 +27,29 @@ import (
 // Open connects to the MySQL or MariaDB database named by dsn (the
 // go-sql-driver/mysql format, e.g. "user:pass@tcp(host:3306)/db") and
 // migrates it unless opts.SkipMigrations is set. It sets parseTime=true,
-// loc=UTC and client-side parameter interpolation (one round trip per
-// query) whatever dsn says. Close closes the pool.
+// loc=UTC, the session time zone UTC (time_zone='+00:00', which TIMESTAMP
+// columns convert from) and client-side parameter interpolation (one round
+// trip per query) whatever dsn says. Close closes the pool.
 func Open(ctx context.Context, dsn string, opts authsql.Options) (*authsql.Adapter, error) {
+	db, err := openDB(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return authsql.OpenDB(ctx, db, Driver{}, opts)
+}
+
+// OpenMigrator connects to the database named by dsn, as Open does, for
+// inspecting and migrating its schema (`authgo migrate`): it works where
+// Open would refuse the tables. Close closes the pool.
+func OpenMigrator(ctx context.Context, dsn string, opts authsql.Options) (*authsql.Migrator, error) {
+	db, err := openDB(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return authsql.OpenMigrator(ctx, db, Driver{}, opts)
+}
+
+func openDB(dsn string) (*dbsql.DB, error) {
 	cfg, err := gomysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("adapter/sql/mysql: MySQL DSN: %w", err)
@@ -37,11 +57,17 @@ func Open(ctx context.Context, dsn string, opts authsql.Options) (*authsql.Adapt
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	cfg.InterpolateParams = true
+	// TIMESTAMP columns (drizzle-kit's MySQL tables) convert from the
+	// session's time zone: make it UTC, as every time authgo writes is.
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["time_zone"] = "'+00:00'"
 	conn, err := gomysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("adapter/sql/mysql: MySQL: %w", err)
 	}
-	return authsql.OpenDB(ctx, dbsql.OpenDB(conn), Driver{}, opts)
+	return dbsql.OpenDB(conn), nil
 }
 
 // Driver tells the adapter that the database is MySQL or MariaDB and how to

@@ -37,6 +37,17 @@ func Open(ctx context.Context, url string, opts authsql.Options) (*authsql.Adapt
 	return authsql.OpenDB(ctx, db, Driver{}, opts)
 }
 
+// OpenMigrator connects to the PostgreSQL database at url, as Open does,
+// for inspecting and migrating its schema (`authgo migrate`): it works
+// where Open would refuse the tables. Close closes the pool.
+func OpenMigrator(ctx context.Context, url string, opts authsql.Options) (*authsql.Migrator, error) {
+	db, err := dbsql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("adapter/sql/postgres: open PostgreSQL: %w", err)
+	}
+	return authsql.OpenMigrator(ctx, db, Driver{}, opts)
+}
+
 // Driver tells the adapter that the database is PostgreSQL and how to read
 // pgx's errors. Pass it to authsql.New with a *sql.DB opened with the
 // "pgx" driver. The zero value is ready to use.

@@ -31,6 +31,25 @@ import (
 // ":memory:" gives a private in-memory database on one connection. Close
 // closes the database.
 func Open(ctx context.Context, path string, opts authsql.Options) (*authsql.Adapter, error) {
+	db, err := openDB(path)
+	if err != nil {
+		return nil, err
+	}
+	return authsql.OpenDB(ctx, db, Driver{}, opts)
+}
+
+// OpenMigrator opens the SQLite database file at path, as Open does, for
+// inspecting and migrating its schema (`authgo migrate`): it works where
+// Open would refuse the tables. Close closes the database.
+func OpenMigrator(ctx context.Context, path string, opts authsql.Options) (*authsql.Migrator, error) {
+	db, err := openDB(path)
+	if err != nil {
+		return nil, err
+	}
+	return authsql.OpenMigrator(ctx, db, Driver{}, opts)
+}
+
+func openDB(path string) (*dbsql.DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, errors.New("adapter/sql/sqlite: the SQLite path may not contain ? or #")
 	}
@@ -45,7 +64,7 @@ func Open(ctx context.Context, path string, opts authsql.Options) (*authsql.Adap
 	if path == ":memory:" {
 		db.SetMaxOpenConns(1)
 	}
-	return authsql.OpenDB(ctx, db, Driver{}, opts)
+	return db, nil
 }
 
 // Driver tells the adapter that the database is SQLite and how to read
