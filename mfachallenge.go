@@ -117,31 +117,61 @@ func (a *Auth) pendingMissing(w http.ResponseWriter, rq *request) {
 // sign-in (then the session is issued) or of a step-up (then the session
 // is re-issued with the factor added).
 func (a *Auth) handleChallenge(w http.ResponseWriter, rq *request) {
+	to, signIn, err := a.verifySecondFactor(w, rq, rq.form.get("code"), rq.form.get("trustDevice") == "true")
+	switch e := asError(err, CallbackRouteError); {
+	case err == nil:
+		a.codeAccepted(w, rq, to)
+	case e.Code == "enroll":
+		redirect(w, rq.r, rq.actionURL(a, "two-factor/enroll"))
+	case e.Code == "no_pending":
+		a.pendingMissing(w, rq)
+	default:
+		a.factorCodeRefused(w, rq, signIn, err)
+	}
+}
+
+// VerifySecondFactor checks the code a user typed into the app's own
+// challenge form — a TOTP code or a backup code — and, when it is right,
+// issues the session of the pending sign-in of r (or, for a signed-in
+// user, re-issues the session with the factor added: a step-up), setting
+// its cookie on w; trustDevice sets the trusted-device cookie too. It
+// returns where to send the user. Failures are *Error values:
+// CredentialsSignin with Code "invalid_code" or "code_reused",
+// RateLimited, AccessDenied with Code "no_pending" (no pending sign-in nor
+// session: sign in again) or "enroll" (policy requires setting a factor up
+// first). r must pass the cross-origin check, as for SignIn.
+func (a *Auth) VerifySecondFactor(w http.ResponseWriter, r *http.Request, code string, trustDevice bool) (string, error) {
+	if a.twoFactor == nil {
+		return "", errTwoFactorOff()
+	}
+	if err := a.cop.Check(r); err != nil {
+		return "", &Error{Type: MissingCSRF, Err: err}
+	}
+	to, _, err := a.verifySecondFactor(w, a.newRequest(r), code, trustDevice)
+	return to, err
+}
+
+// verifySecondFactor is VerifySecondFactor; signIn reports whether a
+// pending sign-in (not a step-up) was being completed.
+func (a *Auth) verifySecondFactor(w http.ResponseWriter, rq *request, code string, trust bool) (to string, signIn bool, err error) {
 	ctx := rq.r.Context()
 	st, _, err := a.readPending(ctx, rq)
 	if err != nil {
-		a.fail(w, rq, err)
-		return
+		return "", false, err
 	}
 	if st == nil {
-		a.handleStepUp(w, rq)
-		return
+		to, err := a.stepUp(w, rq, code)
+		return to, false, err
 	}
 	if st.Enrol {
-		redirect(w, rq.r, rq.actionURL(a, "two-factor/enroll"))
-		return
+		return "", true, &Error{Type: AccessDenied, Code: "enroll"}
 	}
-	method, err := a.checkCode(rq, st.Provider, st.User.ID, rq.form.get("code"), st.At)
+	method, err := a.checkCode(rq, st.Provider, st.User.ID, code, st.At)
 	if err != nil {
-		a.factorCodeRefused(w, rq, true, err)
-		return
+		return "", true, err
 	}
-	to, err := a.completeSignIn(ctx, w, rq, st, method, rq.form.get("trustDevice") == "true")
-	if err != nil {
-		a.fail(w, rq, err)
-		return
-	}
-	a.codeAccepted(w, rq, to)
+	to, err = a.completeSignIn(ctx, w, rq, st, method, trust)
+	return to, true, err
 }
 
 // codeAccepted sends the user on: {"url"} to JSON clients, else a redirect.
@@ -198,31 +228,27 @@ func (a *Auth) completeSignIn(ctx context.Context, w http.ResponseWriter, rq *re
 	return to, nil
 }
 
-// handleStepUp is POST two-factor/challenge from a signed-in user (no
-// pending sign-in): the code proves the factor again and the session is
-// re-issued with it in amr; then back to the callbackUrl.
-func (a *Auth) handleStepUp(w http.ResponseWriter, rq *request) {
+// stepUp proves the factor again for a signed-in user (no pending
+// sign-in): the session is re-issued with it in amr; then back to the
+// callbackUrl.
+func (a *Auth) stepUp(w http.ResponseWriter, rq *request, code string) (string, error) {
 	ctx := rq.r.Context()
 	s, err := a.Session(nil, rq.r)
 	if err != nil {
-		a.fail(w, rq, err)
-		return
+		return "", err
 	}
 	if s == nil || s.User == nil || s.User.ID == "" {
-		a.pendingMissing(w, rq)
-		return
+		return "", &Error{Type: AccessDenied, Code: "no_pending"}
 	}
-	method, err := a.checkCode(rq, "step-up", s.User.ID, rq.form.get("code"), 0)
+	method, err := a.checkCode(rq, "step-up", s.User.ID, code, 0)
 	if err != nil {
-		a.factorCodeRefused(w, rq, false, err)
-		return
+		return "", err
 	}
 	if err := a.addSessionMethods(ctx, w, rq, s, method, AMRMultiFactor); err != nil {
-		a.fail(w, rq, err)
-		return
+		return "", err
 	}
 	a.log.InfoContext(ctx, "authgo: step-up succeeded", "method", method, "identifier_hash", a.signIns.identifierHash(s.User.ID))
-	a.codeAccepted(w, rq, a.callbackURL(rq))
+	return a.callbackURL(rq), nil
 }
 
 // handleFactorStatus is GET two-factor: the signed-in user's factor, as
