@@ -64,6 +64,11 @@ type SignInOptions struct {
 // not take the mail, or the store is down; nothing stays stored, so the
 // user may retry).
 //
+// With the second factor on (TwoFactorConfig), a user who has one gets
+// no session here: the URL returned is authgo's challenge (send the user
+// there), and the pending sign-in is in a cookie on w; an app with its own
+// challenge form calls VerifySecondFactor with the code instead.
+//
 // The CSRF token of the auth endpoints is not required here (the form is
 // the app's), but r must pass the cross-origin check: a POST from another
 // site is refused. Protect the app's form with VerifyCSRF as well when it
