@@ -23,10 +23,11 @@ import (
 // returns none, and so does each.
 const maxCookies = 3000
 
-// each calls fn with the name and value of each cookie of r in order —
-// the cookies, and the values, Request.Cookies returns — until fn returns
-// false.
-func each(r *http.Request, fn func(name, value string) bool) {
+// each calls fn with the name and value of each cookie of r whose name
+// want accepts, in order — the cookies, and the values, Request.Cookies
+// returns — until fn returns false. Only the values of wanted cookies are
+// checked (a session token is a kilobyte or more).
+func each(r *http.Request, want func(name string) bool, fn func(name, value string) bool) {
 	lines := r.Header["Cookie"]
 	if len(lines) == 0 {
 		return
@@ -49,7 +50,7 @@ func each(r *http.Request, fn func(name, value string) bool) {
 			}
 			name, val, _ := strings.Cut(part, "=")
 			name = textproto.TrimString(name)
-			if !httpguts.ValidHeaderFieldName(name) {
+			if !want(name) || !httpguts.ValidHeaderFieldName(name) {
 				continue
 			}
 			val, ok := cookieValue(val)
@@ -81,12 +82,10 @@ func validValueByte(b byte) bool {
 // Value returns the value of the request cookie name (the first one when the
 // name repeats, as Auth.js reads it), URL-decoded when it holds a %.
 func Value(r *http.Request, name string) string {
-	v, found := "", false
-	each(r, func(n, val string) bool {
-		if n == name {
-			v, found = val, true
-		}
-		return !found
+	v := ""
+	each(r, func(n string) bool { return n == name }, func(_, val string) bool {
+		v = val
+		return false
 	})
 	return decode(v)
 }
@@ -94,9 +93,9 @@ func Value(r *http.Request, name string) string {
 // Has reports whether the request carries a cookie named name.
 func Has(r *http.Request, name string) bool {
 	found := false
-	each(r, func(n, _ string) bool {
-		found = n == name
-		return !found
+	each(r, func(n string) bool { return n == name }, func(string, string) bool {
+		found = true
+		return false
 	})
 	return found
 }
@@ -125,9 +124,9 @@ type chunkSet struct {
 
 // read collects the chunks of name in r.
 func (cs *chunkSet) read(r *http.Request, name string) {
-	each(r, func(n, v string) bool {
-		rest, ok := strings.CutPrefix(n, name)
-		if !ok || v == "" {
+	each(r, func(n string) bool { return strings.HasPrefix(n, name) }, func(n, v string) bool {
+		rest, _ := strings.CutPrefix(n, name)
+		if v == "" {
 			return true
 		}
 		switch idx, isChunk := chunkIndex(rest); {
