@@ -109,38 +109,15 @@ func New(ctx context.Context, f *File, env func(string) (string, bool), logOut i
 // resolve reads the settings of f and the environment that need no
 // connection.
 func resolve(f *File, get func(string) string, env func(string) (string, bool)) (resolved, error) {
-	rc := resolved{file: f, database: f.Database, databaseSrc: "config file", redis: f.Redis, redisSrc: "config file"}
-	if rc.database == "" {
-		rc.database, rc.databaseSrc = get("AUTHGO_DATABASE_URL"), "AUTHGO_DATABASE_URL"
-	}
-	if rc.redis == "" {
-		rc.redis, rc.redisSrc = get("AUTHGO_REDIS_URL"), "AUTHGO_REDIS_URL"
-	}
-	if _, err := databaseKind(rc.database); err != nil {
+	rc := resolved{file: f}
+	if err := rc.resolveStores(get); err != nil {
 		return rc, err
 	}
-	if rc.redis != "" {
-		if _, err := goredis.ParseURL(rc.redis); err != nil {
-			return rc, fmt.Errorf("redis %s: %w", redactURL(rc.redis), err)
-		}
-	}
 	rc.url = f.URL
-	if rc.url == "" {
-		rc.url = get("AUTH_URL")
-	}
-	if rc.url == "" {
-		rc.url = get("NEXTAUTH_URL")
-	}
-	rc.strategy = authgo.SessionStrategy(f.Session.Strategy)
-	switch {
-	case rc.strategy == "" && rc.database != "":
-		rc.strategy = authgo.StrategyDatabase
-	case rc.strategy == "":
-		rc.strategy = authgo.StrategyJWT
-	case rc.strategy == authgo.StrategyDatabase && rc.database == "":
-		return rc, errors.New("session.strategy is database but there is no database: set AUTHGO_DATABASE_URL (or database in the config file), or use jwt")
-	case rc.strategy != authgo.StrategyDatabase && rc.strategy != authgo.StrategyJWT:
-		return rc, fmt.Errorf("session.strategy %q: use jwt or database", f.Session.Strategy)
+	for _, k := range []string{"AUTH_URL", "NEXTAUTH_URL"} {
+		if rc.url == "" {
+			rc.url = get(k)
+		}
 	}
 	rc.roles = f.Access.Roles
 	if len(rc.roles) == 0 {
@@ -157,28 +134,68 @@ func resolve(f *File, get func(string) string, env func(string) (string, bool)) 
 	if rc.users, err = newUsers(f.Users, rc.roles); err != nil {
 		return rc, err
 	}
+	return rc, rc.resolveProviders(env)
+}
+
+// resolveStores reads the database and Redis URLs (the file's, else the
+// environment's) and the session strategy.
+func (rc *resolved) resolveStores(get func(string) string) error {
+	f := rc.file
+	rc.database, rc.databaseSrc, rc.redis, rc.redisSrc = f.Database, "config file", f.Redis, "config file"
+	if rc.database == "" {
+		rc.database, rc.databaseSrc = get("AUTHGO_DATABASE_URL"), "AUTHGO_DATABASE_URL"
+	}
+	if rc.redis == "" {
+		rc.redis, rc.redisSrc = get("AUTHGO_REDIS_URL"), "AUTHGO_REDIS_URL"
+	}
+	if _, err := databaseKind(rc.database); err != nil {
+		return err
+	}
+	if rc.redis != "" {
+		if _, err := goredis.ParseURL(rc.redis); err != nil {
+			return fmt.Errorf("redis %s: %w", redactURL(rc.redis), err)
+		}
+	}
+	rc.strategy = authgo.SessionStrategy(f.Session.Strategy)
+	switch {
+	case rc.strategy == "" && rc.database != "":
+		rc.strategy = authgo.StrategyDatabase
+	case rc.strategy == "":
+		rc.strategy = authgo.StrategyJWT
+	case rc.strategy == authgo.StrategyDatabase && rc.database == "":
+		return errors.New("session.strategy is database but there is no database: set AUTHGO_DATABASE_URL (or database in the config file), or use jwt")
+	case rc.strategy != authgo.StrategyDatabase && rc.strategy != authgo.StrategyJWT:
+		return fmt.Errorf("session.strategy %q: use jwt or database", f.Session.Strategy)
+	}
+	return nil
+}
+
+// resolveProviders makes the providers: the file's users with passwords,
+// the OAuth providers of the environment, passkeys and email.
+func (rc *resolved) resolveProviders(env func(string) (string, bool)) error {
+	f := rc.file
 	if rc.users.hasPasswords() {
 		rc.providers = append(rc.providers, rc.users.provider())
 	}
 	fromEnv, err := providers.FromEnv(env)
 	if err != nil {
-		return rc, err
+		return err
 	}
 	rc.providers = append(rc.providers, fromEnv...)
 	if p := f.Passkeys; p.Enabled {
 		if rc.database == "" {
-			return rc, errors.New("passkeys: passkeys are stored in the database; set AUTHGO_DATABASE_URL (or database)")
+			return errors.New("passkeys: passkeys are stored in the database; set AUTHGO_DATABASE_URL (or database)")
 		}
 		rc.providers = append(rc.providers, passkey.Provider(passkey.Config{RPID: p.RPID, Origins: p.Origins, DisableSignUp: p.DisableSignUp}))
 	}
 	if f.Email.SMTP != "" || f.Email.From != "" {
 		p, err := emailProvider(f.Email)
 		if err != nil {
-			return rc, err
+			return err
 		}
 		rc.providers = append(rc.providers, p)
 	}
-	return rc, nil
+	return nil
 }
 
 func emailProvider(f EmailFile) (authgo.Provider, error) {
