@@ -95,6 +95,9 @@ func (a *Auth) resetPassword(w http.ResponseWriter, rq *request, tok, uid, pw st
 	if u == nil {
 		return "", badInput("no_account", "This account no longer exists.", nil)
 	}
+	if err := a.claimUnverified(ctx, u); err != nil {
+		return "", err
+	}
 	if _, err := st.store.SetPasswordHash(ctx, uid, "", hash); err != nil {
 		return "", adapterFailure(err)
 	}

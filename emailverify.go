@@ -239,6 +239,9 @@ func (a *Auth) emailUser(ctx context.Context, rq *request, p EmailProvider, o Em
 	}
 	now := a.now().UTC()
 	if user != nil {
+		if err := a.claimUnverified(ctx, user); err != nil {
+			return in, "", err
+		}
 		u := *user
 		u.EmailVerified = &now
 		updated, err := ad.UpdateUser(ctx, u)

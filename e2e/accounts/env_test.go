@@ -229,7 +229,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, edit func(*authgo.PasswordOptions)) *app {
+// more are further providers beside the password one.
+func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, edit func(*authgo.PasswordOptions), more ...authgo.Provider) *app {
 	t.Helper()
 	box, snd := startMailbox(t)
 	mux := http.NewServeMux()
@@ -245,7 +246,7 @@ func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, e
 		LookupEnv: func(string) (string, bool) { return "", false }, Adapter: db,
 		Session:   authgo.SessionConfig{Strategy: strategy},
 		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Providers: []authgo.Provider{providers.Password(providers.PasswordConfig{PasswordOptions: o})},
+		Providers: append([]authgo.Provider{providers.Password(providers.PasswordConfig{PasswordOptions: o})}, more...),
 	})
 	if err != nil {
 		t.Fatal(err)

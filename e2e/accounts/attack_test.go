@@ -1,0 +1,75 @@
+package accounts_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/providers"
+)
+
+// emailLinkRe is the sign-in link of an email provider's mail.
+var emailLinkRe = regexp.MustCompile(`http://\S+/api/auth/callback/email\?\S+`)
+
+// emailSignIn signs c in through the email provider's link mailed to addr
+// (its page's button, as a reader clicks it).
+func emailSignIn(t *testing.T, x *app, box *mailbox, c *http.Client, addr string) {
+	t.Helper()
+	resp, _ := x.post(c, "signin/email", url.Values{"email": {addr}, "callbackUrl": {"/done"}})
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("email sign-in request: %d", resp.StatusCode)
+	}
+	_, text := box.last(t, addr)
+	link := emailLinkRe.FindString(text)
+	if link == "" {
+		t.Fatalf("no sign-in link in:\n%s", text)
+	}
+	_, page := x.get(c, link)
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	form.Del("csrfToken")
+	if resp, _ = x.post(c, "callback/email", form); resp.StatusCode != http.StatusFound || x.me(c) != addr {
+		t.Fatalf("email sign-in: %d %q, session %q", resp.StatusCode, resp.Header.Get("Location"), x.me(c))
+	}
+}
+
+// Pre-account takeover: an attacker signs up with the victim's address and
+// a password of their own (the address is not verified, and sign-in does
+// not require it by default), signs in, and waits. The victim later signs
+// in with an email link, which proves the mailbox and marks the address
+// verified on the attacker's account. Before the fix the attacker's
+// password and session still worked on the account the victim now uses;
+// now the first proof of the mailbox removes a password set by whoever
+// signed up unverified and ends the sessions they held.
+func TestAttackPreAccountTakeoverThroughEmailSignIn(t *testing.T) {
+	emailBox, emailSender := startMailbox(t)
+	for _, strategy := range []authgo.SessionStrategy{authgo.StrategyJWT, authgo.StrategyDatabase} {
+		t.Run(string(strategy), func(t *testing.T) {
+			x := newApp(t, stores[0].open(t), strategy, nil, providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: emailSender}}))
+			const victim, attackerPW = "victim@example.com", "attacker chose this 1"
+			attacker := x.browser()
+			if resp, _ := x.post(attacker, "account/signup", url.Values{"email": {victim}, "password": {attackerPW}}); resp.StatusCode != http.StatusFound {
+				t.Fatalf("sign-up: %d", resp.StatusCode)
+			}
+			if !x.signIn(attacker, victim, attackerPW) {
+				t.Fatal("the unverified sign-up does not sign in (the test's premise: RequireEmailVerification is off)")
+			}
+			v := x.browser()
+			emailSignIn(t, x, emailBox, v, victim)
+			if x.me(attacker) != "" {
+				t.Error("the attacker's session still works after the owner proved the mailbox")
+			}
+			if x.signIn(x.browser(), victim, attackerPW) {
+				t.Error("the attacker's password still signs in to the account the owner now uses")
+			}
+			if x.me(v) != victim {
+				t.Error("the owner's own session ended")
+			}
+		})
+	}
+}
