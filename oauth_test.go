@@ -154,6 +154,35 @@ func TestOAuthOIDCFlowAgainstMockServer(t *testing.T) {
 		}
 	})
 	authURL := startSignIn(f, "mock", "login_hint=john&prompt=login&redirect_uri=https://evil.example/cb")
+	checkMockAuthorizationURL(t, f, m, authURL)
+	resp := f.get(authorizeAt(f, authURL))
+	if loc := location(t, resp); loc != f.url("/dashboard") {
+		t.Fatalf("callback redirect %q, want the callbackUrl", loc)
+	}
+	checkCookiesCleared(t, resp, "authjs.pkce.code_verifier", "authjs.state", "authjs.nonce")
+	s := f.session()
+	user, _ := s["user"].(map[string]any)
+	wantID := authgo.StableUserID("mock", "johndoe")
+	if user["email"] != "john@example.com" || user["name"] != "John Doe" || user["id"] != wantID || user["image"] != "https://example.com/john.png" {
+		t.Errorf("session user %v, want John with id %s", user, wantID)
+	}
+	mu.Lock()
+	a := gotAccount
+	mu.Unlock()
+	checkMockAccount(t, m, a)
+
+	// A second sign-in of the same account gets the same user id.
+	oauthSignIn(f, "mock")
+	if u2, _ := f.session()["user"].(map[string]any); u2["id"] != wantID {
+		t.Errorf("second sign-in id %v, want the stable %s", u2["id"], wantID)
+	}
+}
+
+// checkMockAuthorizationURL checks the authorization URL of a sign-in
+// with login_hint=john&prompt=login and a forged redirect_uri, and the
+// check cookies it set.
+func checkMockAuthorizationURL(t *testing.T, f *fixture, m *mockIdP, authURL string) {
+	t.Helper()
 	u, _ := url.Parse(authURL)
 	q := u.Query()
 	if !strings.HasPrefix(authURL, m.issuer+"/authorize?") {
@@ -178,31 +207,28 @@ func TestOAuthOIDCFlowAgainstMockServer(t *testing.T) {
 			t.Errorf("check cookie %s = %v, want a JWE", name, c)
 		}
 	}
+}
 
-	resp := f.get(authorizeAt(f, authURL))
-	if loc := location(t, resp); loc != f.url("/dashboard") {
-		t.Fatalf("callback redirect %q, want the callbackUrl", loc)
-	}
+// checkCookiesCleared checks that resp deletes each named cookie.
+func checkCookiesCleared(t *testing.T, resp *http.Response, names ...string) {
+	t.Helper()
 	cleared := map[string]bool{}
 	for _, c := range resp.Cookies() {
 		if c.MaxAge < 0 {
 			cleared[c.Name] = true
 		}
 	}
-	for _, name := range []string{"authjs.pkce.code_verifier", "authjs.state", "authjs.nonce"} {
+	for _, name := range names {
 		if !cleared[name] {
 			t.Errorf("check cookie %s not cleared after use", name)
 		}
 	}
-	s := f.session()
-	user, _ := s["user"].(map[string]any)
-	wantID := authgo.StableUserID("mock", "johndoe")
-	if user["email"] != "john@example.com" || user["name"] != "John Doe" || user["id"] != wantID || user["image"] != "https://example.com/john.png" {
-		t.Errorf("session user %v, want John with id %s", user, wantID)
-	}
-	mu.Lock()
-	a := gotAccount
-	mu.Unlock()
+}
+
+// checkMockAccount checks the account the JWT callback got from the mock
+// server's johndoe, and that the token request used client_secret_basic.
+func checkMockAccount(t *testing.T, m *mockIdP, a *authgo.Account) {
+	t.Helper()
 	if a == nil || a.Provider != "mock" || a.ProviderAccountID != "johndoe" || a.Type != "oidc" || a.TokenType != "bearer" || a.AccessToken == "" || a.IDToken == "" || a.RefreshToken == "" {
 		t.Fatalf("JWT callback account %+v", a)
 	}
@@ -211,12 +237,6 @@ func TestOAuthOIDCFlowAgainstMockServer(t *testing.T) {
 	}
 	if reqs := m.tokenRequests(); len(reqs) == 0 || !reqs[len(reqs)-1].Basic || reqs[len(reqs)-1].SecretInBody {
 		t.Errorf("token request %+v, want client_secret_basic", reqs)
-	}
-
-	// A second sign-in of the same account gets the same user id.
-	oauthSignIn(f, "mock")
-	if u2, _ := f.session()["user"].(map[string]any); u2["id"] != wantID {
-		t.Errorf("second sign-in id %v, want the stable %s", u2["id"], wantID)
 	}
 }
 
