@@ -50,8 +50,7 @@ func TestRevocationStoreConformance(t *testing.T) {
 func TestCompose(t *testing.T) {
 	s, c, prefix := newStore(t)
 	ctx := context.Background()
-	users := memory.New()
-	a := adapter.Compose(users, s, s)
+	a := adapter.Compose(memory.New(), s, s)
 	for name, ok := range map[string]bool{
 		"SessionLister":          is[adapter.SessionLister](a),
 		"UserSessionsDeleter":    is[adapter.UserSessionsDeleter](a),
@@ -62,23 +61,7 @@ func TestCompose(t *testing.T) {
 			t.Errorf("the composed adapter is not an adapter.%s", name)
 		}
 	}
-	ada, err := a.CreateUser(ctx, adapter.User{Email: "ada@example.com", Name: "Ada"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	grace, err := a.CreateUser(ctx, adapter.User{Email: "grace@example.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	exp := time.Now().Add(time.Hour)
-	for _, tok := range []string{"ada-1", "ada-2"} {
-		if _, err := a.CreateSession(ctx, adapter.Session{SessionToken: tok, UserID: ada.ID, Expires: exp}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := a.CreateSession(ctx, adapter.Session{SessionToken: "grace-1", UserID: grace.ID, Expires: exp}); err != nil {
-		t.Fatal(err)
-	}
+	ada, grace := composeUsers(t, a)
 	sess, u, err := a.GetSessionAndUser(ctx, "ada-1")
 	if err != nil || sess == nil || u == nil || u.ID != ada.ID || sess.UserID != ada.ID {
 		t.Fatalf("GetSessionAndUser = %+v, %+v, %v", sess, u, err)
@@ -90,23 +73,7 @@ func TestCompose(t *testing.T) {
 	if err != nil || len(list) != 2 {
 		t.Fatalf("ListUserSessions = %+v, %v", list, err)
 	}
-
-	// Deleting Ada deletes her sessions in Redis, and her index; Grace's
-	// session stays.
-	if err := a.DeleteUser(ctx, ada.ID); err != nil {
-		t.Fatal(err)
-	}
-	for _, tok := range []string{"ada-1", "ada-2"} {
-		if got, err := s.GetSession(ctx, tok); got != nil || err != nil {
-			t.Errorf("session %s survived DeleteUser: %+v %v", tok, got, err)
-		}
-	}
-	if n, _ := c.Exists(ctx, prefix+"u:"+ada.ID).Result(); n != 0 {
-		t.Error("Ada's session index survived DeleteUser")
-	}
-	if sess, u, err := a.GetSessionAndUser(ctx, "grace-1"); err != nil || sess == nil || u == nil {
-		t.Fatalf("Grace's session: %+v, %+v, %v", sess, u, err)
-	}
+	checkComposedDeleteUser(t, a, s, c, prefix, ada.ID)
 
 	// Revocation goes to Redis.
 	when := time.Now().Truncate(time.Millisecond)
@@ -115,6 +82,49 @@ func TestCompose(t *testing.T) {
 	}
 	if got, err := s.TokensRevokedBefore(ctx, grace.ID); err != nil || !got.Equal(when) {
 		t.Fatalf("TokensRevokedBefore = %v, %v; want %v", got, err, when)
+	}
+}
+
+// composeUsers creates Ada, with the sessions ada-1 and ada-2, and Grace,
+// with grace-1, through the composed adapter a.
+func composeUsers(t *testing.T, a adapter.Adapter) (ada, grace *adapter.User) {
+	t.Helper()
+	ctx := context.Background()
+	ada, err := a.CreateUser(ctx, adapter.User{Email: "ada@example.com", Name: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grace, err = a.CreateUser(ctx, adapter.User{Email: "grace@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Now().Add(time.Hour)
+	for tok, id := range map[string]string{"ada-1": ada.ID, "ada-2": ada.ID, "grace-1": grace.ID} {
+		if _, err := a.CreateSession(ctx, adapter.Session{SessionToken: tok, UserID: id, Expires: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ada, grace
+}
+
+// checkComposedDeleteUser deletes Ada: her sessions in Redis and her index
+// go, Grace's session stays.
+func checkComposedDeleteUser(t *testing.T, a adapter.Adapter, s *redis.Store, c *goredis.Client, prefix, adaID string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := a.DeleteUser(ctx, adaID); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{"ada-1", "ada-2"} {
+		if got, err := s.GetSession(ctx, tok); got != nil || err != nil {
+			t.Errorf("session %s survived DeleteUser: %+v %v", tok, got, err)
+		}
+	}
+	if n, _ := c.Exists(ctx, prefix+"u:"+adaID).Result(); n != 0 {
+		t.Error("Ada's session index survived DeleteUser")
+	}
+	if sess, u, err := a.GetSessionAndUser(ctx, "grace-1"); err != nil || sess == nil || u == nil {
+		t.Fatalf("Grace's session: %+v, %+v, %v", sess, u, err)
 	}
 }
 
