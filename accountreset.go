@@ -59,8 +59,9 @@ func (a *Auth) requestReset(rq *request, typed string) error {
 }
 
 // handleResetPassword is POST <base>/account/reset-password: token, id and
-// the new password. The password is checked before the token is used (a
-// weak one does not burn the link); then the token goes, the hash is set,
+// the new password. The token is used first (a made-up one costs no hash)
+// and put back when the password is refused (a weak one does not burn
+// the link); then the hash is set,
 // every session of the user ends, the owner is told by mail, and this
 // browser is signed in.
 func (a *Auth) handleResetPassword(w http.ResponseWriter, rq *request) {
@@ -74,19 +75,28 @@ func (a *Auth) resetPassword(w http.ResponseWriter, rq *request, tok, uid, pw st
 	if !validLinkToken(tok) || uid == "" || len(uid) > 255 {
 		return "", errBadLink
 	}
+	// A wrong token counts against the client; a right one is given back.
 	att, err := a.reserveAttempt(rq.r, "account-token", st.id, "", sendLimits(st.o.SendLimits))
 	if err != nil {
 		return "", err
 	}
-	att.refund(ctx) // a limit on how fast tokens are tried, not a count
-	pw = password.Normalize(pw)
-	hash, err := a.newPassword(ctx, pw, "password")
-	if err != nil {
-		return "", err
-	}
-	row, err := a.useToken(ctx, purposeReset+":"+uid, purposeToken(purposeReset, uid, tok, a.tokenSecret()))
+	// The token first: a made-up one costs no breach check and no hash.
+	id, stored := purposeReset+":"+uid, purposeToken(purposeReset, uid, tok, a.tokenSecret())
+	row, err := a.useToken(ctx, id, stored)
 	if err != nil || row == nil {
+		if err != nil {
+			att.refund(ctx) // the store failed: no token was checked
+		}
 		return "", errors.Join(err, errBadLink)
+	}
+	att.refund(ctx)
+	hash, err := a.newPassword(ctx, password.Normalize(pw), "password")
+	if err != nil {
+		// A refused password does not burn the link: it goes back as it was.
+		if serr := a.storeToken(context.WithoutCancel(ctx), id, stored, row.Expires); serr != nil {
+			a.log.ErrorContext(ctx, "authgo: a reset link could not be put back after a refused password", "user_id", uid, "err", serr.Error())
+		}
+		return "", err
 	}
 	u, err := a.cfg.Adapter.GetUser(ctx, uid)
 	if err != nil {

@@ -1,10 +1,14 @@
 package accounts_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/authgo/authgo"
@@ -71,5 +75,45 @@ func TestAttackPreAccountTakeoverThroughEmailSignIn(t *testing.T) {
 				t.Error("the owner's own session ended")
 			}
 		})
+	}
+}
+
+// countingBreached is a breach check that counts the passwords it was
+// asked about (each is an outbound request in production).
+type countingBreached struct{ n atomic.Int64 }
+
+func (c *countingBreached) Breached(context.Context, string) (bool, error) {
+	c.n.Add(1)
+	return false, nil
+}
+
+// A reset with a made-up token: before the fix the new password was
+// checked (the breach check's request) and hashed (argon2id) before the
+// token, and the attempt's reservation was given back at once, so one
+// client could make the server hash and call the breach service without
+// any limit. Now the token is used first (a refused password puts it
+// back, so a weak one still does not burn the link), a wrong token costs
+// no hashing and counts against the client's limit. (TestAccountFlows
+// checks that a weak password still does not burn a real link.)
+func TestAttackResetWithBogusTokensHashesNothing(t *testing.T) {
+	checks := &countingBreached{}
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) { o.Policy.Breached = checks })
+	c := x.browser()
+	limited := false
+	for i := range 30 {
+		resp, _ := x.post(c, "account/reset-password", url.Values{"token": {strings.Repeat("ab", 32)}, "id": {"some-user"}, "password": {"a fresh new password " + strconv.Itoa(i)}})
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("bogus token %d: %d", i, resp.StatusCode)
+		}
+	}
+	if n := checks.n.Load(); n != 0 {
+		t.Errorf("made-up tokens cost %d password checks (breach requests and hashes)", n)
+	}
+	if !limited {
+		t.Error("30 made-up tokens from one client were never rate limited")
 	}
 }
