@@ -145,9 +145,11 @@ func (r *run) load() {
 	time.Sleep(*phase)
 	marks = append(marks, mark{name: "instance 2 killed", start: t1, end: time.Now(), kill: t1})
 	t2 := time.Now()
-	r.start(1)
+	r.start(1) // returns when its /readyz answers 200
+	t3 := time.Now()
+	marks = append(marks, mark{name: "instance 2 starting", start: t2, end: t3})
 	time.Sleep(*phase)
-	marks = append(marks, mark{name: "instance 2 restarted", start: t2, end: time.Now()})
+	marks = append(marks, mark{name: "instance 2 restarted", start: t3, end: time.Now()})
 	stop.Store(true)
 	wg.Wait()
 	defer func() {
