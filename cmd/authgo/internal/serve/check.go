@@ -44,6 +44,16 @@ func (s *Server) Describe(w io.Writer, addr string) {
 		ids = []string{"none: nobody can sign in (add users with password_hash, AUTH_<PROVIDER>_ID/SECRET, or email)"}
 	}
 	p("providers   %s", strings.Join(ids, ", "))
+	if sf := c.file.SecondFactor; sf.Enabled {
+		who := "for users who enrol"
+		switch {
+		case sf.RequiredForAll:
+			who = "required for every user"
+		case len(sf.RequiredRoles) > 0:
+			who = "required for " + strings.Join(sf.RequiredRoles, ", ") + " (and higher roles)"
+		}
+		p("2nd factor  authenticator app (TOTP), backup codes, trusted devices; %s", who)
+	}
 	p("users       %d in the config file", len(c.users))
 	p("roles       %s (lowest first)", strings.Join(c.roles, " < "))
 	var trusted []string

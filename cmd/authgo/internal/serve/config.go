@@ -39,6 +39,9 @@ type File struct {
 	Theme      ThemeFile      `yaml:"theme" toml:"theme"`
 	Email      EmailFile      `yaml:"email" toml:"email"`
 	Passkeys   PasskeysFile   `yaml:"passkeys" toml:"passkeys"`
+	// SecondFactor turns on authenticator-app codes (TOTP) after every
+	// first factor, with backup codes and trusted devices.
+	SecondFactor SecondFactorFile `yaml:"second_factor" toml:"second_factor"`
 	Users      []UserFile     `yaml:"users" toml:"users"`
 	Access     AccessFile     `yaml:"access" toml:"access"`
 	Identity   IdentityFile   `yaml:"identity" toml:"identity"`
@@ -122,6 +125,19 @@ type PasskeysFile struct {
 	Origins []string `yaml:"origins" toml:"origins"`
 	// DisableSignUp lets only signed-in users register a passkey.
 	DisableSignUp bool `yaml:"disable_sign_up" toml:"disable_sign_up"`
+}
+
+// SecondFactorFile configures the second factor. It needs a database.
+type SecondFactorFile struct {
+	Enabled bool `yaml:"enabled" toml:"enabled"`
+	// RequiredRoles must use a second factor (a user with one of these
+	// roles or a higher one); others may enrol. Default none.
+	RequiredRoles []string `yaml:"required_roles" toml:"required_roles"`
+	// RequiredForAll requires it of every user. Default false.
+	RequiredForAll bool `yaml:"required_for_all" toml:"required_for_all"`
+	// TrustedDeviceMaxAge is how long "don't ask again on this device"
+	// lasts. Default 30 days (720h); negative: not offered.
+	TrustedDeviceMaxAge Duration `yaml:"trusted_device_max_age" toml:"trusted_device_max_age"`
 }
 
 // UserFile is a user who signs in with email and password (the

@@ -156,6 +156,9 @@ func TestConfigMistakes(t *testing.T) {
 		{"signed ttl", File{Identity: IdentityFile{Signed: SignedFile{Header: "X-Id", TTL: Duration(2 * time.Hour)}}}, "identity.signed.ttl"},
 		{"signed key file", File{Identity: IdentityFile{Signed: SignedFile{Header: "X-Id", KeyFile: "/nonexistent.pem"}}}, "identity.signed.key_file"},
 		{"email half", File{Email: EmailFile{SMTP: "smtp://localhost:25"}}, "set both smtp"},
+		{"second factor without database", File{SecondFactor: SecondFactorFile{Enabled: true}}, "second factors are stored in the database"},
+		{"second factor role", File{Database: "./x.db", SecondFactor: SecondFactorFile{Enabled: true, RequiredRoles: []string{"root"}}}, `"root" is not in access.roles`},
+		{"second factor off but required", File{SecondFactor: SecondFactorFile{RequiredForAll: true}}, "without enabled: true"},
 		{"passkeys without database", File{Passkeys: PasskeysFile{Enabled: true}}, "passkeys are stored in the database"},
 		{"log level", File{Log: LogFile{Level: "loud"}}, "log.level"},
 		{"pages", File{Pages: PagesFile{SignIn: "login"}}, "Pages.SignIn"},
@@ -188,7 +191,7 @@ func TestMySQLDSN(t *testing.T) {
 // --check validates without connecting and prints what would run, no
 // secret or password included; a bad config exits 2 with the reason.
 func TestRunCheck(t *testing.T) {
-	path := writeFile(t, "c.yaml", "access:\n  rules:\n    - host: app.example.com\n      path: /admin\n      roles: [admin]\npasskeys:\n  enabled: true\nemail:\n  smtp: smtp://127.0.0.1:2525\n  from: Auth <no-reply@example.com>\n")
+	path := writeFile(t, "c.yaml", "access:\n  rules:\n    - host: app.example.com\n      path: /admin\n      roles: [admin]\npasskeys:\n  enabled: true\nsecond_factor:\n  enabled: true\n  required_roles: [admin]\nemail:\n  smtp: smtp://127.0.0.1:2525\n  from: Auth <no-reply@example.com>\n")
 	env := envOf(map[string]string{"AUTH_SECRET": testSecret, "AUTH_URL": "https://auth.example.com/api/auth",
 		"AUTH_GITHUB_ID": "gh-id", "AUTH_GITHUB_SECRET": "gh-secret",
 		"AUTHGO_DATABASE_URL": "postgres://app:hunter2hunter2@127.0.0.1:1/nowhere", "AUTHGO_REDIS_URL": "redis://:sekrit@127.0.0.1:1/0"})
@@ -196,7 +199,7 @@ func TestRunCheck(t *testing.T) {
 	if code := Run(context.Background(), []string{"--check", "--config", path}, nil, &out, &errb, env); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"configuration is valid", "database    postgres", "from AUTHGO_DATABASE_URL", "redis", "rule 1 (app.example.com, path /admin)", "roles admin", "the default (deny)", "Remote-User", "providers   github (oauth), passkey (webauthn), email (email)"} {
+	for _, want := range []string{"configuration is valid", "database    postgres", "from AUTHGO_DATABASE_URL", "redis", "rule 1 (app.example.com, path /admin)", "roles admin", "the default (deny)", "Remote-User", "providers   github (oauth), passkey (webauthn), email (email)", "2nd factor  authenticator app (TOTP), backup codes, trusted devices; required for admin"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--check output lacks %q:\n%s", want, out.String())
 		}

@@ -84,3 +84,20 @@ func dropPrefixed(db *sql.DB, kind, prefix string) {
 		}
 	}
 }
+
+// With second_factor.required_roles [admin], an admin's password alone
+// gives no session verify accepts (they are sent to set up the
+// authenticator app); a viewer signs in as before.
+func TestSecondFactorRequiredRoles(t *testing.T) {
+	fx := newFixture(t, &File{Users: testUsers(), Database: t.TempDir() + "/auth.db",
+		SecondFactor: SecondFactorFile{Enabled: true, RequiredRoles: []string{"admin"}}}, nil)
+	admin, viewer := browser(), browser()
+	loc := fx.signIn(admin, "admin@example.com", "/")
+	if r := fx.verify(fx.cookies(admin), "https://app.test/", nil); r.StatusCode != 302 {
+		t.Fatalf("admin after the password only (sent to %s): verify %d, want 302", loc, r.StatusCode)
+	}
+	fx.signIn(viewer, "viewer@example.com", "/")
+	if r := fx.verify(fx.cookies(viewer), "https://app.test/", nil); r.StatusCode != 200 {
+		t.Fatalf("viewer: verify %d", r.StatusCode)
+	}
+}

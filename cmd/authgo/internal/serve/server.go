@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	authredis "github.com/authgo/authgo/adapter/redis"
 	authsql "github.com/authgo/authgo/adapter/sql"
 	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/mfa"
 	"github.com/authgo/authgo/passkey"
 	"github.com/authgo/authgo/providers"
 	"github.com/authgo/authgo/ratelimit"
@@ -267,6 +269,9 @@ func (s *Server) build(get func(string) string) error {
 		Logger:    s.log,
 		LookupEnv: func(k string) (string, bool) { v := get(k); return v, v != "" },
 	}
+	if err := s.secondFactor(&cfg); err != nil {
+		return err
+	}
 	if f.RateLimit.FailOpen {
 		cfg.RateLimit.FailurePolicy = ratelimit.FailOpen
 	}
@@ -293,6 +298,33 @@ func (s *Server) build(get func(string) string) error {
 	}
 	s.auth = auth
 	return s.buildVerifier(get)
+}
+
+// secondFactor turns the second factor on in cfg as the file asks.
+func (s *Server) secondFactor(cfg *authgo.Config) error {
+	f := s.cfg.file.SecondFactor
+	if !f.Enabled {
+		if len(f.RequiredRoles) > 0 || f.RequiredForAll {
+			return errors.New("second_factor: required_roles or required_for_all without enabled: true")
+		}
+		return nil
+	}
+	if s.cfg.database == "" {
+		return errors.New("second_factor: second factors are stored in the database; set AUTHGO_DATABASE_URL (or database)")
+	}
+	for _, r := range f.RequiredRoles {
+		if !slices.Contains(s.cfg.roles, r) {
+			return fmt.Errorf("second_factor.required_roles: %q is not in access.roles (%s)", r, strings.Join(s.cfg.roles, ", "))
+		}
+	}
+	cfg.TwoFactor = authgo.TwoFactorConfig{TOTP: mfa.TOTP{}, RequiredForAll: f.RequiredForAll, TrustedDeviceMaxAge: f.TrustedDeviceMaxAge.D()}
+	if roles := f.RequiredRoles; len(roles) > 0 {
+		cfg.TwoFactor.Required = func(_ context.Context, u *authgo.User) bool {
+			sess := &authgo.Session{User: &authgo.SessionUser{ID: u.ID, Role: u.Role}}
+			return slices.ContainsFunc(roles, func(r string) bool { return s.auth.HasRole(sess, r) })
+		}
+	}
+	return nil
 }
 
 func (s *Server) buildVerifier(get func(string) string) error {
