@@ -33,20 +33,20 @@ type File struct {
 	// RedisPrefix goes before every Redis key. Default "authgo:".
 	RedisPrefix string `yaml:"redis_prefix" toml:"redis_prefix"`
 
-	Session    SessionFile    `yaml:"session" toml:"session"`
-	Cookies    CookiesFile    `yaml:"cookies" toml:"cookies"`
-	Pages      PagesFile      `yaml:"pages" toml:"pages"`
-	Theme      ThemeFile      `yaml:"theme" toml:"theme"`
-	Email      EmailFile      `yaml:"email" toml:"email"`
-	Passkeys   PasskeysFile   `yaml:"passkeys" toml:"passkeys"`
+	Session  SessionFile  `yaml:"session" toml:"session"`
+	Cookies  CookiesFile  `yaml:"cookies" toml:"cookies"`
+	Pages    PagesFile    `yaml:"pages" toml:"pages"`
+	Theme    ThemeFile    `yaml:"theme" toml:"theme"`
+	Email    EmailFile    `yaml:"email" toml:"email"`
+	Passkeys PasskeysFile `yaml:"passkeys" toml:"passkeys"`
 	// SecondFactor turns on authenticator-app codes (TOTP) after every
 	// first factor, with backup codes and trusted devices.
 	SecondFactor SecondFactorFile `yaml:"second_factor" toml:"second_factor"`
-	Users      []UserFile     `yaml:"users" toml:"users"`
-	Access     AccessFile     `yaml:"access" toml:"access"`
-	Identity   IdentityFile   `yaml:"identity" toml:"identity"`
-	RateLimit  RateLimitFile  `yaml:"rate_limit" toml:"rate_limit"`
-	Revocation RevocationFile `yaml:"revocation" toml:"revocation"`
+	Users        []UserFile       `yaml:"users" toml:"users"`
+	Access       AccessFile       `yaml:"access" toml:"access"`
+	Identity     IdentityFile     `yaml:"identity" toml:"identity"`
+	RateLimit    RateLimitFile    `yaml:"rate_limit" toml:"rate_limit"`
+	Revocation   RevocationFile   `yaml:"revocation" toml:"revocation"`
 	// TrustedProxies are the addresses (CIDR or single IP) whose
 	// X-Forwarded-*, X-Original-URL and X-Forwarded-For headers are
 	// believed. Default: loopback (127.0.0.0/8, ::1).
