@@ -28,6 +28,13 @@ const maxCookies = 3000
 // returns — until fn returns false. Only the values of wanted cookies are
 // checked (a session token is a kilobyte or more).
 func each(r *http.Request, want func(name string) bool, fn func(name, value string) bool) {
+	walk(r, want, true, fn)
+}
+
+// walk is each, checking the values when check is true; otherwise fn is
+// given each wanted cookie's value unchecked (only its quotes removed),
+// for callers that look at names alone.
+func walk(r *http.Request, want func(name string) bool, check bool, fn func(name, value string) bool) {
 	lines := r.Header["Cookie"]
 	if len(lines) == 0 {
 		return
@@ -53,7 +60,7 @@ func each(r *http.Request, want func(name string) bool, fn func(name, value stri
 			if !want(name) || !httpguts.ValidHeaderFieldName(name) {
 				continue
 			}
-			val, ok := cookieValue(val)
+			val, ok := cookieValue(val, check)
 			if ok && !fn(name, val) {
 				return
 			}
@@ -63,11 +70,11 @@ func each(r *http.Request, want func(name string) bool, fn func(name, value stri
 
 // cookieValue is a cookie value as net/http reads it: surrounding double
 // quotes removed, refused when a byte is not allowed in a cookie value.
-func cookieValue(raw string) (string, bool) {
+func cookieValue(raw string, check bool) (string, bool) {
 	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
 		raw = raw[1 : len(raw)-1]
 	}
-	for i := 0; i < len(raw); i++ {
+	for i := 0; check && i < len(raw); i++ {
 		if !validValueByte(raw[i]) {
 			return "", false
 		}
@@ -75,9 +82,29 @@ func cookieValue(raw string) (string, bool) {
 	return raw, true
 }
 
-func validValueByte(b byte) bool {
-	return 0x20 <= b && b < 0x7f && b != '"' && b != ';' && b != '\\'
-}
+func validValueByte(b byte) bool { return byteClass[b]&valueByte != 0 }
+
+// Byte classes of cookie values and paths, looked up once per byte: a
+// session token is a kilobyte or more, read and written on every request.
+const (
+	valueByte = 1 << iota // allowed in a cookie value (RFC 6265 §4.1.1, as net/http)
+	plainByte             // a value byte net/http writes without quoting the value
+	pathByte              // allowed in a Path attribute
+)
+
+var byteClass = func() (t [256]uint8) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = pathByte
+		if b != '"' && b != ';' && b != '\\' {
+			t[b] |= valueByte
+			if b != ' ' && b != ',' {
+				t[b] |= plainByte
+			}
+		}
+	}
+	t[';'] &^= pathByte
+	return t
+}()
 
 // Value returns the value of the request cookie name (the first one when the
 // name repeats, as Auth.js reads it), URL-decoded when it holds a %.
@@ -122,9 +149,10 @@ type chunkSet struct {
 	count    int
 }
 
-// read collects the chunks of name in r.
-func (cs *chunkSet) read(r *http.Request, name string) {
-	each(r, func(n string) bool { return strings.HasPrefix(n, name) }, func(n, v string) bool {
+// read collects the chunks of name in r; check is each's (false: the
+// names are what counts, the values are not checked).
+func (cs *chunkSet) read(r *http.Request, name string, check bool) {
+	walk(r, func(n string) bool { return strings.HasPrefix(n, name) }, check, func(n, v string) bool {
 		rest, _ := strings.CutPrefix(n, name)
 		if v == "" {
 			return true
@@ -160,7 +188,7 @@ func chunkIndex(s string) (int, bool) {
 // when the request carries more than MaxChunks pieces.
 func ReadChunked(r *http.Request, name string) string {
 	var cs chunkSet
-	cs.read(r, name)
+	cs.read(r, name, true)
 	switch {
 	case cs.count == 0 || cs.count > MaxChunks:
 		return ""

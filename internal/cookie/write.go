@@ -43,8 +43,9 @@ type pieceSet struct {
 func pieces(w http.ResponseWriter, r *http.Request, name string) pieceSet {
 	var ps pieceSet
 	if r != nil {
+		// Names only: a stale piece is deleted whatever its value holds.
 		var cs chunkSet
-		cs.read(r, name)
+		cs.read(r, name, false)
 		ps = pieceSet{plain: cs.hasPlain, chunks: cs.has}
 	}
 	for _, line := range w.Header()["Set-Cookie"] {
@@ -218,7 +219,7 @@ func setCookieLine(o Options, name, value string, expires time.Time, maxAge int)
 // value bytes, and no space or comma (which it quotes).
 func plainValue(v string) bool {
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; !validValueByte(c) || c == ' ' || c == ',' {
+		if byteClass[v[i]]&plainByte == 0 {
 			return false
 		}
 	}
@@ -228,7 +229,7 @@ func plainValue(v string) bool {
 // plainPath reports whether net/http writes the path p as it is.
 func plainPath(p string) bool {
 	for i := 0; i < len(p); i++ {
-		if c := p[i]; c < 0x20 || c >= 0x7f || c == ';' {
+		if byteClass[p[i]]&pathByte == 0 {
 			return false
 		}
 	}
