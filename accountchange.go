@@ -112,29 +112,48 @@ func (a *Auth) changeEmail(rq *request, u *User, since time.Time, current, typed
 		return err
 	}
 	host := hostOf(rq.origin)
+	start := time.Now()
 	taken, err := a.cfg.Adapter.GetUserByEmail(ctx, addr)
 	if err != nil {
 		att.refund(ctx)
 		return adapterFailure(err)
 	}
 	if taken != nil {
-		// The same answer; the owner of the address is told instead.
-		return a.sendAccountMail(ctx, rq, addr, email.Notice(host, "Someone tried to use your address", "Someone (maybe you) tried to move another account on "+host+" to this address. Nothing changed."))
-	}
-	id, tok := purposeChangeEmail+":"+u.ID, randomToken()
-	stored := purposeToken(purposeChangeEmail, addr, tok, a.tokenSecret())
-	if err := a.storeToken(ctx, id, stored, a.now().Add(st.o.VerifyMaxAge)); err != nil {
-		att.refund(ctx)
-		return err
-	}
-	link := withQuery(rq.actionURL(a, "account/confirm-email"), "token", tok, "id", u.ID, "email", addr)
-	if err := a.sendAccountMail(ctx, rq, addr, email.ConfirmNewEmail(host, link, st.o.VerifyMaxAge)); err != nil {
-		a.unstore(ctx, id, []string{stored})
+		// The owner of the address is told instead of sent a link; the
+		// answer, the notice to the old address and the time are as for a
+		// free address, so that this never tells which addresses are taken.
+		if err := a.sendAccountMail(ctx, rq, addr, email.Notice(host, "Someone tried to use your address", "Someone (maybe you) tried to move another account on "+host+" to this address. Nothing changed.")); err != nil {
+			att.refund(ctx)
+			return err
+		}
+	} else if err := a.mailEmailChange(ctx, rq, u, addr); err != nil {
 		att.refund(ctx)
 		return err
 	}
 	if err := a.sendAccountMail(ctx, rq, u.Email, email.Notice(host, "Your email is about to change", "Someone signed in to your account asked to change its email to "+addr+". It changes when the link sent there is opened.")); err != nil {
 		a.log.WarnContext(ctx, "authgo: the notice to the old address could not be sent", "user_id", u.ID)
+	}
+	if taken != nil {
+		st.changes.waitLike(ctx, start)
+	} else {
+		st.changes.record(time.Since(start))
+	}
+	return nil
+}
+
+// mailEmailChange stores a change-of-email token of u for addr and mails
+// its link to addr; on failure nothing stays stored.
+func (a *Auth) mailEmailChange(ctx context.Context, rq *request, u *User, addr string) error {
+	st := a.accounts
+	id, tok := purposeChangeEmail+":"+u.ID, randomToken()
+	stored := purposeToken(purposeChangeEmail, addr, tok, a.tokenSecret())
+	if err := a.storeToken(ctx, id, stored, a.now().Add(st.o.VerifyMaxAge)); err != nil {
+		return err
+	}
+	link := withQuery(rq.actionURL(a, "account/confirm-email"), "token", tok, "id", u.ID, "email", addr)
+	if err := a.sendAccountMail(ctx, rq, addr, email.ConfirmNewEmail(hostOf(rq.origin), link, st.o.VerifyMaxAge)); err != nil {
+		a.unstore(ctx, id, []string{stored})
+		return err
 	}
 	return nil
 }

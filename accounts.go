@@ -113,8 +113,9 @@ type accountState struct {
 	store adapter.PasswordStore
 	theme email.Theme
 	// resets and resends time the mail of a known address, so an unknown
-	// one is answered after about as long (sign-up mails in both cases).
-	resets, resends sendTimer
+	// one is answered after about as long (sign-up mails in both cases);
+	// changes time a change of email to a free address, for a taken one.
+	resets, resends, changes sendTimer
 }
 
 func newAccountState(c Config) *accountState {

@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -10,9 +11,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/providers"
+	"github.com/authgo/authgo/ratelimit"
 )
 
 // emailLinkRe is the sign-in link of an email provider's mail.
@@ -116,4 +119,42 @@ func TestAttackResetWithBogusTokensHashesNothing(t *testing.T) {
 	if !limited {
 		t.Error("30 made-up tokens from one client were never rate limited")
 	}
+}
+
+// Enumeration through change of email: a signed-in user (the attacker,
+// with an account and mailbox of their own) asks to move their account to
+// addresses they want to test. Before the fix their own old address got
+// "Your email is about to change" for a free address and nothing for a
+// taken one, and a free address cost one more mail (slower, by a whole
+// send, against a real mail server): both told which addresses have
+// accounts. Now the old address gets the same notice either way and a
+// taken address is answered after about the time a free one takes.
+func TestAttackChangeEmailEnumeration(t *testing.T) {
+	const n = 12
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+		l := ratelimit.Limit{Events: 10 * n, Per: time.Hour}
+		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
+	})
+	const me = "prober@example.com"
+	for i := range n {
+		signUpVerified(t, x, fmt.Sprintf("taken%03d@example.com", i), strongPW)
+	}
+	c := signUpVerified(t, x, me, strongPW)
+	x.box.setDelay(60 * time.Millisecond) // a mail server some way off
+	notice := func() string {
+		subject, text := x.box.last(t, me)
+		return subject + "\n" + text
+	}
+	var free, taken []answer
+	var freeNotice, takenNotice string
+	for i := range n {
+		free = append(free, x.measureAs(t, c, "account/change-email", url.Values{"currentPassword": {strongPW}, "email": {fmt.Sprintf("free%03d@example.com", i)}}, i%2 == 1))
+		freeNotice = strings.ReplaceAll(notice(), fmt.Sprintf("free%03d", i), "X")
+		taken = append(taken, x.measureAs(t, c, "account/change-email", url.Values{"currentPassword": {strongPW}, "email": {fmt.Sprintf("taken%03d@example.com", i)}}, i%2 == 1))
+		takenNotice = strings.ReplaceAll(notice(), fmt.Sprintf("taken%03d", i), "X")
+		if freeNotice != takenNotice {
+			t.Fatalf("the prober's own mailbox tells a free address from a taken one:\nfree:  %q\ntaken: %q", freeNotice, takenNotice)
+		}
+	}
+	compareAnswers(t, "change of email", free, taken, "free", "taken")
 }

@@ -25,7 +25,12 @@ type answer struct {
 
 func (x *app) measure(t *testing.T, path string, form url.Values, asJSON bool) answer {
 	t.Helper()
-	c := x.browser()
+	return x.measureAs(t, x.browser(), path, form, asJSON)
+}
+
+// measureAs is measure from the browser c (a signed-in one).
+func (x *app) measureAs(t *testing.T, c *http.Client, path string, form url.Values, asJSON bool) answer {
+	t.Helper()
 	form.Set("csrfToken", x.csrf(c))
 	req, _ := http.NewRequest(http.MethodPost, x.srv.URL+"/api/auth/"+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

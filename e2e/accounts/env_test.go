@@ -45,6 +45,8 @@ type mailbox struct {
 	text []string
 	to   []string
 	down bool
+	// delay is how long the server takes to accept a message.
+	delay time.Duration
 }
 
 func (b *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
@@ -64,6 +66,10 @@ func (s *smtpSession) Mail(string, *smtp.MailOptions) error {
 }
 func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
 func (s *smtpSession) Data(r io.Reader) error {
+	s.b.mu.Lock()
+	delay := s.b.delay
+	s.b.mu.Unlock()
+	time.Sleep(delay)
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
@@ -83,6 +89,8 @@ func (s *smtpSession) Reset()        {}
 func (s *smtpSession) Logout() error { return nil }
 
 func (b *mailbox) setDown(v bool) { b.mu.Lock(); b.down = v; b.mu.Unlock() }
+
+func (b *mailbox) setDelay(d time.Duration) { b.mu.Lock(); b.delay = d; b.mu.Unlock() }
 
 // last returns the text of the last message to addr and its subject.
 func (b *mailbox) last(t *testing.T, addr string) (subject, text string) {
