@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"strings"
 )
 
 // TwoFactor is the data of the second-factor challenge: a form that posts
@@ -49,11 +50,17 @@ func RenderTwoFactor(w http.ResponseWriter, status int, d TwoFactor) error {
 type enrolView struct {
 	TwoFactorEnrol
 	QR template.URL
+	// Link is URI as a link: html/template would replace an otpauth: URL
+	// (not http, https or mailto) by #ZgotmplZ; the URI is authgo's own.
+	Link template.URL
 }
 
 // RenderTwoFactorEnrol writes the enrolment page with the given status.
 func RenderTwoFactorEnrol(w http.ResponseWriter, status int, d TwoFactorEnrol) error {
 	v := enrolView{TwoFactorEnrol: d, QR: template.URL("data:image/png;base64," + base64Std(d.QRCode))}
+	if strings.HasPrefix(d.URI, "otpauth://") {
+		v.Link = template.URL(d.URI)
+	}
 	return render(w, status, "twofactorenrol", page{Title: "Set up two-factor authentication", Theme: d.Theme.view(), Body: v})
 }
 
