@@ -38,7 +38,7 @@ func newDB(t testing.TB) sqltest.Database {
 	})
 	cfg.DBName = name
 	dsn := cfg.FormatDSN()
-	return sqltest.Database{Dialect: authsql.MySQL, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
+	return sqltest.Database{Dialect: authsql.MySQL, Name: name, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
 		a, err := mysql.Open(context.Background(), dsn, opts)
 		return sqltest.CloseWith(t, a, err)
 	}, Raw: func(t testing.TB) *dbsql.DB {

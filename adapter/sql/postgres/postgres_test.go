@@ -37,7 +37,7 @@ func newDB(t testing.TB) sqltest.Database {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return sqltest.Database{Dialect: authsql.Postgres, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
+	return sqltest.Database{Dialect: authsql.Postgres, Name: schema, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
 		a, err := postgres.Open(context.Background(), u.String(), opts)
 		return sqltest.CloseWith(t, a, err)
 	}, Raw: func(t testing.TB) *dbsql.DB {

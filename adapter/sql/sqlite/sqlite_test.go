@@ -15,7 +15,7 @@ import (
 // newDB is a database file in a temporary directory of the test.
 func newDB(t testing.TB) sqltest.Database {
 	path := filepath.Join(t.TempDir(), "auth.db")
-	return sqltest.Database{Dialect: authsql.SQLite, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
+	return sqltest.Database{Dialect: authsql.SQLite, Name: path, Open: func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error) {
 		a, err := sqlite.Open(context.Background(), path, opts)
 		return sqltest.CloseWith(t, a, err)
 	}, Raw: func(t testing.TB) *dbsql.DB {

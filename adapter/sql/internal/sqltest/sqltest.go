@@ -29,6 +29,8 @@ import (
 type Database struct {
 	// Dialect is the database's dialect.
 	Dialect authsql.Dialect
+	// Name is the schema (PostgreSQL), database (MySQL) or file (SQLite).
+	Name string
 	// Open opens the database again with the options, as another instance
 	// would; the adapter is closed when the test ends (see CloseWith).
 	Open func(t testing.TB, opts authsql.Options) (*authsql.Adapter, error)

@@ -1,0 +1,160 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/adapter"
+	authsql "github.com/authgo/authgo/adapter/sql"
+	"github.com/authgo/authgo/adapter/sql/internal/sqltest"
+	"github.com/authgo/authgo/internal/testenv"
+)
+
+// authCoreAdapterESM runs @auth/core with @auth/pg-adapter or
+// @auth/drizzle-adapter on the test's schema. It reads, through the
+// adapter, the account and the session authgo wrote, asks @auth/core's own
+// GET /session for authgo's session cookie, then writes a user, an
+// account and a session of its own, as a sign-in would, and prints what
+// it saw and made.
+const authCoreAdapterESM = `
+import { Auth } from "@auth/core";
+import GitHub from "@auth/core/providers/github";
+import PostgresAdapter from "@auth/pg-adapter";
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+
+const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => ok(s)); }));
+const pool = new pg.Pool({ connectionString: input.url, options: "-c search_path=" + input.schema });
+const adapter = input.preset === "pg-adapter" ? PostgresAdapter(pool) : DrizzleAdapter(drizzle(pool));
+const out = {};
+
+const acc = await adapter.getUserByAccount({ provider: input.provider, providerAccountId: input.providerAccountId });
+out.userByAccount = acc && { id: String(acc.id), email: acc.email };
+const sau = await adapter.getSessionAndUser(input.goToken);
+out.sessionAndUser = sau && { userId: String(sau.session.userId), email: sau.user.email, expires: sau.session.expires.toISOString() };
+
+const config = { secret: input.secret, trustHost: true, basePath: "/api/auth", adapter, session: { strategy: "database" },
+  providers: [GitHub({ clientId: "id", clientSecret: "secret" })] };
+const res = await Auth(new Request("http://localhost:3000/api/auth/session", { headers: { cookie: "authjs.session-token=" + input.goToken } }), config);
+out.coreSession = await res.json();
+
+const user = await adapter.createUser({ id: crypto.randomUUID(), name: "Node User", email: "node@example.com", emailVerified: null });
+await adapter.linkAccount({ userId: user.id, type: "oauth", provider: "github", providerAccountId: "node-42", access_token: "gho_node", token_type: "bearer", scope: "read:user" });
+const token = crypto.randomUUID();
+await adapter.createSession({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 3600_000) });
+out.nodeUserId = String(user.id);
+out.nodeToken = token;
+await pool.end();
+console.log(JSON.stringify(out));
+`
+
+// TestAuthJSInterop: a Next.js app's @auth/core with its adapter
+// (@auth/pg-adapter 1.11.3 on its documented SQL, @auth/drizzle-adapter
+// 1.11.3 on drizzle-kit's tables) and authgo on the same PostgreSQL tables
+// read each other's database sessions and accounts: @auth/core's GET
+// /session answers authgo's session cookie with authgo's user, and
+// authgo's GET /session answers the Node app's session cookie with the
+// Node app's user, role kept in authgo's own table.
+func TestAuthJSInterop(t *testing.T) {
+	for _, p := range sqltest.Presets(authsql.Postgres) {
+		if p.Name == "Prisma" {
+			continue // Prisma's client needs its query engine, which cannot be downloaded here
+		}
+		t.Run(p.Name, func(t *testing.T) {
+			testenv.NodeDir(t)
+			base := testenv.Postgres(t)
+			var schema string
+			newDBAt := func(tb testing.TB) sqltest.Database {
+				d := newDB(tb)
+				schema = d.Name
+				return d
+			}
+			a := sqltest.OpenPreset(t, newDBAt, p)
+			ctx := context.Background()
+
+			// authgo signs a user in: user (with a role), account, session.
+			u, err := a.CreateUserAndLinkAccount(ctx, adapter.User{Name: "Go User", Email: "go@example.com", Role: "admin"},
+				adapter.Account{Type: "oauth", Provider: "github", ProviderAccountID: "go-7", AccessToken: "gho_go", TokenType: "bearer"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			goToken := "go-session-" + u.ID
+			expires := time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)
+			if _, err := a.CreateSession(ctx, adapter.Session{SessionToken: goToken, UserID: u.ID, Expires: expires, UserAgent: "Go test", IP: "192.0.2.7"}); err != nil {
+				t.Fatal(err)
+			}
+
+			in, _ := json.Marshal(map[string]string{"url": base, "schema": schema, "preset": p.Schema.Name, "secret": secret,
+				"goToken": goToken, "provider": "github", "providerAccountId": "go-7"})
+			var out struct {
+				UserByAccount  *struct{ ID, Email string }
+				SessionAndUser *struct{ UserID, Email, Expires string }
+				CoreSession    struct {
+					User    map[string]any `json:"user"`
+					Expires string         `json:"expires"`
+				}
+				NodeUserID, NodeToken string
+			}
+			if err := json.Unmarshal(testenv.RunNode(t, authCoreAdapterESM, in), &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.UserByAccount == nil || out.UserByAccount.ID != u.ID || out.UserByAccount.Email != "go@example.com" {
+				t.Errorf("the Node adapter's getUserByAccount of authgo's account = %+v, want user %s", out.UserByAccount, u.ID)
+			}
+			if out.SessionAndUser == nil || out.SessionAndUser.UserID != u.ID || out.SessionAndUser.Email != "go@example.com" {
+				t.Errorf("the Node adapter's getSessionAndUser of authgo's session = %+v", out.SessionAndUser)
+			} else if got, _ := time.Parse(time.RFC3339Nano, out.SessionAndUser.Expires); !got.Equal(expires) {
+				t.Errorf("the Node adapter reads authgo's expiry as %s, want %s", out.SessionAndUser.Expires, expires.Format(time.RFC3339Nano))
+			}
+			if out.CoreSession.User["email"] != "go@example.com" || out.CoreSession.User["name"] != "Go User" {
+				t.Errorf("@auth/core's GET /session for authgo's cookie = %+v", out.CoreSession)
+			}
+
+			// authgo reads what the Node app wrote, through the adapter and
+			// through its own GET /session.
+			if got, err := a.GetUserByAccount(ctx, "github", "node-42"); err != nil || got == nil || got.ID != out.NodeUserID || got.Email != "node@example.com" {
+				t.Errorf("authgo GetUserByAccount of the Node app's account = %+v, %v (Node user %s)", got, err, out.NodeUserID)
+			}
+			if acc, err := a.GetAccount(ctx, "github", "node-42"); err != nil || acc == nil || acc.AccessToken != "gho_node" || acc.Scope != "read:user" {
+				t.Errorf("authgo GetAccount of the Node app's account = %+v, %v", acc, err)
+			}
+			auth, err := authgo.New(authgo.Config{Secret: []string{secret}, URL: "http://localhost:3000/api/auth", Adapter: a,
+				LookupEnv: func(string) (string, bool) { return "", false }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", "http://localhost:3000/api/auth/session", nil)
+			req.AddCookie(&http.Cookie{Name: "authjs.session-token", Value: out.NodeToken})
+			rec := httptest.NewRecorder()
+			auth.Handler().ServeHTTP(rec, req)
+			var s struct {
+				User struct{ ID, Name, Email string } `json:"user"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil || s.User.Email != "node@example.com" || s.User.Name != "Node User" {
+				t.Errorf("authgo's GET /session for the Node app's cookie: %d %s", rec.Code, rec.Body)
+			}
+			// The role authgo keeps beside the host's tables is still there.
+			if got, _ := a.GetUser(ctx, u.ID); got == nil || got.Role != "admin" {
+				t.Errorf("authgo's user after the Node app ran = %+v, want role admin", got)
+			}
+			// Signing out on either side ends the session for both.
+			if _, err := a.DeleteSession(ctx, out.NodeToken); err != nil {
+				t.Fatal(err)
+			}
+			rec = httptest.NewRecorder()
+			auth.Handler().ServeHTTP(rec, req)
+			if strings.Contains(rec.Body.String(), "node@example.com") {
+				t.Errorf("a deleted session still answers: %s", rec.Body)
+			}
+		})
+	}
+}
+
+const secret = "interop-secret-interop-secret-interop-secret"
