@@ -42,8 +42,13 @@ func (a *Auth) requestReset(rq *request, typed string) error {
 		st.resets.waitLike(ctx, start)
 		return nil
 	}
+	cur, err := st.store.GetPasswordHash(ctx, u.ID)
+	if err != nil {
+		att.refund(ctx)
+		return adapterFailure(err)
+	}
 	id, tok := purposeReset+":"+u.ID, randomToken()
-	stored := purposeToken(purposeReset, u.ID, tok, a.tokenSecret())
+	stored := purposeToken(purposeReset, resetBound(u.ID, cur), tok, a.tokenSecret())
 	if err := a.storeToken(ctx, id, stored, a.now().Add(st.o.ResetMaxAge)); err != nil {
 		att.refund(ctx)
 		return err
@@ -57,6 +62,11 @@ func (a *Auth) requestReset(rq *request, typed string) error {
 	st.resets.record(time.Since(start))
 	return nil
 }
+
+// resetBound is what a reset token is bound to: the user and the password
+// hash it replaces ("" for none), so that every reset link dies once the
+// password changes (by a reset, a change, or a claim of the address).
+func resetBound(uid, hash string) string { return uid + "\x00" + hash }
 
 // handleResetPassword is POST <base>/account/reset-password: token, id and
 // the new password. The token is used first (a made-up one costs no hash)
@@ -80,8 +90,13 @@ func (a *Auth) resetPassword(w http.ResponseWriter, rq *request, tok, uid, pw st
 	if err != nil {
 		return "", err
 	}
+	cur, err := st.store.GetPasswordHash(ctx, uid)
+	if err != nil {
+		att.refund(ctx)
+		return "", adapterFailure(err)
+	}
 	// The token first: a made-up one costs no breach check and no hash.
-	id, stored := purposeReset+":"+uid, purposeToken(purposeReset, uid, tok, a.tokenSecret())
+	id, stored := purposeReset+":"+uid, purposeToken(purposeReset, resetBound(uid, cur), tok, a.tokenSecret())
 	row, err := a.useToken(ctx, id, stored)
 	if err != nil || row == nil {
 		if err != nil {

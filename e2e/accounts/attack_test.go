@@ -158,3 +158,54 @@ func TestAttackChangeEmailEnumeration(t *testing.T) {
 	}
 	compareAnswers(t, "change of email", free, taken, "free", "taken")
 }
+
+// Reset links that outlive a new password: a link lying in a mailbox (or
+// forwarded, or read by someone who had the mailbox for a while) must
+// stop working once the password changes, by that link's reset, another
+// link's, or a change of password. Before the fix every other reset link
+// stayed good for its whole hour after the password was reset or
+// changed, so someone holding one took the account back from the owner
+// who had just secured it. Now a reset link is bound to the password it
+// replaces.
+func TestAttackOldResetLinkAfterPasswordChange(t *testing.T) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+		l := ratelimit.Limit{Events: 20, Per: time.Hour}
+		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
+	})
+	const addr = "ada@example.com"
+	signUpVerified(t, x, addr, strongPW)
+	links := make([]url.Values, 3)
+	for i := range links {
+		if resp, _ := x.post(x.browser(), "account/forgot-password", url.Values{"email": {addr}}); resp.StatusCode != http.StatusFound {
+			t.Fatalf("forgot: %d", resp.StatusCode)
+		}
+		links[i] = query(t, x.link(addr))
+	}
+	reset := func(q url.Values, pw string) int {
+		resp, _ := x.post(x.browser(), "account/reset-password", url.Values{"token": {q.Get("token")}, "id": {q.Get("id")}, "password": {pw}})
+		return resp.StatusCode
+	}
+	if st := reset(links[0], "the owner's new password 1"); st != http.StatusFound {
+		t.Fatalf("the owner's reset: %d", st)
+	}
+	if st := reset(links[1], "the holder's password 2"); st != http.StatusBadRequest {
+		t.Errorf("another reset link still worked after a reset: %d", st)
+	}
+	c := x.browser()
+	if !x.signIn(c, addr, "the owner's new password 1") {
+		t.Fatal("the owner's new password does not sign in")
+	}
+	if resp, _ := x.post(x.browser(), "account/forgot-password", url.Values{"email": {addr}}); resp.StatusCode != http.StatusFound {
+		t.Fatalf("forgot: %d", resp.StatusCode)
+	}
+	fresh := query(t, x.link(addr))
+	if resp, _ := x.post(c, "account/change-password", url.Values{"currentPassword": {"the owner's new password 1"}, "password": {"the owner's newer password 3"}}); resp.StatusCode != http.StatusFound {
+		t.Fatalf("change password: %d", resp.StatusCode)
+	}
+	if st := reset(fresh, "the holder's password 4"); st != http.StatusBadRequest {
+		t.Errorf("a reset link still worked after a change of password: %d", st)
+	}
+	if !x.signIn(x.browser(), addr, "the owner's newer password 3") {
+		t.Error("the owner's password does not sign in")
+	}
+}

@@ -162,8 +162,13 @@ func TestAccountSurfaces(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp, body := x.post(x.browser(), "account/reset-password", url.Values{"token": {q.Get("token")}, "id": {q.Get("id")}, "password": {"ghost passphrase"}})
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "no longer exists") {
+		// The link was bound to the password the deletion removed: it is
+		// an invalid link now, and nothing comes back to life.
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "This link is invalid") {
 			t.Fatalf("reset for a deleted user: %d", resp.StatusCode)
+		}
+		if u, err := x.db.GetUserByEmail(t.Context(), "gone@example.com"); err != nil || u != nil {
+			t.Fatalf("the deleted user after the reset: %v, %v", u, err)
 		}
 	})
 
