@@ -31,8 +31,8 @@ type app struct {
 }
 
 // newApp serves the app on db (memory.New() when nil); extra, if set,
-// serves /client/.
-func newApp(t *testing.T, extra http.Handler, db adapter.Adapter) *app {
+// serves /client/; edit, if set, changes the configuration.
+func newApp(t *testing.T, extra http.Handler, db adapter.Adapter, edit ...func(*authgo.Config)) *app {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -43,13 +43,17 @@ func newApp(t *testing.T, extra http.Handler, db adapter.Adapter) *app {
 	}
 	a := &app{db: db}
 	a.origin = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
-	a.auth, err = authgo.New(authgo.Config{
+	cfg := authgo.Config{
 		Secret:    []string{"e2e-passkey-secret-0123456789abcdefgh"},
 		URL:       a.origin + "/api/auth",
 		Adapter:   a.db,
 		Providers: []authgo.Provider{passkey.Provider(passkey.Config{})},
 		LookupEnv: func(string) (string, bool) { return "", false },
-	})
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	a.auth, err = authgo.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
