@@ -35,8 +35,9 @@ const (
 	// to the client.
 	MissingCSRF ErrorType = "MissingCSRF"
 	// AccountNotLinked: Auth.js's type for an account linked to another
-	// user (its passkey flow); shown to the client. authgo raises it
-	// nowhere yet.
+	// user (its passkey flow); shown to the client. authgo raises it for a
+	// passkey sign-up with an address a user has, and for another user's
+	// passkey in a signed-in session.
 	AccountNotLinked ErrorType = "AccountNotLinked"
 	// Configuration: a server-side mistake; it is also what the client is
 	// shown for every type that is not safe to show.
