@@ -56,7 +56,9 @@ func (v *verifier) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (v *verifier) serve(w http.ResponseWriter, r *http.Request) string {
-	suffix := strings.TrimPrefix(r.URL.Path, v.base+"/verify")
+	// The escaped path, so that the original path's escapes (%2F) reach
+	// the rules as the app's router will see them.
+	suffix := strings.TrimPrefix(r.URL.EscapedPath(), v.base+"/verify")
 	o, err := readOriginal(r, suffix, peerTrusted(r, v.trusted), v.defaultScheme)
 	if err != nil {
 		v.log.WarnContext(r.Context(), "authgo serve: verify refused", "reason", err.Error(), "peer", r.RemoteAddr)

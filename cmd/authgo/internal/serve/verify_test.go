@@ -203,7 +203,12 @@ func TestVerifyEnvoyPathPrefix(t *testing.T) {
 	if r := do("GET", "/private?q=1"); r.StatusCode != 200 || r.Header.Get("Remote-User") != "viewer@example.com" {
 		t.Fatalf("allowed: %d %q", r.StatusCode, r.Header.Get("Remote-User"))
 	}
-	if r := do("POST", "/admin/delete"); r.StatusCode != 403 {
-		t.Fatalf("admin path: %d", r.StatusCode)
+	for _, path := range []string{"/admin/delete", "/public/..%2Fadmin", "/public/%2E%2E/admin", "/ADMIN"} {
+		if r := do("POST", path); r.StatusCode != 403 {
+			t.Errorf("%s: %d, want 403", path, r.StatusCode)
+		}
+	}
+	if r := do("GET", "/public/x%2Fy"); r.StatusCode != 200 {
+		t.Errorf("public path with an escape: %d", r.StatusCode)
 	}
 }
