@@ -74,33 +74,53 @@ func (rp *requestPaths) view(i int) pathView {
 	return rp.more[i-1]
 }
 
-// looseView is the reading of segments cut at ";" (matrix parameters) and
-// stripped of trailing dots and spaces (Windows names), for the routers
-// and file servers that ignore those; ok is false when it is the same as
-// the last reading.
-func (rp *requestPaths) looseView() (pathView, bool) {
+// looseViews are the readings of segments cut at ";" (matrix parameters)
+// and at NUL, and stripped of trailing dots and spaces (Windows names), for
+// the routers and file servers that ignore those: as they are, and with
+// their dot segments then resolved, as servlet containers do (Tomcat cuts
+// "..;" to "..", so /public/..;/admin is /admin to it). None when they are
+// the same as the last reading.
+func (rp *requestPaths) looseViews() []pathView {
 	raw := rp.view(rp.count() - 1)
 	if !slices.ContainsFunc(raw.segs, func(s string) bool { return looseSegment(s) != s }) {
-		return pathView{}, false
+		return nil
 	}
 	out := pathView{segs: make([]string, len(raw.segs)), dir: raw.dir}
 	for i, s := range raw.segs {
 		out.segs[i] = looseSegment(s)
 	}
-	return out, true
+	views := []pathView{out}
+	if slices.ContainsFunc(out.segs, func(s string) bool { return s == "." || s == ".." }) {
+		views = append(views, pathView{segs: resolveDots(out.segs), dir: out.dir})
+	}
+	return views
 }
 
-// loose returns the readings of rp and its loose one.
-func (rp *requestPaths) loose() []pathView {
-	out := append([]pathView{rp.first}, rp.more...)
-	if v, ok := rp.looseView(); ok {
-		out = append(out, v)
+// resolveDots returns segs with "." dropped and ".." taking the segment
+// before it away (none above the root).
+func resolveDots(segs []string) []string {
+	out := make([]string, 0, len(segs))
+	for _, s := range segs {
+		switch s {
+		case ".":
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		default:
+			out = append(out, s)
+		}
 	}
 	return out
 }
 
+// loose returns the readings of rp and its loose ones.
+func (rp *requestPaths) loose() []pathView {
+	return append(append([]pathView{rp.first}, rp.more...), rp.looseViews()...)
+}
+
 func looseSegment(s string) string {
-	if i := strings.IndexByte(s, ';'); i >= 0 {
+	if i := strings.IndexAny(s, ";\x00"); i >= 0 {
 		s = s[:i]
 	}
 	if strings.Trim(s, ".") == "" {
@@ -266,8 +286,12 @@ func (m *matcher) any(rp *requestPaths) bool {
 			return true
 		}
 	}
-	v, ok := rp.looseView()
-	return ok && m.matchView(rp.r, v)
+	for _, v := range rp.looseViews() {
+		if m.matchView(rp.r, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // all reports whether every reading of the path matches (a guard's
