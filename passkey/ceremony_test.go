@@ -54,6 +54,11 @@ func TestRegisterAndSignIn(t *testing.T) {
 	if bytes.Contains(opts, []byte("allowCredentials")) {
 		t.Errorf("options list credentials: %s", opts)
 	}
+	for _, want := range []string{`"userVerification":"required"`, `"rpId":"localhost"`, `"timeout":300000`} {
+		if !bytes.Contains(opts, []byte(want)) {
+			t.Errorf("authentication options lack %s: %s", want, opts)
+		}
+	}
 	if to := b.callback("authenticate", key.get(t, opts, s.origin, nil)); !strings.HasSuffix(to, "/welcome") {
 		t.Fatalf("sign-in went to %s", to)
 	}

@@ -192,6 +192,13 @@ func (b *browser) register(key *softKey, email string) {
 	if status != http.StatusOK || action != "register" {
 		b.t.Fatalf("register options: %d %s", status, action)
 	}
+	// Passkey(): resident key and user verification required, no
+	// attestation, 5 minutes.
+	for _, want := range []string{`"residentKey":"required"`, `"userVerification":"required"`, `"attestation":"none"`, `"timeout":300000`} {
+		if !strings.Contains(string(opts), want) {
+			b.t.Errorf("registration options lack %s: %s", want, opts)
+		}
+	}
 	if to := b.callback("register", key.create(b.t, opts, b.s.origin, nil)); !strings.HasSuffix(to, "/welcome") {
 		b.t.Fatalf("register went to %s", to)
 	}
