@@ -2,7 +2,6 @@ package authgo
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -97,9 +96,9 @@ func (a *Auth) handleChangeEmail(w http.ResponseWriter, rq *request) {
 func (a *Auth) changeEmail(rq *request, u *User, since time.Time, current, typed string) error {
 	ctx := rq.r.Context()
 	st := a.accounts
-	addr, err := st.o.NormalizeIdentifier(typed)
-	if err != nil || len(addr) > maxEmailBytes {
-		return badInput("invalid_email", "Enter one email address.", map[string]string{"email": "Enter one email address, like ada@example.com."})
+	addr, err := a.typedAddress(typed)
+	if err != nil {
+		return err
 	}
 	if addr == u.Email {
 		return badInput("same_email", "This is already your address.", map[string]string{"email": "This is already your address."})
@@ -168,20 +167,18 @@ func (a *Auth) handleConfirmEmail(w http.ResponseWriter, rq *request) {
 
 func (a *Auth) confirmEmail(w http.ResponseWriter, rq *request, tok, uid, addr string) (string, error) {
 	ctx := rq.r.Context()
-	if !validLinkToken(tok) || uid == "" || len(uid) > 255 || addr == "" || len(addr) > maxEmailBytes {
+	if addr == "" {
 		return "", errBadLink
 	}
-	row, err := a.useToken(ctx, purposeChangeEmail+":"+uid, purposeToken(purposeChangeEmail, addr, tok, a.tokenSecret()))
-	if err != nil || row == nil {
-		return "", errors.Join(err, errBadLink)
-	}
-	u, err := a.cfg.Adapter.GetUser(ctx, uid)
+	att, err := a.beginAttempt(rq.r, "account-token", a.accounts.id, uid)
 	if err != nil {
-		return "", adapterFailure(err)
+		return "", err
 	}
-	if u == nil {
-		return "", badInput("no_account", "This account no longer exists.", nil)
+	u, err := a.tokenUser(ctx, purposeChangeEmail, uid, addr, tok)
+	if err != nil {
+		return "", err
 	}
+	att.passed(ctx)
 	old := u.Email
 	now := a.now().UTC()
 	c := *u

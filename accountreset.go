@@ -23,20 +23,11 @@ const resetSentSentence = "If an account uses this address, we sent it a link to
 func (a *Auth) requestReset(rq *request, typed string) error {
 	ctx := rq.r.Context()
 	st := a.accounts
-	addr, err := st.o.NormalizeIdentifier(typed)
-	if err != nil || len(addr) > maxEmailBytes {
-		return badInput("invalid_email", "Enter one email address.", map[string]string{"email": "Enter one email address, like ada@example.com."})
-	}
-	att, err := a.reserveAttempt(rq.r, "account-mail", st.id, addr, sendLimits(st.o.SendLimits))
+	m, err := a.beginMailRequest(rq, typed)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	u, err := a.cfg.Adapter.GetUserByEmail(ctx, addr)
-	if err != nil {
-		att.refund(ctx)
-		return adapterFailure(err)
-	}
+	addr, u, att, start := m.addr, m.user, m.att, m.start
 	if u == nil {
 		a.log.InfoContext(ctx, "authgo: password reset for an address without an account; no mail sent, the client is answered as for any address", "identifier_hash", a.signIns.identifierHash(addr))
 		st.resets.waitLike(ctx, start)
@@ -153,4 +144,71 @@ func (a *Auth) afterCredentialChange(ctx context.Context, w http.ResponseWriter,
 		a.log.WarnContext(ctx, "authgo: the notice of an account change could not be sent", "user_id", u.ID)
 	}
 	return a.accountSignIn(ctx, w, rq, u, false)
+}
+
+// mailRequest is a request that mails the owner of a typed address, if
+// any: the address, its user (nil for none), the attempt reserved under
+// the mail limits, and when the work began (for the sendTimer).
+type mailRequest struct {
+	addr  string
+	user  *User
+	att   *attempt
+	start time.Time
+}
+
+// beginMailRequest checks the typed address, reserves a mail under the
+// send limits (before any work) and looks the address's user up.
+func (a *Auth) beginMailRequest(rq *request, typed string) (mailRequest, error) {
+	ctx := rq.r.Context()
+	st := a.accounts
+	addr, err := a.typedAddress(typed)
+	if err != nil {
+		return mailRequest{}, err
+	}
+	att, err := a.reserveAttempt(rq.r, "account-mail", st.id, addr, sendLimits(st.o.SendLimits))
+	if err != nil {
+		return mailRequest{}, err
+	}
+	m := mailRequest{addr: addr, att: att, start: time.Now()}
+	if m.user, err = a.cfg.Adapter.GetUserByEmail(ctx, addr); err != nil {
+		att.refund(ctx)
+		return mailRequest{}, adapterFailure(err)
+	}
+	return m, nil
+}
+
+// typedAddress is the stored form of a typed address, or the refusal.
+func (a *Auth) typedAddress(typed string) (string, error) {
+	addr, err := a.accounts.o.NormalizeIdentifier(typed)
+	if err != nil || len(addr) > maxEmailBytes {
+		return "", badInput("invalid_email", "Enter one email address.", map[string]string{"email": "Enter one email address, like ada@example.com."})
+	}
+	return addr, nil
+}
+
+// Using a link's token is an attempt under the sign-in limits (per client,
+// per user and client, per user; reserved before any work, a success
+// takes it back): tokens cannot be guessed, but each try of a reset costs
+// a password hash.
+
+// tokenUser uses the account token tok of purpose for user uid (bound to
+// bound, e.g. a new address) and returns the user: errBadLink for a
+// token that is malformed, used, expired or another user's; no_account
+// when the user is gone.
+func (a *Auth) tokenUser(ctx context.Context, purpose, uid, bound, tok string) (*User, error) {
+	if !validLinkToken(tok) || uid == "" || len(uid) > 255 || len(bound) > maxEmailBytes {
+		return nil, errBadLink
+	}
+	row, err := a.useToken(ctx, purpose+":"+uid, purposeToken(purpose, bound, tok, a.tokenSecret()))
+	if err != nil || row == nil {
+		return nil, errors.Join(err, errBadLink)
+	}
+	u, err := a.cfg.Adapter.GetUser(ctx, uid)
+	if err != nil {
+		return nil, adapterFailure(err)
+	}
+	if u == nil {
+		return nil, badInput("no_account", "This account no longer exists.", nil)
+	}
+	return u, nil
 }

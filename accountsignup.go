@@ -140,9 +140,9 @@ func defaultIf(v, def int) int {
 func (a *Auth) signUp(w http.ResponseWriter, rq *request, in SignUpInput) error {
 	ctx := rq.r.Context()
 	st := a.accounts
-	addr, err := st.o.NormalizeIdentifier(in.Email)
-	if err != nil || len(addr) > maxEmailBytes {
-		return badInput("invalid_email", "Enter one email address.", map[string]string{"email": "Enter one email address, like ada@example.com."})
+	addr, err := a.typedAddress(in.Email)
+	if err != nil {
+		return err
 	}
 	name, ok := cleanName(in.Name)
 	if !ok {

@@ -102,10 +102,15 @@ func (a *Auth) useVerification(w http.ResponseWriter, rq *request) (string, erro
 	if !validLinkToken(tok) || addr == "" || len(addr) > maxEmailBytes {
 		return "", errBadLink
 	}
+	att, err := a.beginAttempt(rq.r, "account-token", st.id, addr)
+	if err != nil {
+		return "", err
+	}
 	row, err := a.useToken(ctx, purposeVerify+":"+addr, purposeToken(purposeVerify, addr, tok, a.tokenSecret()))
 	if err != nil || row == nil {
 		return "", errors.Join(err, errBadLink)
 	}
+	att.passed(ctx)
 	if b, ok := a.readBinding(rq, st.id+"/verify"); ok && b.Email == addr {
 		a.unstore(ctx, row.Identifier, []string{b.Code})
 		a.clearBinding(w, rq)
@@ -146,20 +151,11 @@ func (a *Auth) handleResendVerification(w http.ResponseWriter, rq *request) {
 func (a *Auth) resendVerification(w http.ResponseWriter, rq *request, typed string) error {
 	ctx := rq.r.Context()
 	st := a.accounts
-	addr, err := st.o.NormalizeIdentifier(typed)
-	if err != nil || len(addr) > maxEmailBytes {
-		return badInput("invalid_email", "Enter one email address.", map[string]string{"email": "Enter one email address, like ada@example.com."})
-	}
-	att, err := a.reserveAttempt(rq.r, "account-mail", st.id, addr, sendLimits(st.o.SendLimits))
+	m, err := a.beginMailRequest(rq, typed)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	u, err := a.cfg.Adapter.GetUserByEmail(ctx, addr)
-	if err != nil {
-		att.refund(ctx)
-		return adapterFailure(err)
-	}
+	addr, u, att, start := m.addr, m.user, m.att, m.start
 	b := emailBinding{Provider: st.id + "/verify", Email: addr, Nonce: randomToken(), Link: randomToken(), Code: randomToken()}
 	if u != nil && u.EmailVerified == nil {
 		if b, err = a.mailVerification(ctx, rq, u); err != nil {

@@ -2,9 +2,6 @@ package accounts_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
@@ -16,7 +13,6 @@ import (
 	"net/http/httptest"
 	"net/mail"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -27,12 +23,8 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter"
-	authsql "github.com/authgo/authgo/adapter/sql"
-	"github.com/authgo/authgo/adapter/sql/mysql"
-	"github.com/authgo/authgo/adapter/sql/postgres"
-	"github.com/authgo/authgo/adapter/sql/sqlite"
+	"github.com/authgo/authgo/e2e/internal/sqlstores"
 	"github.com/authgo/authgo/email"
-	"github.com/authgo/authgo/internal/testenv"
 	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/providers"
 )
@@ -160,54 +152,8 @@ func startMailbox(t *testing.T) (*mailbox, email.Sender) {
 	return b, snd
 }
 
-// store is one database under test.
-type store struct {
-	name string
-	open func(t *testing.T) adapter.Adapter
-}
-
 // stores are the three SQL dialects, each test on tables of its own.
-var stores = []store{
-	{"SQLite", func(t *testing.T) adapter.Adapter {
-		a, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "a.db"), authsql.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		return a
-	}},
-	{"PostgreSQL", func(t *testing.T) adapter.Adapter {
-		url := testenv.Postgres(t)
-		return prefixed(t, func(o authsql.Options) (*authsql.Adapter, error) { return postgres.Open(context.Background(), url, o) })
-	}},
-	{"MySQL", func(t *testing.T) adapter.Adapter {
-		dsn := testenv.MySQL(t)
-		return prefixed(t, func(o authsql.Options) (*authsql.Adapter, error) { return mysql.Open(context.Background(), dsn, o) })
-	}},
-}
-
-// prefixed opens an adapter whose tables have a random prefix, and drops
-// them when the test ends (other agents share the servers).
-func prefixed(t *testing.T, open func(authsql.Options) (*authsql.Adapter, error)) adapter.Adapter {
-	t.Helper()
-	var r [4]byte
-	_, _ = rand.Read(r[:])
-	prefix := "acc" + hex.EncodeToString(r[:]) + "_"
-	a, err := open(authsql.Options{TablePrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db := a.DB()
-		for _, tbl := range []string{"authgo_passwords", "authgo_revoked_sessions", "authgo_revocations", "authenticators", "sessions", "accounts", "verification_token", "users", "authgo_schema_versions"} {
-			if _, err := db.Exec("DROP TABLE IF EXISTS " + prefix + tbl); err != nil {
-				t.Logf("drop %s%s: %v", prefix, tbl, err)
-			}
-		}
-		a.Close()
-	})
-	return a
-}
+var stores = sqlstores.All
 
 // app is an authgo server with a password provider.
 type app struct {
