@@ -170,7 +170,7 @@ func (a *Auth) confirmEmail(w http.ResponseWriter, rq *request, tok, uid, addr s
 	if addr == "" {
 		return "", errBadLink
 	}
-	att, err := a.beginAttempt(rq.r, "account-token", a.accounts.id, uid)
+	att, err := a.beginTokenUse(rq)
 	if err != nil {
 		return "", err
 	}
@@ -178,7 +178,7 @@ func (a *Auth) confirmEmail(w http.ResponseWriter, rq *request, tok, uid, addr s
 	if err != nil {
 		return "", err
 	}
-	att.passed(ctx)
+	att.refund(ctx)
 	old := u.Email
 	now := a.now().UTC()
 	c := *u

@@ -76,8 +76,7 @@ func (a *Auth) resetPassword(w http.ResponseWriter, rq *request, tok, uid, pw st
 	if !validLinkToken(tok) || uid == "" || len(uid) > 255 {
 		return "", errBadLink
 	}
-	// A wrong token counts against the client; a right one is given back.
-	att, err := a.reserveAttempt(rq.r, "account-token", st.id, "", sendLimits(st.o.SendLimits))
+	att, err := a.beginTokenUse(rq)
 	if err != nil {
 		return "", err
 	}
@@ -186,10 +185,14 @@ func (a *Auth) typedAddress(typed string) (string, error) {
 	return addr, nil
 }
 
-// Using a link's token is an attempt under the sign-in limits (per client,
-// per user and client, per user; reserved before any work, a success
-// takes it back): tokens cannot be guessed, but each try of a reset costs
-// a password hash.
+// beginTokenUse reserves the use of a link's token (verify, reset,
+// confirm email) under the client's limit of account mail, before any
+// work: a wrong token counts against the client; the caller gives a right
+// one back (att.refund).
+func (a *Auth) beginTokenUse(rq *request) (*attempt, error) {
+	st := a.accounts
+	return a.reserveAttempt(rq.r, "account-token", st.id, "", sendLimits(st.o.SendLimits))
+}
 
 // tokenUser uses the account token tok of purpose for user uid (bound to
 // bound, e.g. a new address) and returns the user: errBadLink for a

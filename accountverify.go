@@ -102,7 +102,7 @@ func (a *Auth) useVerification(w http.ResponseWriter, rq *request) (string, erro
 	if !validLinkToken(tok) || addr == "" || len(addr) > maxEmailBytes {
 		return "", errBadLink
 	}
-	att, err := a.beginAttempt(rq.r, "account-token", st.id, addr)
+	att, err := a.beginTokenUse(rq)
 	if err != nil {
 		return "", err
 	}
@@ -110,7 +110,7 @@ func (a *Auth) useVerification(w http.ResponseWriter, rq *request) (string, erro
 	if err != nil || row == nil {
 		return "", errors.Join(err, errBadLink)
 	}
-	att.passed(ctx)
+	att.refund(ctx)
 	if b, ok := a.readBinding(rq, st.id+"/verify"); ok && b.Email == addr {
 		a.unstore(ctx, row.Identifier, []string{b.Code})
 		a.clearBinding(w, rq)
