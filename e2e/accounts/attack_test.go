@@ -57,7 +57,7 @@ func TestAttackPreAccountTakeoverThroughEmailSignIn(t *testing.T) {
 	emailBox, emailSender := startMailbox(t)
 	for _, strategy := range []authgo.SessionStrategy{authgo.StrategyJWT, authgo.StrategyDatabase} {
 		t.Run(string(strategy), func(t *testing.T) {
-			x := newApp(t, stores[0].Open(t), strategy, nil, providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: emailSender}}))
+			x := newApp(t, stores[0].open(t), strategy, nil, providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: emailSender}}))
 			const victim, attackerPW = "victim@example.com", "attacker chose this 1"
 			attacker := x.browser()
 			if resp, _ := x.post(attacker, "account/signup", url.Values{"email": {victim}, "password": {attackerPW}}); resp.StatusCode != http.StatusFound {
@@ -100,7 +100,7 @@ func (c *countingBreached) Breached(context.Context, string) (bool, error) {
 // checks that a weak password still does not burn a real link.)
 func TestAttackResetWithBogusTokensHashesNothing(t *testing.T) {
 	checks := &countingBreached{}
-	x := newApp(t, stores[0].Open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) { o.Policy.Breached = checks })
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) { o.Policy.Breached = checks })
 	c := x.browser()
 	limited := false
 	for i := range 30 {
@@ -131,7 +131,7 @@ func TestAttackResetWithBogusTokensHashesNothing(t *testing.T) {
 // taken address is answered after about the time a free one takes.
 func TestAttackChangeEmailEnumeration(t *testing.T) {
 	const n = 12
-	x := newApp(t, stores[0].Open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
 		l := ratelimit.Limit{Events: 10 * n, Per: time.Hour}
 		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})

@@ -152,8 +152,21 @@ func startMailbox(t *testing.T) (*mailbox, email.Sender) {
 	return b, snd
 }
 
-// stores are the three SQL dialects, each test on tables of its own.
-var stores = sqlstores.All
+// store is one database under test.
+type store struct {
+	name string
+	open func(t *testing.T) adapter.Adapter
+}
+
+// stores are the three SQL dialects of e2e/internal/sqlstores, each test
+// on tables of its own.
+var stores = func() []store {
+	var out []store
+	for _, s := range sqlstores.All {
+		out = append(out, store{s.Name, s.Open})
+	}
+	return out
+}()
 
 // app is an authgo server with a password provider.
 type app struct {

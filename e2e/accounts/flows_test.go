@@ -21,8 +21,8 @@ const strongPW = "correct horse battery staple"
 func TestAccountFlows(t *testing.T) {
 	for _, s := range stores {
 		for _, strategy := range []authgo.SessionStrategy{authgo.StrategyJWT, authgo.StrategyDatabase} {
-			t.Run(s.Name+"/"+string(strategy), func(t *testing.T) {
-				x := newApp(t, s.Open(t), strategy, func(o *authgo.PasswordOptions) {
+			t.Run(s.name+"/"+string(strategy), func(t *testing.T) {
+				x := newApp(t, s.open(t), strategy, func(o *authgo.PasswordOptions) {
 					o.RequireEmailVerification = true
 					// The races below spend 38 wrong tokens from one client.
 					o.SendLimits.PerIP = ratelimit.Limit{Events: 200, Per: time.Hour}
