@@ -174,12 +174,17 @@ func tokenJSONOracle(t Token) ([]byte, error) {
 		Email     string `json:"email,omitempty"`
 		Picture   string `json:"picture,omitempty"`
 		Subject   string `json:"sub,omitempty"`
+		UserID    string `json:"id,omitempty"` // the Subject again, unless Extra has an "id"
 		Role      string `json:"role,omitempty"`
 		IssuedAt  int64  `json:"iat,omitempty"`
 		ExpiresAt int64  `json:"exp,omitempty"`
 		ID        string `json:"jti,omitempty"`
 	}
-	return mergeOracle(fields{t.Name, t.Email, t.Picture, t.Subject, t.Role, t.IssuedAt, t.ExpiresAt, t.ID}, t.Extra, isTokenKey)
+	userID := t.Subject
+	if _, own := t.Extra["id"]; own {
+		userID = ""
+	}
+	return mergeOracle(fields{t.Name, t.Email, t.Picture, t.Subject, userID, t.Role, t.IssuedAt, t.ExpiresAt, t.ID}, t.Extra, isTokenKey)
 }
 
 type userOracle SessionUser

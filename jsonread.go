@@ -179,8 +179,11 @@ func readObject(b []byte, known func(r *flatReader, key string, m *jsonscan.Memb
 // encoding/json (jwt.PayloadReader).
 func (t *Token) ReadPayload(b []byte) error {
 	*t = Token{}
-	return readObject(b, func(r *flatReader, k string, m *jsonscan.Member) (ok bool, err error) {
+	var id string
+	err := readObject(b, func(r *flatReader, k string, m *jsonscan.Member) (ok bool, err error) {
 		switch k {
+		case "id":
+			id, err = r.str(m)
 		case "sub":
 			t.Subject, err = r.str(m)
 		case "name":
@@ -202,6 +205,15 @@ func (t *Token) ReadPayload(b []byte) error {
 		}
 		return true, err
 	}, &t.Extra)
+	// "id" is the Subject again (see AppendPayload); another value, set by
+	// a Next.js callback, is kept as it came.
+	if err == nil && id != "" && id != t.Subject {
+		if t.Extra == nil {
+			t.Extra = map[string]any{}
+		}
+		t.Extra["id"] = id
+	}
+	return err
 }
 
 // UnmarshalJSON reads a flat JSON object (see ReadPayload).

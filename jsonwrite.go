@@ -228,7 +228,8 @@ func isSessionKey(k string) bool {
 }
 
 // AppendPayload appends the token as one flat JSON object: the typed
-// claims (those with a value), then the Extra claims in key order, Extra
+// claims (those with a value; the Subject as both "sub" and "id", unless
+// Extra has an "id" of its own), then the Extra claims in key order, Extra
 // keys of the typed claims ignored. It is the token's JSON (MarshalJSON),
 // and lets the jwt codec write it without encoding/json
 // (jwt.PayloadAppender).
@@ -238,6 +239,12 @@ func (t *Token) AppendPayload(dst []byte) ([]byte, error) {
 	o.str("email", t.Email)
 	o.str("picture", t.Picture)
 	o.str("sub", t.Subject)
+	if _, own := t.Extra["id"]; !own {
+		// The user's id once more as "id": the claim the Auth.js docs'
+		// callbacks set (token.id = user.id) and read back (session.user.id
+		// = token.id), so a Next.js app written that way shows the user.
+		o.str("id", t.Subject)
+	}
 	o.str("role", t.Role)
 	o.int("iat", t.IssuedAt)
 	o.int("exp", t.ExpiresAt)

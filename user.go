@@ -22,7 +22,7 @@ type Account = adapter.Account
 // flat JSON object, so a Next.js app with the same secret reads the same
 // token, and Extra claims set there arrive here.
 type Token struct {
-	Subject   string // "sub": the user's id
+	Subject   string // "sub": the user's id; written as "id" too (see AppendPayload)
 	Name      string
 	Email     string
 	Picture   string
