@@ -91,7 +91,7 @@ func (a *Auth) matchTOTP(f *adapter.SecondFactor, sealed, code string) (int64, e
 }
 
 // spendCode checks code (TOTP or backup) against userID's active factor
-// and spends it, in one compare-and-swap; pendingAt (Unix ms, 0 for none)
+// and spends it, in one compare-and-swap; pendingAt (Unix µs, 0 for none)
 // is recorded as spent with it. It returns the method proved.
 func (a *Auth) spendCode(ctx context.Context, userID, code string, pendingAt int64) (string, error) {
 	kind := codeKind(code)
@@ -112,8 +112,8 @@ func (a *Auth) spendCode(ctx context.Context, userID, code string, pendingAt int
 			}
 			f.BackupCodes = append(f.BackupCodes[:i:i], f.BackupCodes[i+1:]...)
 		}
-		if pendingAt > f.SpentBefore.UnixMilli() {
-			f.SpentBefore = time.UnixMilli(pendingAt)
+		if pendingAt > f.SpentBefore.UnixMicro() {
+			f.SpentBefore = time.UnixMicro(pendingAt)
 		}
 		return nil
 	})

@@ -146,8 +146,8 @@ func (a *Auth) confirmTOTP(rq *request, u *User, code string, pendingAt int64) (
 		var hashes []string
 		codes, hashes = a.twoFactor.keys.NewBackupCodes(backupCodeCount)
 		f.TOTPSecret, f.PendingSecret, f.LastStep, f.BackupCodes, f.TrustedSince = f.PendingSecret, "", step, hashes, now
-		if pendingAt > f.SpentBefore.UnixMilli() {
-			f.SpentBefore = time.UnixMilli(pendingAt)
+		if pendingAt > f.SpentBefore.UnixMicro() {
+			f.SpentBefore = time.UnixMicro(pendingAt)
 		}
 		return nil
 	})

@@ -44,7 +44,7 @@ type pendingState struct {
 	Methods  []string       `json:"amr"`
 	Provider string         `json:"provider"`
 	Callback string         `json:"callbackUrl"`
-	At       int64          `json:"pendingAt"` // Unix milliseconds
+	At       int64          `json:"pendingAt"` // Unix microseconds
 	// Enrol: policy requires a factor the user has not set up; the state
 	// leads to enrolment, not to the challenge.
 	Enrol bool `json:"enrol,omitempty"`
@@ -93,7 +93,7 @@ func (a *Auth) secondFactorGate(ctx context.Context, w http.ResponseWriter, rq *
 		return "", nil
 	}
 	st := pendingState{User: in.user, Account: in.account, Profile: in.profile, NewUser: in.isNewUser, Methods: in.methods,
-		Provider: in.provider, Callback: a.callbackURL(rq), At: a.now().UnixMilli(), Enrol: !enrolled}
+		Provider: in.provider, Callback: a.callbackURL(rq), At: a.now().UnixMicro(), Enrol: !enrolled}
 	o := a.pendingCookie(rq)
 	value, err := a.codec.Encode(st, o.Name, o.MaxAge)
 	if err != nil {
@@ -132,7 +132,7 @@ func (a *Auth) readPending(ctx context.Context, rq *request) (*pendingState, *ad
 	if err != nil {
 		return nil, nil, &Error{Type: AdapterError, Err: err}
 	}
-	if rec != nil && st.At <= rec.SpentBefore.UnixMilli() {
+	if rec != nil && st.At <= rec.SpentBefore.UnixMicro() {
 		a.log.WarnContext(ctx, "authgo: spent second-factor state replayed", "client_ip", ipString(a.clientIP(rq.r)),
 			"identifier_hash", a.signIns.identifierHash(st.User.ID))
 		return nil, nil, nil
@@ -143,7 +143,7 @@ func (a *Auth) readPending(ctx context.Context, rq *request) (*pendingState, *ad
 // trustedClaims is the content of the trusted-device cookie.
 type trustedClaims struct {
 	Subject string `json:"sub"`
-	At      int64  `json:"trustedAt"` // Unix milliseconds
+	At      int64  `json:"trustedAt"` // Unix microseconds
 }
 
 func (a *Auth) trustedCookie(rq *request) cookie.Options {
@@ -166,13 +166,13 @@ func (a *Auth) deviceTrusted(ctx context.Context, rq *request, userID string, re
 	if err := a.codec.DecodeInto(raw, o.Name, &c); err != nil || c.Subject != userID {
 		return false
 	}
-	return c.At > rec.TrustedSince.UnixMilli()
+	return c.At > rec.TrustedSince.UnixMicro()
 }
 
 // trustDevice sets the trusted-device cookie of userID on w.
 func (a *Auth) trustDevice(w http.ResponseWriter, rq *request, userID string) error {
 	o := a.trustedCookie(rq)
-	value, err := a.codec.Encode(trustedClaims{Subject: userID, At: a.now().UnixMilli()}, o.Name, o.MaxAge)
+	value, err := a.codec.Encode(trustedClaims{Subject: userID, At: a.now().UnixMicro()}, o.Name, o.MaxAge)
 	if err != nil {
 		return errorf(Configuration, "encode trusted-device cookie: %w", err)
 	}

@@ -27,6 +27,7 @@ type SecondFactor struct {
 	TrustedSince time.Time `json:"trustedSince,omitzero"`
 	// SpentBefore: a pending second-factor state issued at or before it is
 	// refused (a later challenge succeeded), so one cannot be replayed.
+	// Both times are compared to the microsecond: a store keeps them so.
 	SpentBefore time.Time `json:"spentBefore,omitzero"`
 	// Version counts the writes of the record, from 1; the write that
 	// expects version v stores v+1.

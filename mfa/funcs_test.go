@@ -3,7 +3,6 @@ package mfa_test
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -64,69 +63,81 @@ func TestSecretRotation(t *testing.T) {
 	}
 }
 
-// TestGoFunctions: the functions for an app's own forms — status,
-// enrolment, confirmation, VerifySecondFactor after SignIn, new backup
-// codes within FreshAuthMaxAge of the sign-in (no code) and not after.
-func TestGoFunctions(t *testing.T) {
+// TestGoFunctionsEnrol: the functions for an app's own forms — status,
+// enrolment, confirmation (a wrong code, then the right one, then a
+// second confirmation).
+func TestGoFunctionsEnrol(t *testing.T) {
 	s := newSite(t, nil)
-	ctx := t.Context()
 	ada := &authgo.User{ID: "user-1", Email: "ada@example.com", Role: "admin"}
-	e, err := s.auth.EnrollTOTP(ctx, ada)
+	enrolGo(t, s, ada)
+	if st, _ := s.auth.TwoFactorStatus(t.Context(), ada); !st.Enabled || st.BackupCodes != 10 {
+		t.Fatalf("status %+v", st)
+	}
+	if _, err := s.auth.EnrollTOTP(t.Context(), ada); !isCode(err, "already_enabled") {
+		t.Fatalf("EnrollTOTP when on: %v", err)
+	}
+}
+
+// enrolGo sets a factor up for u with EnrollTOTP and ConfirmTOTP and
+// returns its secret and backup codes; the clock moves on a step.
+func enrolGo(t *testing.T, s *site, u *authgo.User) (string, []string) {
+	t.Helper()
+	e, err := s.auth.EnrollTOTP(t.Context(), u)
 	if err != nil || e.Secret == "" || len(e.QRCode) == 0 {
 		t.Fatalf("EnrollTOTP = %+v, %v", e, err)
 	}
-	form := func(code string) *http.Request {
-		r, _ := http.NewRequest("POST", s.srv.URL+"/my/form", strings.NewReader(url.Values{"code": {code}}.Encode()))
-		r.Header.Set("Origin", s.srv.URL)
-		r.RemoteAddr = "192.0.2.7:1234"
-		return r
-	}
-	if _, err := s.auth.ConfirmTOTP(form("000000"), ada, "000000"); !isCode(err, "invalid_code") {
+	if _, err := s.auth.ConfirmTOTP(s.form(), u, "000000"); !isCode(err, "invalid_code") {
 		t.Fatalf("ConfirmTOTP wrong code: %v", err)
 	}
-	codes, err := s.auth.ConfirmTOTP(form(""), ada, code(t, e.Secret, s.clock.now()))
+	codes, err := s.auth.ConfirmTOTP(s.form(), u, code(t, e.Secret, s.clock.now()))
 	if err != nil || len(codes) != 10 {
 		t.Fatalf("ConfirmTOTP = %v, %v", codes, err)
 	}
-	if _, err := s.auth.ConfirmTOTP(form(""), ada, code(t, e.Secret, s.clock.now())); !isCode(err, "no_enrolment") {
+	if _, err := s.auth.ConfirmTOTP(s.form(), u, code(t, e.Secret, s.clock.now())); !isCode(err, "no_enrolment") {
 		t.Fatalf("second ConfirmTOTP: %v", err)
 	}
-	if st, _ := s.auth.TwoFactorStatus(ctx, ada); !st.Enabled || st.BackupCodes != 10 {
-		t.Fatalf("status %+v", st)
-	}
-	if _, err := s.auth.EnrollTOTP(ctx, ada); !isCode(err, "already_enabled") {
-		t.Fatalf("EnrollTOTP when on: %v", err)
-	}
 	s.clock.advance(30 * time.Second)
+	return e.Secret, codes
+}
 
-	// SignIn from an app's own form returns the challenge; its own
-	// challenge form calls VerifySecondFactor.
+// form is a POST of an app's own form on the site, from a fixed client.
+func (s *site) form(cookies ...*http.Cookie) *http.Request {
+	r, _ := http.NewRequest("POST", s.srv.URL+"/my/form", nil)
+	r.Header.Set("Origin", s.srv.URL)
+	r.RemoteAddr = "192.0.2.7:1234"
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	return r
+}
+
+// TestGoFunctionsSignIn: SignIn from an app's own form returns the
+// challenge; VerifySecondFactor completes it; new backup codes need no
+// code within FreshAuthMaxAge of the sign-in, and a code after it;
+// DisableTwoFactor takes a backup code.
+func TestGoFunctionsSignIn(t *testing.T) {
+	s := newSite(t, nil)
+	ada := &authgo.User{ID: "user-1", Email: "ada@example.com", Role: "admin"}
+	secret, codes := enrolGo(t, s, ada)
 	rec := &recorder{h: http.Header{}}
-	to, err := s.auth.SignIn(rec, form(""), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}})
+	to, err := s.auth.SignIn(rec, s.form(), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}})
 	if err != nil || !strings.HasSuffix(to, "/api/auth/two-factor/challenge") {
 		t.Fatalf("SignIn = %q, %v", to, err)
 	}
-	r := form("")
-	for _, c := range rec.cookies() {
-		r.AddCookie(c)
-	}
+	r := s.form(rec.cookies()...)
 	w := &recorder{h: http.Header{}}
 	if _, err := s.auth.VerifySecondFactor(w, r, "123456", false); !isCode(err, "invalid_code") {
 		t.Fatalf("VerifySecondFactor wrong code: %v", err)
 	}
-	to, err = s.auth.VerifySecondFactor(w, r, code(t, e.Secret, s.clock.now()), false)
+	to, err = s.auth.VerifySecondFactor(w, r, code(t, secret, s.clock.now()), false)
 	if err != nil || !strings.HasPrefix(to, s.srv.URL) {
 		t.Fatalf("VerifySecondFactor = %q, %v", to, err)
 	}
-	signedIn := form("")
-	for _, c := range w.cookies() {
-		signedIn.AddCookie(c)
-	}
+	signedIn := s.form(w.cookies()...)
 	sess, err := s.auth.Session(nil, signedIn)
 	if err != nil || sess == nil || strings.Join(sess.AMR, ",") != "pwd,otp,mfa" || sess.AuthTime.IsZero() {
 		t.Fatalf("Session after VerifySecondFactor = %+v, %v", sess, err)
 	}
-	// New backup codes without a code: the sign-in is fresh.
 	fresh, err := s.auth.NewBackupCodes(signedIn, "")
 	if err != nil || len(fresh) != 10 || fresh[0] == codes[0] {
 		t.Fatalf("NewBackupCodes fresh = %v, %v", fresh, err)
@@ -138,7 +149,7 @@ func TestGoFunctions(t *testing.T) {
 	if err := s.auth.DisableTwoFactor(signedIn, fresh[3]); err != nil {
 		t.Fatalf("DisableTwoFactor with a backup code: %v", err)
 	}
-	if st, _ := s.auth.TwoFactorStatus(ctx, ada); st.Enabled {
+	if st, _ := s.auth.TwoFactorStatus(t.Context(), ada); st.Enabled {
 		t.Fatalf("status after DisableTwoFactor %+v", st)
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // testSecondFactorStore checks adapter.SecondFactorStore: unknown users,
-// a round trip of every field (times to the millisecond, UTC), the
+// a round trip of every field (times to the microsecond, UTC), the
 // compare-and-swap (a stale version changes nothing; one winner among
 // concurrent writers, also of the first insert), a record for a user the
 // adapter does not store (a credentials user of a JWT app), deletion, and
@@ -24,9 +24,9 @@ func testSecondFactorStore(t *testing.T, a adapter.Adapter) {
 		t.Fatalf("GetSecondFactor(unknown) = %+v, %v; want nil, nil", f, err)
 	}
 	u := mustUser(t, a, User{Email: "factor@example.com"})
-	trusted := time.Date(2026, 5, 4, 3, 2, 1, 987_000_000, time.FixedZone("x", 3600))
+	trusted := time.Date(2026, 5, 4, 3, 2, 1, 987_654_000, time.FixedZone("x", 3600))
 	want := adapter.SecondFactor{UserID: u.ID, TOTPSecret: "v1.k.sealed-secret", PendingSecret: "v1.k.pending", LastStep: 59_000_123,
-		BackupCodes: []string{"h1", "h2", "h3"}, TrustedSince: trusted, SpentBefore: trusted.Add(time.Millisecond)}
+		BackupCodes: []string{"h1", "h2", "h3"}, TrustedSince: trusted, SpentBefore: trusted.Add(time.Microsecond)}
 
 	// The first write races: one insert wins.
 	const n = 8

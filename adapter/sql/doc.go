@@ -50,7 +50,7 @@
 //	                   accounts' hashes: adapter.PasswordStore, migration 3)
 //	authgo_second_factors "userId" (key), "totpSecret", "pendingSecret",
 //	                   "lastStep", "backupCodes" (JSON), "trustedSince",
-//	                   "spentBefore" (Unix ms), version  (the second factor:
+//	                   "spentBefore" (Unix µs), version  (the second factor:
 //	                   adapter.SecondFactorStore, migration 4)
 //	authgo_schema_versions  version, applied_at  (migrations applied)
 //

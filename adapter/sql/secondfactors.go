@@ -47,7 +47,7 @@ func (a *Adapter) GetSecondFactor(ctx context.Context, userID string) (*adapter.
 			return nil, a.fail(ctx, "GetSecondFactor", err)
 		}
 	}
-	f.TrustedSince, f.SpentBefore = fromMillis(trusted), fromMillis(spent)
+	f.TrustedSince, f.SpentBefore = fromMicros(trusted), fromMicros(spent)
 	return &f, nil
 }
 
@@ -65,7 +65,7 @@ func (a *Adapter) PutSecondFactor(ctx context.Context, f adapter.SecondFactor, e
 		s := string(b)
 		codes = &s
 	}
-	args := []any{nilIfEmpty(f.TOTPSecret), nilIfEmpty(f.PendingSecret), f.LastStep, codes, millis(f.TrustedSince), millis(f.SpentBefore)}
+	args := []any{nilIfEmpty(f.TOTPSecret), nilIfEmpty(f.PendingSecret), f.LastStep, codes, micros(f.TrustedSince), micros(f.SpentBefore)}
 	if expect == 0 {
 		_, err := a.db.ExecContext(ctx, a.fq.insert, append([]any{f.UserID}, args...)...)
 		if err != nil && a.drv.Duplicate(err) {
@@ -100,16 +100,16 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-func millis(t time.Time) int64 {
+func micros(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return t.UnixMilli()
+	return t.UnixMicro()
 }
 
-func fromMillis(ms int64) time.Time {
-	if ms == 0 {
+func fromMicros(us int64) time.Time {
+	if us == 0 {
 		return time.Time{}
 	}
-	return time.UnixMilli(ms).UTC()
+	return time.UnixMicro(us).UTC()
 }
