@@ -31,17 +31,8 @@ func NewMigrator(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*
 // answers and closes db when it does not. Close closes db. The driver
 // modules' OpenMigrator functions are the usual way in.
 func OpenMigrator(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Migrator, error) {
-	if !usable(drv) {
-		db.Close()
-		return nil, errNoDriver
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fail(ctx, drv, "Open", err)
-	}
-	m, err := NewMigrator(ctx, db, drv, opts)
+	m, err := owning(ctx, db, drv, func() (*Migrator, error) { return NewMigrator(ctx, db, drv, opts) })
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	m.owned = true

@@ -224,21 +224,32 @@ func Open(ctx context.Context, driverName, dataSourceName string, drv Driver, op
 // either fails. Close closes db. Use New for a database that the rest of
 // the program keeps using after the adapter.
 func OpenDB(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*Adapter, error) {
-	if !usable(drv) {
-		db.Close()
-		return nil, errNoDriver
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fail(ctx, drv, "Open", err)
-	}
-	a, err := New(ctx, db, drv, opts)
+	a, err := owning(ctx, db, drv, func() (*Adapter, error) { return New(ctx, db, drv, opts) })
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	a.owned = true
 	return a, nil
+}
+
+// owning checks drv and that db answers, then makes what uses db with
+// make; it closes db when any of that fails.
+func owning[T any](ctx context.Context, db *dbsql.DB, drv Driver, make func() (T, error)) (T, error) {
+	var zero T
+	if !usable(drv) {
+		db.Close()
+		return zero, errNoDriver
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return zero, fail(ctx, drv, "Open", err)
+	}
+	x, err := make()
+	if err != nil {
+		db.Close()
+		return zero, err
+	}
+	return x, nil
 }
 
 // DB returns the database the adapter uses.

@@ -66,6 +66,12 @@ func runMigrate(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return 1
 	}
 	defer m.Close()
+	return migrateAction(ctx, m, action, *database, stdout, stderr)
+}
+
+// migrateAction runs one action on the opened Migrator and prints its
+// outcome.
+func migrateAction(ctx context.Context, m *authsql.Migrator, action, database string, stdout, stderr io.Writer) int {
 	switch action {
 	case "plan":
 		steps, err := m.Plan(ctx)
@@ -98,7 +104,7 @@ func runMigrate(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return 1
 	}
 	if action == "status" {
-		printStatus(stdout, *database, st)
+		printStatus(stdout, database, st)
 	}
 	if action == "status" && len(st.Pending) > 0 {
 		return 1
