@@ -91,6 +91,16 @@ func (a *Auth) handleWebAuthnOptions(w http.ResponseWriter, rq *request) {
 		payload.Action = "authenticate"
 		c, err = p.BeginAuthentication(ctx, relyingParty(rq))
 	case action == "register" && current != nil:
+		var need bool
+		if need, err = a.passkeyNeedsFactor(ctx, rq, current); need {
+			// Step up first (two-factor/challenge), then register.
+			writeJSON(w, http.StatusForbidden, map[string]any{"error": "FactorRequired", "methods": []string{AMRMultiFactor}})
+			return
+		}
+		if err != nil {
+			a.fail(w, rq, err)
+			return
+		}
 		payload.UserID = current.ID
 		c, err = a.beginRegistration(ctx, rq, p, current)
 	case action == "register" && p.Settings().SignUp:
