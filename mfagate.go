@@ -181,7 +181,9 @@ func (a *Auth) trustDevice(w http.ResponseWriter, rq *request, userID string) er
 }
 
 // distrustDevices refuses every trusted-device cookie of userID issued
-// until now (the user signed out everywhere).
+// until now, and spends every pending sign-in begun until now, so that a
+// first factor proved before (a phished password) cannot be completed
+// after it (the user signed out everywhere).
 func (a *Auth) distrustDevices(ctx context.Context, userID string) error {
 	if a.twoFactor == nil {
 		return nil
@@ -192,6 +194,9 @@ func (a *Auth) distrustDevices(ctx context.Context, userID string) error {
 			return errNoChange
 		}
 		f.TrustedSince = now
+		if now.After(f.SpentBefore) {
+			f.SpentBefore = now
+		}
 		return nil
 	})
 	if errors.Is(err, errNoChange) {
