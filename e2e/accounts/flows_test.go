@@ -211,6 +211,10 @@ func testChangePassword(t *testing.T, x *app) {
 func testChangeEmail(t *testing.T, x *app) {
 	const addr, next = "old@example.com", "new@example.com"
 	c := signUpVerified(t, x, addr, strongPW)
+	other := x.browser()
+	if !x.signIn(other, addr, strongPW) {
+		t.Fatal("second sign-in")
+	}
 	resp, _ := x.post(c, "account/change-email", url.Values{"currentPassword": {strongPW}, "email": {next}})
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("change email: %d", resp.StatusCode)
@@ -234,6 +238,9 @@ func testChangeEmail(t *testing.T, x *app) {
 	resp, _ = x.post(c2, "account/confirm-email", url.Values{"token": {q.Get("token")}, "id": {q.Get("id")}, "email": {q.Get("email")}})
 	if resp.StatusCode != http.StatusFound || x.me(c2) != next {
 		t.Fatalf("confirm: %d, session %q", resp.StatusCode, x.me(c2))
+	}
+	if x.me(other) != "" || x.me(c) != "" {
+		t.Fatal("a session from before the change of email survived it")
 	}
 	if !x.signIn(x.browser(), next, strongPW) || x.signIn(x.browser(), addr, strongPW) {
 		t.Fatal("sign-in by the new / old address")

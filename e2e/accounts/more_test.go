@@ -142,6 +142,43 @@ func TestAccountSurfaces(t *testing.T) {
 		}
 	})
 
+	t.Run("ResendVerification", func(t *testing.T) {
+		const unverified, verified = "resend@example.com", "done@example.com"
+		x.post(x.browser(), "account/signup", url.Values{"email": {unverified}, "password": {strongPW}})
+		signUpVerified(t, x, verified, strongPW)
+		before := [3]int{x.box.count(unverified), x.box.count(verified), x.box.count("stranger@example.com")}
+		var first *http.Response
+		var firstBody string
+		for _, addr := range []string{unverified, verified, "stranger@example.com"} {
+			resp, body := x.post(x.browser(), "account/resend-verification", url.Values{"email": {addr}})
+			if first == nil {
+				first, firstBody = resp, body
+			}
+			if resp.StatusCode != first.StatusCode || resp.Header.Get("Location") != first.Header.Get("Location") || body != firstBody {
+				t.Fatalf("resend for %s answered otherwise: %d %q", addr, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}
+		after := [3]int{x.box.count(unverified), x.box.count(verified), x.box.count("stranger@example.com")}
+		if after != [3]int{before[0] + 1, before[1], before[2]} {
+			t.Fatalf("mail counts %v → %v: only the unverified address gets a new mail", before, after)
+		}
+		q := query(t, x.link(unverified))
+		if resp, _ := x.post(x.browser(), "account/verify-email", url.Values{"token": {q.Get("token")}, "email": {q.Get("email")}}); resp.StatusCode != http.StatusFound {
+			t.Fatalf("the resent link: %d", resp.StatusCode)
+		}
+		// 3 mails per address and client per 15 minutes.
+		var st int
+		for range 3 {
+			st, _ = x.postJSON(c, "account/resend-verification", url.Values{"email": {"limited@example.com"}})
+		}
+		if st != http.StatusOK {
+			t.Fatalf("3rd resend: %d", st)
+		}
+		if st, _ = x.postJSON(c, "account/resend-verification", url.Values{"email": {"limited@example.com"}}); st != http.StatusTooManyRequests {
+			t.Fatalf("4th resend within 15 minutes: %d", st)
+		}
+	})
+
 	t.Run("ExpiredResetLink", func(t *testing.T) {
 		x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) { o.ResetMaxAge = 300 * time.Millisecond })
 		signUpVerified(t, x, "late@example.com", strongPW)
