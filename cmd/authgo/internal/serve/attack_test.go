@@ -1,7 +1,10 @@
 package serve
 
 import (
+	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -29,4 +32,51 @@ func TestAttackVerifyServletPathParameters(t *testing.T) {
 			t.Errorf("signed out: %s = %d, want 302 (sign in)", target, r.StatusCode)
 		}
 	}
+}
+
+// nginx builds X-Original-URL from the Host header the client sent. The
+// README's server block was the only one, so nginx's default server: a
+// request naming any other host reached it, and verify judged it by the
+// rules of that host. Before the fix a viewer sent Host: x.test to the
+// app's nginx and got the app's /admin through the "*.test: any signed-in
+// user" rule; now the snippet's default server drops requests for host
+// names it does not serve.
+func TestAttackNginxForeignHostHeader(t *testing.T) {
+	fx, origin := startNginx(t, AccessFile{Rules: []RuleFile{
+		{Host: "127.0.0.1", Path: "/admin", Roles: []string{"admin"}},
+		{Host: "127.0.0.1"},
+		{Host: "*.test"},
+	}})
+	c := browser()
+	fx.signIn(c, "viewer@example.com", "/")
+	var cookie string
+	for _, ck := range c.Jar.Cookies(mustURL(t, origin)) {
+		cookie += ck.Name + "=" + ck.Value + "; "
+	}
+	get := func(host string) (int, string) {
+		req, _ := http.NewRequest("GET", origin+"/admin/settings", nil)
+		req.Host = host
+		req.Header.Set("Cookie", cookie)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			return 0, err.Error() // the connection was dropped
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if st, _ := get(strings.TrimPrefix(origin, "http://")); st != http.StatusForbidden {
+		t.Fatalf("viewer on the app's /admin: %d, want 403", st)
+	}
+	if st, body := get("x.test"); st == http.StatusOK {
+		t.Errorf("viewer with Host: x.test reached the app's /admin: %d %.200s", st, body)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

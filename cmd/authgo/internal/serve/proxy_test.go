@@ -105,14 +105,25 @@ func startProxy(t *testing.T, dir string, port int, env []string, bin string, ar
 }
 
 func TestNginxForwardAuth(t *testing.T) {
+	fx, origin := startNginx(t, proxyRules())
+	proxyFlow(t, fx, origin)
+}
+
+// startNginx runs authgo serve with rules behind nginx with the README's
+// snippet, its server named 127.0.0.1, and returns the fixture and
+// nginx's origin.
+func startNginx(t *testing.T, rules AccessFile) (*fixture, string) {
+	t.Helper()
 	bin := testenv.Need(t, nginxEnv)
 	port := freePort(t)
 	origin := fmt.Sprintf("http://127.0.0.1:%d", port)
-	fx := newFixture(t, &File{Users: testUsers(), Access: proxyRules()}, map[string]string{"AUTH_URL": origin + "/api/auth"})
+	fx := newFixture(t, &File{Users: testUsers(), Access: rules}, map[string]string{"AUTH_URL": origin + "/api/auth"})
 	up := echoUpstream(t)
 	dir := t.TempDir()
-	site := strings.Replace(snippet(t, "nginx.conf", fx.http.Listener.Addr().String(), up.Listener.Addr().String()),
-		"listen 80;", fmt.Sprintf("listen 127.0.0.1:%d;", port), 1)
+	site := strings.NewReplacer("listen 80;", fmt.Sprintf("listen 127.0.0.1:%d;", port),
+		"listen 80 default_server;", fmt.Sprintf("listen 127.0.0.1:%d default_server;", port),
+		"server_name app.example.com;", "server_name 127.0.0.1;").
+		Replace(snippet(t, "nginx.conf", fx.http.Listener.Addr().String(), up.Listener.Addr().String()))
 	conf := fmt.Sprintf(`worker_processes 1;
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log info;
@@ -134,7 +145,7 @@ http {
 		t.Fatal(err)
 	}
 	startProxy(t, dir, port, nil, bin, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
-	proxyFlow(t, fx, origin)
+	return fx, origin
 }
 
 func TestCaddyForwardAuth(t *testing.T) {
