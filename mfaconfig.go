@@ -28,7 +28,8 @@ type TwoFactorConfig struct {
 	TOTP TOTP
 	// Store keeps each user's factor (the sealed secret, hashed backup
 	// codes, the last used code). Default: the Adapter, when it implements
-	// adapter.SecondFactorStore (the memory, SQL and Redis adapters do);
+	// adapter.SecondFactorStore (the memory and SQL adapters do; the Redis
+	// store keeps no users, so none there);
 	// New fails when TOTP is set and there is none.
 	Store adapter.SecondFactorStore
 	// Issuer names the app in the authenticator app. Default: the host of
@@ -90,7 +91,7 @@ func (c *Config) normalizeTwoFactor() error {
 	if t.Store == nil {
 		s, ok := c.Adapter.(adapter.SecondFactorStore)
 		if !ok {
-			return configErr("TwoFactor needs a store: set TwoFactor.Store, or an Adapter that implements adapter.SecondFactorStore (memory, SQL, Redis)")
+			return configErr("TwoFactor needs a store: set TwoFactor.Store, or an Adapter that implements adapter.SecondFactorStore (memory, SQL)")
 		}
 		t.Store = s
 	}

@@ -35,7 +35,7 @@ type SecondFactor struct {
 }
 
 // SecondFactorStore is implemented by adapters that keep users' second
-// factors (the memory, SQL and Redis adapters). Every change is one
+// factors (the memory and SQL adapters). Every change is one
 // compare-and-swap on the record's Version, so two requests that use the
 // same code, or confirm an enrolment, at once cannot both succeed.
 type SecondFactorStore interface {
