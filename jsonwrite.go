@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"time"
 	"unicode/utf8"
 )
 
@@ -302,9 +301,6 @@ func (s Session) MarshalJSON() ([]byte, error) { return s.appendJSON(nil, true) 
 
 // jsTimeLayout formats a UTC time as JavaScript's Date.prototype.toISOString.
 const jsTimeLayout = "2006-01-02T15:04:05.000Z"
-
-// jsTime formats t as JavaScript's Date.prototype.toISOString does.
-func jsTime(t time.Time) string { return t.UTC().Format(jsTimeLayout) }
 
 // jsonBufs pools the buffers responses are written from.
 var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}

@@ -81,10 +81,8 @@ func (s *softKey) authData(rpID string, attested bool) []byte {
 		out = append(out, make([]byte, 16)...) // AAGUID: zeros, as "none" gives
 		out = binary.BigEndian.AppendUint16(out, uint16(len(s.id)))
 		out = append(out, s.id...)
-		pub := s.key.PublicKey
-		x, y := make([]byte, 32), make([]byte, 32)
-		pub.X.FillBytes(x)
-		pub.Y.FillBytes(y)
+		pub, _ := s.key.PublicKey.Bytes() // 0x04 || X || Y
+		x, y := pub[1:33], pub[33:65]
 		cose, _ := cbor.Marshal(map[int]any{1: 2, 3: -7, -1: 1, -2: x, -3: y})
 		out = append(out, cose...)
 	}

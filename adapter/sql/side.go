@@ -16,7 +16,7 @@ import (
 // authgo's own, where a user's role and a session's metadata live in
 // authgo's tables beside the host's (Tables.UserData, Tables.SessionData).
 type sideQueries struct {
-	createUser, updateUser, userExists, lockUser string
+	createUser, userExists, lockUser             string
 	deleteRole, insertRole                       string
 	createSession, createSessionData             string
 	updateSession, updateSessionData             string

@@ -84,7 +84,7 @@ func fatalf(format string, args ...any) {
 	if current != nil {
 		current.cleanup()
 	}
-	fatalf(format, args...)
+	log.Fatalf(format, args...)
 }
 
 type run struct {

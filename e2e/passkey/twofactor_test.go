@@ -35,9 +35,10 @@ func TestPasskeyIsTwoFactors(t *testing.T) {
 		t.Fatalf("after the passkey sign-up the app says %q", got)
 	}
 	signOut(t, ctx, a)
-	if err := chromedp.Do(ctx, chromedp.Navigate(signin)); err == nil {
-		err = waitForHome(ctx, a) // the autofill request signs in
-	} else {
+	if err := chromedp.Do(ctx, chromedp.Navigate(signin)); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForHome(ctx, a); err != nil { // the autofill request signs in
 		t.Fatal(err)
 	}
 	if got := who(t, ctx, a); got != "two@example.com" {
