@@ -39,7 +39,7 @@ func (a *Auth) requestReset(rq *request, typed string) error {
 		return adapterFailure(err)
 	}
 	id, tok := purposeReset+":"+u.ID, randomToken()
-	stored := purposeToken(purposeReset, resetBound(u.ID, cur), tok, a.tokenSecret())
+	stored := purposeToken(purposeReset, resetBound(u, cur), tok, a.tokenSecret())
 	if err := a.storeToken(ctx, id, stored, a.now().Add(st.o.ResetMaxAge)); err != nil {
 		att.refund(ctx)
 		return err
@@ -54,10 +54,11 @@ func (a *Auth) requestReset(rq *request, typed string) error {
 	return nil
 }
 
-// resetBound is what a reset token is bound to: the user and the password
-// hash it replaces ("" for none), so that every reset link dies once the
-// password changes (by a reset, a change, or a claim of the address).
-func resetBound(uid, hash string) string { return uid + "\x00" + hash }
+// resetBound is what a reset token is bound to: the user, the address it
+// was mailed to and the password hash it replaces ("" for none), so that
+// every reset link dies once the password changes (by a reset, a change,
+// or a claim of the address) or the address does.
+func resetBound(u *User, hash string) string { return u.ID + "\x00" + u.Email + "\x00" + hash }
 
 // handleResetPassword is POST <base>/account/reset-password: token, id and
 // the new password. The token is used first (a made-up one costs no hash)
@@ -80,13 +81,21 @@ func (a *Auth) resetPassword(w http.ResponseWriter, rq *request, tok, uid, pw st
 	if err != nil {
 		return "", err
 	}
+	u, err := a.cfg.Adapter.GetUser(ctx, uid)
+	if err != nil {
+		att.refund(ctx)
+		return "", adapterFailure(err)
+	}
+	if u == nil {
+		u = &User{ID: uid} // gone: no link of it matches
+	}
 	cur, err := st.store.GetPasswordHash(ctx, uid)
 	if err != nil {
 		att.refund(ctx)
 		return "", adapterFailure(err)
 	}
 	// The token first: a made-up one costs no breach check and no hash.
-	id, stored := purposeReset+":"+uid, purposeToken(purposeReset, resetBound(uid, cur), tok, a.tokenSecret())
+	id, stored := purposeReset+":"+uid, purposeToken(purposeReset, resetBound(u, cur), tok, a.tokenSecret())
 	row, err := a.useToken(ctx, id, stored)
 	if err != nil || row == nil {
 		if err != nil {
@@ -102,13 +111,6 @@ func (a *Auth) resetPassword(w http.ResponseWriter, rq *request, tok, uid, pw st
 			a.log.ErrorContext(ctx, "authgo: a reset link could not be put back after a refused password", "user_id", uid, "err", serr.Error())
 		}
 		return "", err
-	}
-	u, err := a.cfg.Adapter.GetUser(ctx, uid)
-	if err != nil {
-		return "", adapterFailure(err)
-	}
-	if u == nil {
-		return "", badInput("no_account", "This account no longer exists.", nil)
 	}
 	if err := a.claimUnverified(ctx, u); err != nil {
 		return "", err

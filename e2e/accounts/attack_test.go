@@ -209,3 +209,36 @@ func TestAttackOldResetLinkAfterPasswordChange(t *testing.T) {
 		t.Error("the owner's password does not sign in")
 	}
 }
+
+// A reset link mailed to the old address must die when the address
+// changes: an owner who moves the account away from a mailbox someone
+// else reads expects that mailbox to lose its power. Before the fix a
+// reset link sent there before the change still reset the password
+// afterwards (for the rest of its hour); now a reset link is bound to the
+// address too.
+func TestAttackResetLinkAfterChangeOfEmail(t *testing.T) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+		l := ratelimit.Limit{Events: 20, Per: time.Hour}
+		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
+	})
+	const old, next = "old@example.com", "new@example.com"
+	c := signUpVerified(t, x, old, strongPW)
+	if resp, _ := x.post(x.browser(), "account/forgot-password", url.Values{"email": {old}}); resp.StatusCode != http.StatusFound {
+		t.Fatalf("forgot: %d", resp.StatusCode)
+	}
+	stale := query(t, x.link(old))
+	if resp, _ := x.post(c, "account/change-email", url.Values{"currentPassword": {strongPW}, "email": {next}}); resp.StatusCode != http.StatusFound {
+		t.Fatalf("change email: %d", resp.StatusCode)
+	}
+	q := query(t, x.link(next))
+	if resp, _ := x.post(x.browser(), "account/confirm-email", url.Values{"token": {q.Get("token")}, "id": {q.Get("id")}, "email": {q.Get("email")}}); resp.StatusCode != http.StatusFound {
+		t.Fatalf("confirm: %d", resp.StatusCode)
+	}
+	resp, _ := x.post(x.browser(), "account/reset-password", url.Values{"token": {stale.Get("token")}, "id": {stale.Get("id")}, "password": {"the old mailbox's password"}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a reset link sent to the old address worked after the change: %d", resp.StatusCode)
+	}
+	if !x.signIn(x.browser(), next, strongPW) {
+		t.Error("the owner's password no longer signs in")
+	}
+}
