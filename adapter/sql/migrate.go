@@ -126,9 +126,20 @@ func (a *Adapter) statements(file string) []string {
 	var out []string
 	var b strings.Builder
 	applies, hostOK := true, false
+	flush := func() {
+		st := strings.TrimSuffix(strings.TrimSpace(b.String()), ";")
+		b.Reset()
+		if st == "" {
+			return
+		}
+		if st = a.adapt(st, hostOK); st != "" {
+			out = append(out, st)
+		}
+	}
 	for _, l := range strings.Split(file, "\n") {
 		t := strings.TrimSpace(l)
 		if cond, ok := strings.CutPrefix(t, "-- authgo:"); ok {
+			flush()
 			hostOK = false
 			switch strings.TrimSpace(cond) {
 			case "only own":
@@ -146,26 +157,28 @@ func (a *Adapter) statements(file string) []string {
 			continue
 		}
 		b.WriteString(l + "\n")
-		if !strings.HasSuffix(t, ";") {
-			continue
+		if strings.HasSuffix(t, ";") {
+			flush()
 		}
-		st := strings.TrimSuffix(strings.TrimSpace(b.String()), ";")
-		b.Reset()
-		st = strings.ReplaceAll(st, "{collate}", a.collate)
-		if !a.schema.own() {
-			refs := userRefs(st)
-			st = refUsers.ReplaceAllString(st, "")
-			if !hostOK && a.namesHostTable(st) && !addsColumn.MatchString(st) {
-				continue
-			}
-			a.noteUserRefs(refs)
-		}
-		out = append(out, st)
 	}
-	if st := strings.TrimSpace(b.String()); st != "" {
-		out = append(out, st)
-	}
+	flush()
 	return out
+}
+
+// adapt returns a migration statement as it applies to the adapter's
+// schema (see statements), or "" when it does not apply.
+func (a *Adapter) adapt(st string, hostOK bool) string {
+	st = strings.ReplaceAll(st, "{collate}", a.collate)
+	if a.schema.own() {
+		return st
+	}
+	refs := userRefs(st)
+	st = refUsers.ReplaceAllString(st, "")
+	if !hostOK && a.namesHostTable(st) && !addsColumn.MatchString(st) {
+		return ""
+	}
+	a.noteUserRefs(refs)
+	return st
 }
 
 // fkColumn and refColumn match the column that a foreign key to users is
