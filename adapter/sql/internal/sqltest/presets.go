@@ -233,6 +233,13 @@ func SchemaChecks(t *testing.T, newDB func(testing.TB) Database) {
 		db.MustOpen(t, authsql.Options{Schema: host.Schema})
 		db.MustOpen(t, authsql.Options{Schema: host.Schema, SkipMigrations: true})
 	})
+	t.Run("ConcurrentMigrationsOnPreset", func(t *testing.T) {
+		// Several instances start at once on an Auth.js app's tables:
+		// one migrates, the others wait for its lock and find it done.
+		db := newDB(t)
+		Create(t, db, host.SQL(t, d))
+		concurrentMigrations(t, db, authsql.Options{Schema: host.Schema})
+	})
 	t.Run("NoPreset", func(t *testing.T) {
 		db := newDB(t)
 		if _, err := db.Raw(t).Exec(`CREATE TABLE users (id TEXT, name TEXT)`); err != nil {

@@ -175,7 +175,11 @@ func Migrations(t *testing.T, newDB func(testing.TB) Database) {
 // once, each with its own pool: all must succeed and the schema must be
 // recorded once.
 func ConcurrentMigrations(t *testing.T, newDB func(testing.TB) Database) {
-	db := newDB(t)
+	concurrentMigrations(t, newDB(t), authsql.Options{})
+}
+
+// concurrentMigrations starts several instances with opts on db at once.
+func concurrentMigrations(t *testing.T, db Database, opts authsql.Options) {
 	const instances = 6
 	errs := make(chan error, instances)
 	adapters := make(chan *authsql.Adapter, instances)
@@ -183,7 +187,7 @@ func ConcurrentMigrations(t *testing.T, newDB func(testing.TB) Database) {
 	for range instances {
 		go func() {
 			<-start
-			a, err := db.Open(t, authsql.Options{})
+			a, err := db.Open(t, opts)
 			errs <- err
 			adapters <- a
 		}()
