@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/limittest"
 )
 
 // A Java app behind authgo serve: Tomcat reads /public/..;/admin as
@@ -79,4 +82,32 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// Someone signs up with an address before the operator lists it in the
+// config file (a passkey sign-up proves no mailbox). Before the fix the
+// next start gave that stranger's user the file's role — admin — so
+// their passkey signed in as an admin. Now a start that finds the address
+// taken by a user nobody verified, under another id than the file's,
+// refuses to run and says what to do.
+func TestAttackConfigRoleOnSomeoneElsesSignUp(t *testing.T) {
+	db := t.TempDir() + "/auth.db"
+	env := map[string]string{"AUTHGO_DATABASE_URL": db}
+	viewer := testUsers()[2:]
+	fx := newFixture(t, &File{Users: viewer}, env)
+	if _, err := fx.srv.db.CreateUser(t.Context(), adapter.User{Email: "boss@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	boss := UserFile{Email: "boss@example.com", Name: "Boss", Role: "admin", PasswordHash: hashOnce()}
+	f := &File{Users: append(viewer, boss)}
+	e := map[string]string{"AUTH_SECRET": testSecret, "AUTH_URL": "http://127.0.0.1:1/api/auth", "AUTHGO_DATABASE_URL": db}
+	s, err := New(t.Context(), f, envOf(e), &limittest.Logs{}, false)
+	if err == nil {
+		s.Close()
+		u, _ := fx.srv.db.GetUserByEmail(t.Context(), "boss@example.com")
+		t.Fatalf("the start adopted a stranger's sign-up as the file's admin: %+v", u)
+	}
+	if !strings.Contains(err.Error(), "boss@example.com") || !strings.Contains(err.Error(), "verified") {
+		t.Errorf("the refusal does not say what is wrong: %v", err)
+	}
 }

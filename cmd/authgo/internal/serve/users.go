@@ -89,7 +89,9 @@ func (us users) roleJWT(_ context.Context, p authgo.JWTParams) (*authgo.Token, e
 }
 
 // sync creates the file's users in the database, or brings their name and
-// role up to date, so that database sessions carry the file's roles.
+// role up to date, so that database sessions carry the file's roles. An
+// address held by a user of another id whose address nobody verified is
+// an error: the role is not handed to a stranger's sign-up.
 func (us users) sync(ctx context.Context, ad adapter.Adapter) error {
 	for _, u := range us {
 		cur, err := ad.GetUserByEmail(ctx, u.Email)
@@ -101,6 +103,12 @@ func (us users) sync(ctx context.Context, ad adapter.Adapter) error {
 				return fmt.Errorf("users: create %s: %w", u.Email, err)
 			}
 			continue
+		}
+		if cur.ID != u.ID && cur.EmailVerified == nil {
+			// Someone signed up with the address (a passkey sign-up proves
+			// no mailbox) before it was listed: giving that user the file's
+			// role would hand it to them.
+			return fmt.Errorf("users: %s is in the database already as user %s, whose address nobody verified (someone may have signed up with it): it would get role %q. Delete that user, or have the owner prove the address with an email sign-in, then start again", u.Email, cur.ID, u.Role)
 		}
 		if cur.Role != u.Role || (u.Name != "" && cur.Name != u.Name) {
 			cur.Role = u.Role
