@@ -65,8 +65,15 @@ func (c *client) do(method, path string, form url.Values) (int, map[string]any) 
 // second factor registers a passkey only from a session that proved it
 // (or steps up first); a user without one is unchanged.
 func TestAttackPasskeyRegistrationNeedsTheSecondFactor(t *testing.T) {
+	for _, strategy := range []authgo.SessionStrategy{authgo.StrategyJWT, authgo.StrategyDatabase} {
+		t.Run(string(strategy), func(t *testing.T) { testPasskeyRegistrationNeedsTheSecondFactor(t, strategy) })
+	}
+}
+
+func testPasskeyRegistrationNeedsTheSecondFactor(t *testing.T, strategy authgo.SessionStrategy) {
 	var a *app
 	a = newApp(t, nil, nil, func(c *authgo.Config) {
+		c.Session.Strategy = strategy
 		c.TwoFactor = authgo.TwoFactorConfig{TOTP: mfa.TOTP{}}
 		c.Providers = append(c.Providers, providers.Credentials(providers.CredentialsConfig{
 			Authorize: func(ctx context.Context, cr authgo.Credentials, _ *http.Request) (*authgo.User, error) {
