@@ -128,6 +128,19 @@ func (a *Auth) readPending(ctx context.Context, rq *request) (*pendingState, *ad
 		a.log.InfoContext(ctx, "authgo: second-factor state refused", "err", err)
 		return nil, nil, nil
 	}
+	if rv := a.revocations; rv.store != nil {
+		// Begun before the user signed out everywhere (a user without a
+		// factor has no record to mark it spent in).
+		revoked, err := rv.userRevoked(ctx, st.User.ID, time.UnixMicro(st.At), a.now())
+		if err != nil {
+			return nil, nil, &Error{Type: AdapterError, Err: err}
+		}
+		if revoked {
+			a.log.WarnContext(ctx, "authgo: second-factor state from before a sign-out everywhere refused", "client_ip", ipString(a.clientIP(rq.r)),
+				"identifier_hash", a.signIns.identifierHash(st.User.ID))
+			return nil, nil, nil
+		}
+	}
 	rec, err := a.twoFactor.store.GetSecondFactor(ctx, st.User.ID)
 	if err != nil {
 		return nil, nil, &Error{Type: AdapterError, Err: err}
