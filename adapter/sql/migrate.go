@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -179,43 +178,6 @@ func (a *Adapter) adapt(st string, hostOK bool) string {
 	}
 	a.noteUserRefs(refs)
 	return st
-}
-
-// fkColumn and refColumn match the column that a foreign key to users is
-// declared on: `FOREIGN KEY ("userId") REFERENCES {users}`, or
-// `"userId" TEXT … REFERENCES {users}`.
-var (
-	fkColumn  = regexp.MustCompile(`(?i)FOREIGN\s+KEY\s*\(\s*"?(\w+)"?\s*\)\s*REFERENCES\s+\{users\}`)
-	refColumn = regexp.MustCompile(`(?i)(?:^|[(,\n])\s*"?(\w+)"?\s+[A-Z][^,\n]*?\s+REFERENCES\s+\{users\}`)
-)
-
-// userRefs returns the table and the columns of a statement's foreign keys
-// to users.
-func userRefs(st string) [][2]string {
-	t := createdTable.FindStringSubmatch(st)
-	if t == nil {
-		return nil
-	}
-	var out [][2]string
-	ms := fkColumn.FindAllStringSubmatch(st, -1)
-	if ms == nil {
-		ms = refColumn.FindAllStringSubmatch(st, -1)
-	}
-	for _, m := range ms {
-		out = append(out, [2]string{t[1], m[1]})
-	}
-	return out
-}
-
-// noteUserRefs remembers the statements DeleteUser must run on a schema
-// not authgo's own, where authgo's tables have no foreign keys to users.
-func (a *Adapter) noteUserRefs(refs [][2]string) {
-	for _, r := range refs {
-		q := a.d.prepare(`DELETE FROM `+r[0]+` WHERE "`+r[1]+`" = ?`, a.tables)
-		if !slices.Contains(a.side.deleteUserRows, q) {
-			a.side.deleteUserRows = append(a.side.deleteUserRows, q)
-		}
-	}
 }
 
 // addsColumn matches a statement that adds a column to a table.

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 )
@@ -146,4 +147,76 @@ func (a *Adapter) userIDOK(id string) bool {
 	}
 	n, err := strconv.ParseInt(id, 10, 64)
 	return err == nil && strconv.FormatInt(n, 10) == id
+}
+
+func presetIdent(s Schema) string {
+	switch s.Name {
+	case "pg-adapter":
+		return "PgAdapter"
+	case "prisma":
+		return "Prisma"
+	case "drizzle":
+		return "Drizzle"
+	}
+	return "Authgo"
+}
+
+// Detect returns the preset whose tables the database holds (with the
+// adapter's TablePrefix and dialect), or the zero Schema with an empty
+// Name when none fits: authgo's own schema once migrated, @auth/pg-adapter's,
+// Prisma's or Drizzle's. `authgo migrate status` reports it.
+func (a *Adapter) Detect(ctx context.Context) (Schema, error) {
+	for _, p := range Presets() {
+		if p.validate(a.d) != nil {
+			continue
+		}
+		merged := p.merge(Tables{})
+		names := func(placeholder string) string {
+			n := map[string]string{
+				"{users}": merged.Users, "{accounts}": merged.Accounts, "{sessions}": merged.Sessions,
+				"{verification_token}": merged.VerificationTokens, "{authenticators}": merged.Authenticators,
+			}[placeholder]
+			if n == "" {
+				n = map[string]string{"{users}": "users", "{accounts}": "accounts", "{sessions}": "sessions",
+					"{verification_token}": "verification_token", "{authenticators}": "authenticators"}[placeholder]
+			}
+			return a.prefix + n
+		}
+		bad, err := a.compareHost(ctx, p, names)
+		if err != nil {
+			return Schema{}, err
+		}
+		if len(bad) == 0 {
+			if p.own() {
+				p.Name = "authgo"
+			}
+			return p, nil
+		}
+	}
+	return Schema{}, nil
+}
+
+// compareHost is compare over the tables the host owns (all five for
+// authgo's own schema), which must exist.
+func (a *Adapter) compareHost(ctx context.Context, s Schema, names func(string) string) ([]mismatch, error) {
+	if s.own() {
+		return a.compare(ctx, s, names, true)
+	}
+	host := map[string]bool{}
+	for _, h := range s.hostTables() {
+		host[h] = true
+	}
+	all, err := a.compare(ctx, s, names, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []mismatch
+	for _, m := range all {
+		for h := range host {
+			if names(h) == m.table {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	dbsql "database/sql"
 	"errors"
+	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -324,3 +326,40 @@ func (a *Adapter) exact(asked, got string) bool {
 // foldsKeys reports whether the host's tables may find a key by another
 // spelling (MySQL tables that authgo did not create).
 func (a *Adapter) foldsKeys() bool { return !a.schema.own() && a.d == MySQL }
+
+// fkColumn and refColumn match the column that a foreign key to users is
+// declared on: `FOREIGN KEY ("userId") REFERENCES {users}`, or
+// `"userId" TEXT … REFERENCES {users}`.
+var (
+	fkColumn  = regexp.MustCompile(`(?i)FOREIGN\s+KEY\s*\(\s*"?(\w+)"?\s*\)\s*REFERENCES\s+\{users\}`)
+	refColumn = regexp.MustCompile(`(?i)(?:^|[(,\n])\s*"?(\w+)"?\s+[A-Z][^,\n]*?\s+REFERENCES\s+\{users\}`)
+)
+
+// userRefs returns the table and the columns of a statement's foreign keys
+// to users.
+func userRefs(st string) [][2]string {
+	t := createdTable.FindStringSubmatch(st)
+	if t == nil {
+		return nil
+	}
+	var out [][2]string
+	ms := fkColumn.FindAllStringSubmatch(st, -1)
+	if ms == nil {
+		ms = refColumn.FindAllStringSubmatch(st, -1)
+	}
+	for _, m := range ms {
+		out = append(out, [2]string{t[1], m[1]})
+	}
+	return out
+}
+
+// noteUserRefs remembers the statements DeleteUser must run on a schema
+// not authgo's own, where authgo's tables have no foreign keys to users.
+func (a *Adapter) noteUserRefs(refs [][2]string) {
+	for _, r := range refs {
+		q := a.d.prepare(`DELETE FROM `+r[0]+` WHERE "`+r[1]+`" = ?`, a.tables)
+		if !slices.Contains(a.side.deleteUserRows, q) {
+			a.side.deleteUserRows = append(a.side.deleteUserRows, q)
+		}
+	}
+}
