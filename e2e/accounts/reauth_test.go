@@ -100,7 +100,7 @@ func testReauthWithoutPassword(t *testing.T, strategy authgo.SessionStrategy) {
 	// After it: refused, and nothing changed.
 	time.Sleep(maxAge + 1500*time.Millisecond)
 	for _, u := range []struct {
-		c          *http.Client
+		c         *http.Client
 		who, addr string
 	}{{oauth, "OAuth user", oauthAddr}, {mail, "email user", mailAddr}} {
 		if x.me(u.c) != u.addr {
