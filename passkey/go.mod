@@ -5,15 +5,18 @@ go 1.26.0
 require (
 	github.com/authgo/authgo v0.0.0
 	github.com/google/uuid v1.6.0
+	github.com/pquerna/otp v1.5.0
 )
 
 require (
+	github.com/boombuler/barcode v1.0.1-0.20190219062509-6c824513bacc // indirect
 	github.com/coreos/go-oidc/v3 v3.21.0 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.4 // indirect
 	golang.org/x/net v0.62.0 // indirect
 )
 
 require (
+	github.com/authgo/authgo/mfa v0.0.0
 	github.com/fxamacker/cbor/v2 v2.9.4
 	github.com/go-viper/mapstructure/v2 v2.5.0 // indirect
 	github.com/go-webauthn/webauthn v0.18.2
@@ -32,3 +35,5 @@ require (
 )
 
 replace github.com/authgo/authgo => ../
+
+replace github.com/authgo/authgo/mfa => ../mfa
