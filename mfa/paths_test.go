@@ -16,20 +16,6 @@ import (
 	"github.com/authgo/authgo/providers"
 )
 
-// idpScript runs oauth2-mock-server (pinned in internal/testenv) as an
-// OIDC provider whose users are all john@example.com.
-const idpScript = `
-import { OAuth2Server } from 'oauth2-mock-server';
-const server = new OAuth2Server();
-await server.issuer.keys.generate('RS256');
-await server.start(0, '127.0.0.1');
-server.service.on('beforeTokenSigning', (token) => {
-  if ('aud' in token.payload && !('scope' in token.payload)) Object.assign(token.payload, { sub: 'john', email: 'john@example.com', email_verified: true, name: 'John Doe' });
-});
-server.service.on('beforeUserinfo', (resp) => { resp.body = { ...resp.body, sub: 'john', email: 'john@example.com', name: 'John Doe' }; });
-console.log('ready ' + server.issuer.url);
-`
-
 // oauthSignIn runs the OAuth sign-in of b with provider "mock" through the
 // real IdP and returns the answer of the callback.
 func (b *browser) oauthSignIn() response {
@@ -53,8 +39,7 @@ func (b *browser) oauthSignIn() response {
 // the code; the session then records fed, otp, mfa, and the JWT callback
 // saw the OAuth account at that moment.
 func TestOAuthSignInNeedsSecondFactor(t *testing.T) {
-	line := testenv.StartNode(t, idpScript, "ready")
-	issuer := strings.TrimPrefix(line, "ready ")
+	issuer := testenv.StartJohnIdP(t)
 	var sawAccount []string
 	s := newSite(t, func(c *authgo.Config) {
 		c.Session.Strategy = authgo.StrategyJWT

@@ -15,20 +15,6 @@ import (
 	"github.com/authgo/authgo/providers"
 )
 
-// idpScript runs oauth2-mock-server (pinned in internal/testenv) as an
-// OIDC provider whose users are all john@example.com.
-const idpScript = `
-import { OAuth2Server } from 'oauth2-mock-server';
-const server = new OAuth2Server();
-await server.issuer.keys.generate('RS256');
-await server.start(0, '127.0.0.1');
-server.service.on('beforeTokenSigning', (token) => {
-  if ('aud' in token.payload && !('scope' in token.payload)) Object.assign(token.payload, { sub: 'john', email: 'john@example.com', email_verified: true, name: 'John Doe' });
-});
-server.service.on('beforeUserinfo', (resp) => { resp.body = { ...resp.body, sub: 'john', email: 'john@example.com', name: 'John Doe' }; });
-console.log('ready ' + server.issuer.url);
-`
-
 var (
 	mailLink = regexp.MustCompile(`https?://\S+/api/auth/callback/email\?\S+`)
 	hidden   = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
@@ -89,7 +75,7 @@ func (b *browser) linkSignIn(mail *email.Memory, addr string) {
 // in; it is stored on their own user (no second user appears), and after
 // signing out the passkey alone signs them in as that user.
 func TestAddPasskeyToOAuthAndEmailUsers(t *testing.T) {
-	issuer := strings.TrimPrefix(testenv.StartNode(t, idpScript, "ready"), "ready ")
+	issuer := testenv.StartJohnIdP(t)
 	mail := &email.Memory{}
 	s := newServer(t, passkey.Config{}, func(c *authgo.Config) {
 		c.Providers = append(c.Providers,

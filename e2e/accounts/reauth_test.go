@@ -13,20 +13,6 @@ import (
 	"github.com/authgo/authgo/providers"
 )
 
-// idpScript runs oauth2-mock-server (pinned in internal/testenv) as an
-// OIDC provider whose users are all john@example.com.
-const idpScript = `
-import { OAuth2Server } from 'oauth2-mock-server';
-const server = new OAuth2Server();
-await server.issuer.keys.generate('RS256');
-await server.start(0, '127.0.0.1');
-server.service.on('beforeTokenSigning', (token) => {
-  if ('aud' in token.payload && !('scope' in token.payload)) Object.assign(token.payload, { sub: 'john', email: 'john@example.com', email_verified: true, name: 'John Doe' });
-});
-server.service.on('beforeUserinfo', (resp) => { resp.body = { ...resp.body, sub: 'john', email: 'john@example.com', name: 'John Doe' }; });
-console.log('ready ' + server.issuer.url);
-`
-
 // oauthSignIn signs c in with provider "mock" through the real IdP.
 func oauthSignIn(t *testing.T, x *app, c *http.Client, addr string) {
 	t.Helper()
@@ -65,7 +51,7 @@ func TestReauthWithoutPassword(t *testing.T) {
 
 func testReauthWithoutPassword(t *testing.T, strategy authgo.SessionStrategy) {
 	const maxAge = 3 * time.Second // a JWT's auth_time is in whole seconds
-	issuer := strings.TrimPrefix(testenv.StartNode(t, idpScript, "ready"), "ready ")
+	issuer := testenv.StartJohnIdP(t)
 	linkBox, linkSender := startMailbox(t)
 	x := newApp(t, stores[0].open(t), strategy, func(o *authgo.PasswordOptions) { o.ReauthMaxAge = maxAge },
 		providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: linkSender}}),
