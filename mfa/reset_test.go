@@ -1,7 +1,9 @@
 package mfa_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"testing"
@@ -18,7 +20,8 @@ var resetLink = regexp.MustCompile(`https?://\S+/api/auth/account/reset-password
 // the second factor. For a user with one enrolled, the reset changes the
 // password but yields no session until the code (it signs in through the
 // same gate as every sign-in); the code then gives a session with both
-// factors, and the new password, not the old, leads to the challenge.
+// factors, and the new password, not the old, leads to the challenge. The
+// Go function ResetPassword, called from an app's own form, does the same.
 func TestPasswordResetNeedsSecondFactor(t *testing.T) {
 	for _, strategy := range []authgo.SessionStrategy{authgo.StrategyJWT, authgo.StrategyDatabase} {
 		t.Run(string(strategy), func(t *testing.T) { testPasswordResetNeedsSecondFactor(t, strategy) })
@@ -83,4 +86,31 @@ func testPasswordResetNeedsSecondFactor(t *testing.T, strategy authgo.SessionStr
 		t.Fatalf("the new password: %d %q", r.status, r.location)
 	}
 	b.mustBeSignedOut("after the new password")
+
+	// The Go function ResetPassword, from the app's own form on another
+	// port of the same host (the cookies are shared): the same gate.
+	own := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next, err := s.auth.ResetPassword(w, r, r.FormValue("token"), r.FormValue("id"), r.FormValue("password"), "/dashboard")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		io.WriteString(w, next)
+	}))
+	defer own.Close()
+	b2 := s.browser()
+	if r := b2.post("/api/auth/account/forgot-password", url.Values{"email": {addr}}); r.status != http.StatusFound {
+		t.Fatalf("forgot password: %d %s", r.status, r.body)
+	}
+	m, _ = mail.Last(addr)
+	q, _ = url.Parse(resetLink.FindString(m.Text))
+	r = b2.do("POST", own.URL+"/reset", url.Values{"token": {q.Query().Get("token")}, "id": {q.Query().Get("id")}, "password": {"the third passphrase"}})
+	if r.status != http.StatusOK || path(r.body) != "/api/auth/two-factor/challenge" {
+		t.Fatalf("ResetPassword with a factor enrolled: %d %q", r.status, r.body)
+	}
+	b2.mustBeSignedOut("after ResetPassword")
+	s.clock.advance(30 * time.Second)
+	if r := b2.challenge(code(t, secret, s.clock.now())); r.status != http.StatusFound || amr(b2.session()) != "email,otp,mfa" {
+		t.Fatalf("challenge after ResetPassword: %d %q", r.status, r.location)
+	}
 }
