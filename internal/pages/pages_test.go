@@ -122,6 +122,16 @@ func TestSignInOneFormPerProvider(t *testing.T) {
 			Providers: fullProviders(), CSRFToken: "csrf-123", CallbackURL: "https://app.example/dash",
 		})
 	})
+	checkSignInDocument(t, w, d)
+	checkSignInForms(t, d)
+	checkSignInLabels(t, d)
+	checkSignInInputs(t, d)
+	checkSignInSeparators(t, d)
+}
+
+// checkSignInDocument checks the document frame: status, title, lang, theme, landmark, no alert.
+func checkSignInDocument(t *testing.T, w *httptest.ResponseRecorder, d doc) {
+	t.Helper()
 	if w.Code != http.StatusOK {
 		t.Errorf("status %d, want 200", w.Code)
 	}
@@ -141,6 +151,11 @@ func TestSignInOneFormPerProvider(t *testing.T) {
 	if n := len(d.all(func(n *html.Node) bool { return attrOr(n, "role") == "alert" })); n != 0 {
 		t.Errorf("%d alert banners without an error, want 0", n)
 	}
+}
+
+// checkSignInForms checks the four forms: action, method, hidden fields, button and visible inputs.
+func checkSignInForms(t *testing.T, d doc) {
+	t.Helper()
 
 	forms := d.all(tag(atom.Form))
 	if len(forms) != 4 {
@@ -180,6 +195,10 @@ func TestSignInOneFormPerProvider(t *testing.T) {
 			t.Errorf("form %d inputs %v, want %v", i, names, want[i].inputs)
 		}
 	}
+}
+
+func checkSignInLabels(t *testing.T, d doc) {
+	t.Helper()
 
 	// Every visible input has a label bound to it, and ids are unique.
 	ids := map[string]bool{}
@@ -197,6 +216,11 @@ func TestSignInOneFormPerProvider(t *testing.T) {
 			t.Errorf("input %q: %d labels with for=%q", attrOr(in, "name"), len(labels), id)
 		}
 	}
+}
+
+// checkSignInInputs checks the attributes of the email, username and password inputs.
+func checkSignInInputs(t *testing.T, d doc) {
+	t.Helper()
 
 	email := d.byID("input-email-for-resend-provider")
 	for k, v := range map[string]string{"type": "email", "autocomplete": "email", "placeholder": "email@example.com"} {
@@ -218,6 +242,10 @@ func TestSignInOneFormPerProvider(t *testing.T) {
 	if _, ok := attr(pw, "value"); ok || strings.Contains(d.raw, "must-not-show") {
 		t.Error("a password value was rendered")
 	}
+}
+
+func checkSignInSeparators(t *testing.T, d doc) {
+	t.Helper()
 
 	// Separators: none between the two OAuth buttons, one before the email
 	// form and one before the credentials form.
