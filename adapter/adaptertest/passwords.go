@@ -30,12 +30,22 @@ func testPasswordStore(t *testing.T, o Options, a adapter.Adapter) {
 		t.Fatalf("GetPasswordHash = %q, want %q", got, h1)
 	}
 
+	passwordTakenEmail(t, o, a, ps, h1)
+	passwordSwap(t, ps, u.ID, h1)
+	passwordFirstAndUnknown(t, a, ps, u.ID)
+	passwordGoesWithUser(t, o, a, ps, u.ID)
+}
+
+// passwordTakenEmail: CreateUserWithPassword with a taken email leaves nothing behind.
+func passwordTakenEmail(t *testing.T, o Options, a adapter.Adapter, ps adapter.PasswordStore, h1 string) {
+	t.Helper()
+	c := ctx(t)
 	// The email is taken: an ErrDuplicate and no second user, no hash.
 	dup := User{ID: "dup-user", Email: "pw@example.com"}
 	if o.IntegerIDs {
 		dup.ID = "" // the database makes the ids
 	}
-	_, err = ps.CreateUserWithPassword(c, dup, h1)
+	_, err := ps.CreateUserWithPassword(c, dup, h1)
 	checkErr(t, "CreateUserWithPassword with a taken email", err, adapter.ErrDuplicate)
 	if x, _ := a.GetUser(c, "dup-user"); x != nil {
 		t.Fatalf("a refused CreateUserWithPassword left user %+v", x)
@@ -44,8 +54,14 @@ func testPasswordStore(t *testing.T, o Options, a adapter.Adapter) {
 		t.Fatalf("a refused CreateUserWithPassword left hash %q", h)
 	}
 
+}
+
+// passwordSwap: SetPasswordHash compares and swaps, with one winner among concurrent swaps.
+func passwordSwap(t *testing.T, ps adapter.PasswordStore, userID, h1 string) {
+	t.Helper()
+	c := ctx(t)
 	// Compare and swap: a stale old hash changes nothing.
-	if ok, err := ps.SetPasswordHash(c, u.ID, "$2b$10$stale", "h2"); err != nil || ok {
+	if ok, err := ps.SetPasswordHash(c, userID, "$2b$10$stale", "h2"); err != nil || ok {
 		t.Fatalf("SetPasswordHash with a stale old hash = %v, %v; want false, nil", ok, err)
 	}
 	const n = 8
@@ -54,7 +70,7 @@ func testPasswordStore(t *testing.T, o Options, a adapter.Adapter) {
 	for i := range n {
 		wg.Go(func() {
 			h := "h2-" + strings.Repeat("x", i+1)
-			if ok, err := ps.SetPasswordHash(c, u.ID, h1, h); err == nil && ok {
+			if ok, err := ps.SetPasswordHash(c, userID, h1, h); err == nil && ok {
 				wins <- h
 			} else if err != nil {
 				t.Errorf("concurrent SetPasswordHash: %v", err)
@@ -70,12 +86,18 @@ func testPasswordStore(t *testing.T, o Options, a adapter.Adapter) {
 	if len(won) != 1 {
 		t.Fatalf("%d of %d concurrent swaps from the same hash won, want exactly 1", len(won), n)
 	}
-	if got, _ := ps.GetPasswordHash(c, u.ID); got != won[0] {
+	if got, _ := ps.GetPasswordHash(c, userID); got != won[0] {
 		t.Fatalf("after the swap the hash is %q, want the winner's %q", got, won[0])
 	}
 
+}
+
+// passwordFirstAndUnknown: unconditional set, a first password, and unknown users.
+func passwordFirstAndUnknown(t *testing.T, a adapter.Adapter, ps adapter.PasswordStore, userID string) {
+	t.Helper()
+	c := ctx(t)
 	// Unconditional set, and a first password for a user without one.
-	if ok, err := ps.SetPasswordHash(c, u.ID, "", "h3"); err != nil || !ok {
+	if ok, err := ps.SetPasswordHash(c, userID, "", "h3"); err != nil || !ok {
 		t.Fatalf("SetPasswordHash = %v, %v", ok, err)
 	}
 	other := mustUser(t, a, User{Email: "nopw@example.com"})
@@ -97,9 +119,15 @@ func testPasswordStore(t *testing.T, o Options, a adapter.Adapter) {
 		t.Fatal("SetPasswordHash of an unknown user succeeded")
 	}
 
+}
+
+// passwordGoesWithUser: deleting the user deletes the hash.
+func passwordGoesWithUser(t *testing.T, o Options, a adapter.Adapter, ps adapter.PasswordStore, userID string) {
+	t.Helper()
+	c := ctx(t)
 	// Deleting the user deletes the hash.
-	noErr(t, "DeleteUser", a.DeleteUser(c, u.ID))
-	if h, err := ps.GetPasswordHash(c, u.ID); err != nil || h != "" {
+	noErr(t, "DeleteUser", a.DeleteUser(c, userID))
+	if h, err := ps.GetPasswordHash(c, userID); err != nil || h != "" {
 		t.Fatalf("after DeleteUser GetPasswordHash = %q, %v", h, err)
 	}
 	// A new user with the deleted user's id starts without a password
@@ -107,7 +135,7 @@ func testPasswordStore(t *testing.T, o Options, a adapter.Adapter) {
 	if o.IntegerIDs {
 		return
 	}
-	again := mustUser(t, a, User{ID: u.ID, Email: "again@example.com"})
+	again := mustUser(t, a, User{ID: userID, Email: "again@example.com"})
 	if h, _ := ps.GetPasswordHash(c, again.ID); h != "" {
 		t.Fatalf("a new user with a deleted user's id inherited hash %q", h)
 	}

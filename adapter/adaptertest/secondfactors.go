@@ -30,52 +30,11 @@ func testSecondFactorStore(t *testing.T, a adapter.Adapter) {
 
 	// The first write races: one insert wins.
 	const n = 8
-	var wg sync.WaitGroup
-	wins := make(chan bool, n)
-	for range n {
-		wg.Go(func() {
-			ok, err := fs.PutSecondFactor(c, want, 0)
-			noErr(t, "PutSecondFactor", err)
-			wins <- ok
-		})
-	}
-	wg.Wait()
-	close(wins)
-	if won := count(wins); won != 1 {
+	if won := racePutSecondFactor(t, fs, want, 0, n); won != 1 {
 		t.Fatalf("%d of %d concurrent first writes won", won, n)
 	}
-	got, err := fs.GetSecondFactor(c, u.ID)
-	noErr(t, "GetSecondFactor", err)
-	if got == nil || got.Version != 1 || got.TOTPSecret != want.TOTPSecret || got.PendingSecret != want.PendingSecret || got.LastStep != want.LastStep ||
-		len(got.BackupCodes) != 3 || got.BackupCodes[2] != "h3" || !got.TrustedSince.Equal(trusted) || got.TrustedSince.Location() != time.UTC ||
-		!got.SpentBefore.Equal(want.SpentBefore) {
-		t.Fatalf("GetSecondFactor = %+v, want %+v (version 1)", got, want)
-	}
-
-	// A stale version changes nothing.
-	next := *got
-	next.TOTPSecret, next.BackupCodes, next.PendingSecret = "v1.k.other", nil, ""
-	if ok, err := fs.PutSecondFactor(c, next, 7); err != nil || ok {
-		t.Fatalf("PutSecondFactor with a stale version = %v, %v", ok, err)
-	}
-	// Concurrent updates from version 1: one wins.
-	wins = make(chan bool, n)
-	for range n {
-		wg.Go(func() {
-			ok, err := fs.PutSecondFactor(c, next, 1)
-			noErr(t, "PutSecondFactor", err)
-			wins <- ok
-		})
-	}
-	wg.Wait()
-	close(wins)
-	if won := count(wins); won != 1 {
-		t.Fatalf("%d of %d concurrent updates won", won, n)
-	}
-	got, _ = fs.GetSecondFactor(c, u.ID)
-	if got.Version != 2 || got.TOTPSecret != "v1.k.other" || got.PendingSecret != "" || len(got.BackupCodes) != 0 || !got.TrustedSince.Equal(trusted) {
-		t.Fatalf("after the update: %+v", got)
-	}
+	got := checkSecondFactorRoundTrip(t, fs, want, trusted)
+	checkSecondFactorUpdate(t, fs, *got, trusted)
 
 	// A user the adapter does not store.
 	if ok, err := fs.PutSecondFactor(c, adapter.SecondFactor{UserID: "credentials-only"}, 0); err != nil || !ok {
@@ -92,6 +51,60 @@ func testSecondFactorStore(t *testing.T, a adapter.Adapter) {
 	if f, _ := fs.GetSecondFactor(c, u.ID); f != nil {
 		t.Fatalf("after DeleteUser: %+v", f)
 	}
+}
+
+// checkSecondFactorRoundTrip reads back the first write of want: every
+// field, times to the microsecond and in UTC, version 1.
+func checkSecondFactorRoundTrip(t *testing.T, fs adapter.SecondFactorStore, want adapter.SecondFactor, trusted time.Time) *adapter.SecondFactor {
+	t.Helper()
+	got, err := fs.GetSecondFactor(ctx(t), want.UserID)
+	noErr(t, "GetSecondFactor", err)
+	if got == nil || got.Version != 1 || got.TOTPSecret != want.TOTPSecret || got.PendingSecret != want.PendingSecret || got.LastStep != want.LastStep ||
+		len(got.BackupCodes) != 3 || got.BackupCodes[2] != "h3" || !got.TrustedSince.Equal(trusted) || got.TrustedSince.Location() != time.UTC ||
+		!got.SpentBefore.Equal(want.SpentBefore) {
+		t.Fatalf("GetSecondFactor = %+v, want %+v (version 1)", got, want)
+	}
+	return got
+}
+
+// checkSecondFactorUpdate: from version 1 (got), a stale version changes
+// nothing and one of several concurrent updates wins.
+func checkSecondFactorUpdate(t *testing.T, fs adapter.SecondFactorStore, got adapter.SecondFactor, trusted time.Time) {
+	t.Helper()
+	c := ctx(t)
+	// A stale version changes nothing.
+	next := got
+	next.TOTPSecret, next.BackupCodes, next.PendingSecret = "v1.k.other", nil, ""
+	if ok, err := fs.PutSecondFactor(c, next, 7); err != nil || ok {
+		t.Fatalf("PutSecondFactor with a stale version = %v, %v", ok, err)
+	}
+	// Concurrent updates from version 1: one wins.
+	const n = 8
+	if won := racePutSecondFactor(t, fs, next, 1, n); won != 1 {
+		t.Fatalf("%d of %d concurrent updates won", won, n)
+	}
+	after, _ := fs.GetSecondFactor(c, got.UserID)
+	if after.Version != 2 || after.TOTPSecret != "v1.k.other" || after.PendingSecret != "" || len(after.BackupCodes) != 0 || !after.TrustedSince.Equal(trusted) {
+		t.Fatalf("after the update: %+v", after)
+	}
+}
+
+// racePutSecondFactor runs n concurrent PutSecondFactor(f, version) and
+// returns how many won.
+func racePutSecondFactor(t *testing.T, fs adapter.SecondFactorStore, f adapter.SecondFactor, version int64, n int) int {
+	c := ctx(t)
+	var wg sync.WaitGroup
+	wins := make(chan bool, n)
+	for range n {
+		wg.Go(func() {
+			ok, err := fs.PutSecondFactor(c, f, version)
+			noErr(t, "PutSecondFactor", err)
+			wins <- ok
+		})
+	}
+	wg.Wait()
+	close(wins)
+	return count(wins)
 }
 
 func count(c chan bool) int {
