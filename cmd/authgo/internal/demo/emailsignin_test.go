@@ -70,65 +70,90 @@ func TestEmailSignInThroughMailbox(t *testing.T) {
 		t.Run(string(strategy), func(t *testing.T) {
 			ta := newTestApp(t, strategy)
 			b := ta.browser("")
-			login := b.get("/login")
-			if !strings.Contains(login.body, `action="/login/email"`) || !strings.Contains(login.body, "Email me a sign-in link") || !strings.Contains(login.body, `href="/dev/mailbox"`) {
-				t.Fatalf("the login page has no link form or mailbox link:\n%s", login.body)
-			}
-			res := b.askLink(" New.Person@Example.com")
-			if res.status != http.StatusSeeOther || res.location() != ta.srv.URL+"/api/auth/verify-request?provider=email&type=email" {
-				t.Fatalf("ask: %d %q %s", res.status, res.location(), alertOf(res.body))
-			}
-			if check := b.get("/api/auth/verify-request?provider=email&type=email"); !strings.Contains(check.body, "Check your email") || !strings.Contains(check.body, `name="code"`) {
-				t.Fatalf("verify-request page:\n%s", check.body)
-			}
-
-			box := b.get("/dev/mailbox")
-			m := mailboxLinks.FindStringSubmatch(box.body)
-			if box.status != http.StatusOK || !strings.Contains(box.body, "Development only") || m == nil || !strings.Contains(box.body, "new.person@example.com") {
-				t.Fatalf("mailbox: %d, clickable link %v:\n%s", box.status, m != nil, box.body)
-			}
-			if !mailCode.MatchString(box.body) || !strings.Contains(box.body, `href="/dev/mailbox/1"`) {
-				t.Errorf("the mailbox shows no code or no HTML view:\n%s", box.body)
-			}
-			asHTML := b.get("/dev/mailbox/1")
-			if asHTML.status != http.StatusOK || !strings.Contains(asHTML.body, "/api/auth/callback/email?") || !strings.HasPrefix(asHTML.header.Get("Content-Security-Policy"), "sandbox") {
-				t.Errorf("HTML view: %d, CSP %q", asHTML.status, asHTML.header.Get("Content-Security-Policy"))
-			}
-			if r := b.get("/dev/mailbox/99"); r.status != http.StatusNotFound {
-				t.Errorf("a message that is not there: %d", r.status)
-			}
-
-			if res := b.openLink(html.UnescapeString(m[1])); res.status != http.StatusFound || res.location() != ta.srv.URL+"/dashboard" {
-				t.Fatalf("pressing the link's button: %d %q", res.status, res.location())
-			}
-			if p := b.profile(); p.Email != "new.person@example.com" || p.Role != lowestRole {
-				t.Fatalf("new user by email: %+v, want role %s", p, lowestRole)
-			}
-			if r := b.get("/editor"); r.status/100 != 3 || !strings.HasPrefix(r.location(), "/unauthorized") {
-				t.Errorf("a viewer opened /editor: %d %q", r.status, r.location())
-			}
-			if dash := b.get("/dashboard"); !strings.Contains(dash.body, "new.person@example.com") {
-				t.Errorf("the header does not name the user who has no name:\n%s", dash.body)
-			}
-
-			// An existing user, by the code form of the "Check your email"
-			// page in the browser that asked.
-			admin := ta.browser("")
-			res = admin.askLink("admin@example.com")
-			form := url.Values{}
-			for _, m := range hiddenInput.FindAllStringSubmatch(admin.get(strings.TrimPrefix(res.location(), ta.srv.URL)).body, -1) {
-				form.Set(m[1], html.UnescapeString(m[2]))
-			}
-			last, _ := ta.mail.Last("admin@example.com")
-			form.Set("code", mailCode.FindStringSubmatch(last.Text)[1])
-			res = admin.postForm("/api/auth/callback/email", form)
-			if res.status != http.StatusFound || res.location() != ta.srv.URL+"/dashboard" {
-				t.Fatalf("code: %d %q", res.status, res.location())
-			}
-			if p := admin.profile(); p.Role != "admin" {
-				t.Errorf("admin by email: role %q, want admin kept", p.Role)
-			}
+			checkAskLink(t, ta, b)
+			link := checkMailbox(t, b)
+			checkLinkSignsUp(t, ta, b, link)
+			checkExistingUserByCode(t, ta)
 		})
+	}
+}
+
+// checkAskLink: the login page has the link form; asking leads to the "Check your email" page.
+func checkAskLink(t *testing.T, ta *testApp, b *browser) {
+	t.Helper()
+	login := b.get("/login")
+	if !strings.Contains(login.body, `action="/login/email"`) || !strings.Contains(login.body, "Email me a sign-in link") || !strings.Contains(login.body, `href="/dev/mailbox"`) {
+		t.Fatalf("the login page has no link form or mailbox link:\n%s", login.body)
+	}
+	res := b.askLink(" New.Person@Example.com")
+	if res.status != http.StatusSeeOther || res.location() != ta.srv.URL+"/api/auth/verify-request?provider=email&type=email" {
+		t.Fatalf("ask: %d %q %s", res.status, res.location(), alertOf(res.body))
+	}
+	if check := b.get("/api/auth/verify-request?provider=email&type=email"); !strings.Contains(check.body, "Check your email") || !strings.Contains(check.body, `name="code"`) {
+		t.Fatalf("verify-request page:\n%s", check.body)
+	}
+
+}
+
+// checkMailbox: the mail is at /dev/mailbox with its link clickable and an HTML view; it returns the link.
+func checkMailbox(t *testing.T, b *browser) string {
+	t.Helper()
+	box := b.get("/dev/mailbox")
+	m := mailboxLinks.FindStringSubmatch(box.body)
+	if box.status != http.StatusOK || !strings.Contains(box.body, "Development only") || m == nil || !strings.Contains(box.body, "new.person@example.com") {
+		t.Fatalf("mailbox: %d, clickable link %v:\n%s", box.status, m != nil, box.body)
+	}
+	if !mailCode.MatchString(box.body) || !strings.Contains(box.body, `href="/dev/mailbox/1"`) {
+		t.Errorf("the mailbox shows no code or no HTML view:\n%s", box.body)
+	}
+	asHTML := b.get("/dev/mailbox/1")
+	if asHTML.status != http.StatusOK || !strings.Contains(asHTML.body, "/api/auth/callback/email?") || !strings.HasPrefix(asHTML.header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("HTML view: %d, CSP %q", asHTML.status, asHTML.header.Get("Content-Security-Policy"))
+	}
+	if r := b.get("/dev/mailbox/99"); r.status != http.StatusNotFound {
+		t.Errorf("a message that is not there: %d", r.status)
+	}
+
+	return m[1]
+}
+
+// checkLinkSignsUp: the link signs a new address up as a viewer.
+func checkLinkSignsUp(t *testing.T, ta *testApp, b *browser, link string) {
+	t.Helper()
+	if res := b.openLink(html.UnescapeString(link)); res.status != http.StatusFound || res.location() != ta.srv.URL+"/dashboard" {
+		t.Fatalf("pressing the link's button: %d %q", res.status, res.location())
+	}
+	if p := b.profile(); p.Email != "new.person@example.com" || p.Role != lowestRole {
+		t.Fatalf("new user by email: %+v, want role %s", p, lowestRole)
+	}
+	if r := b.get("/editor"); r.status/100 != 3 || !strings.HasPrefix(r.location(), "/unauthorized") {
+		t.Errorf("a viewer opened /editor: %d %q", r.status, r.location())
+	}
+	if dash := b.get("/dashboard"); !strings.Contains(dash.body, "new.person@example.com") {
+		t.Errorf("the header does not name the user who has no name:\n%s", dash.body)
+	}
+
+}
+
+// checkExistingUserByCode: an existing user keeps their role when signing in by code.
+func checkExistingUserByCode(t *testing.T, ta *testApp) {
+	t.Helper()
+	// An existing user, by the code form of the "Check your email"
+	// page in the browser that asked.
+	admin := ta.browser("")
+	res := admin.askLink("admin@example.com")
+	form := url.Values{}
+	for _, m := range hiddenInput.FindAllStringSubmatch(admin.get(strings.TrimPrefix(res.location(), ta.srv.URL)).body, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	last, _ := ta.mail.Last("admin@example.com")
+	form.Set("code", mailCode.FindStringSubmatch(last.Text)[1])
+	res = admin.postForm("/api/auth/callback/email", form)
+	if res.status != http.StatusFound || res.location() != ta.srv.URL+"/dashboard" {
+		t.Fatalf("code: %d %q", res.status, res.location())
+	}
+	if p := admin.profile(); p.Role != "admin" {
+		t.Errorf("admin by email: role %q, want admin kept", p.Role)
 	}
 }
 

@@ -21,98 +21,123 @@ func TestPostsAPI(t *testing.T) {
 			editor.mustLogin("editor@example.com")
 			admin.mustLogin("admin@example.com")
 
-			// Profile: 401 JSON signed out, the user signed in.
-			res := anon.get("/api/user/profile")
-			if res.status != http.StatusUnauthorized || strings.TrimSpace(res.body) != `{"error":"Unauthorized"}` {
-				t.Errorf("signed-out profile: %d %s", res.status, res.body)
-			}
-			prof := decode[map[string]any](t, editor.get("/api/user/profile"))
-			if prof["email"] != "editor@example.com" || prof["role"] != "editor" || prof["name"] != "Eddie Editor" {
-				t.Errorf("profile: %v", prof)
-			}
-
-			good := map[string]any{"title": "Hello world", "content": "First post."}
-			// 401: signed out.
-			if res := anon.postJSON("/api/posts", good, nil); res.status != http.StatusUnauthorized || !strings.Contains(res.body, `"Unauthorized"`) {
-				t.Errorf("signed-out POST: %d %s", res.status, res.body)
-			}
-			// 403: a viewer, whatever role the body or a header claims.
-			forged := map[string]any{"title": "Hello world", "content": "x", "role": "admin", "user": map[string]any{"role": "admin"}}
-			for _, h := range []map[string]string{nil, {"X-Role": "admin", "X-User-Role": "admin", "Role": "admin"}} {
-				if res := viewer.postJSON("/api/posts", forged, h); res.status != http.StatusForbidden || !strings.Contains(res.body, `"Forbidden"`) {
-					t.Errorf("viewer POST (forged role, headers %v): %d %s", h, res.status, res.body)
-				}
-			}
-			// Authorization comes before input: a viewer's invalid post is 403.
-			if res := viewer.postJSON("/api/posts", map[string]any{"title": "x"}, nil); res.status != http.StatusForbidden {
-				t.Errorf("viewer invalid POST: %d, want 403 before validation", res.status)
-			}
-			// 400: a field error for the title.
-			for _, title := range []string{"", "ab", "   ab   ", strings.Repeat("t", 201)} {
-				res := editor.postJSON("/api/posts", map[string]any{"title": title, "content": "c"}, nil)
-				e := decode[apiError](t, res)
-				if res.status != http.StatusBadRequest || e.Error != "ValidationError" || e.Fields["title"] != "The title must be between 3 and 200 characters." {
-					t.Errorf("title %q: %d %s", title, res.status, res.body)
-				}
-			}
-			if res := editor.do("POST", "/api/posts", strings.NewReader("title=abc"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}); res.status != http.StatusUnsupportedMediaType {
-				t.Errorf("form body: %d", res.status)
-			}
-			if res := editor.do("POST", "/api/posts", strings.NewReader(`{"title":`), map[string]string{"Content-Type": "application/json"}); res.status != http.StatusBadRequest {
-				t.Errorf("broken JSON: %d", res.status)
-			}
-			if res := editor.postJSON("/api/posts", map[string]any{"title": "big", "content": strings.Repeat("x", maxJSONBytes)}, nil); res.status != http.StatusRequestEntityTooLarge {
-				t.Errorf("oversized body: %d", res.status)
-			}
-			// 201 with the id; the author is the session's user, not the body's.
-			res = editor.postJSON("/api/posts", map[string]any{"title": "  Hello world ", "content": "First post.", "authorId": "someone-else"}, nil)
-			if res.status != http.StatusCreated {
-				t.Fatalf("editor POST: %d %s", res.status, res.body)
-			}
-			p := decode[post](t, res)
-			editorID := decode[map[string]any](t, editor.get("/api/user/profile"))["id"]
-			if !validPostID(p.ID) || p.Title != "Hello world" || p.AuthorID != editorID {
-				t.Errorf("created post: %+v (editor %v)", p, editorID)
-			}
-			list := decode[struct{ Posts []post }](t, anon.get("/api/posts"))
-			if len(list.Posts) != 1 || list.Posts[0].ID != p.ID || list.Posts[0].AuthorName != "Eddie Editor" {
-				t.Errorf("GET /api/posts: %+v", list)
-			}
-			second := decode[post](t, editor.postJSON("/api/posts", map[string]any{"title": "Second", "content": ""}, nil))
-
-			del := func(b *browser, id string, h map[string]string) response {
-				hh := map[string]string{"Origin": app.srv.URL}
-				for k, v := range h {
-					hh[k] = v
-				}
-				return b.do("DELETE", "/api/posts/"+id, nil, hh)
-			}
-			// 401, 403 (forged role header too), 404.
-			if res := del(anon, p.ID, nil); res.status != http.StatusUnauthorized {
-				t.Errorf("signed-out DELETE: %d", res.status)
-			}
-			if res := del(viewer, p.ID, map[string]string{"X-Role": "admin"}); res.status != http.StatusForbidden {
-				t.Errorf("viewer DELETE: %d", res.status)
-			}
-			for _, id := range []string{"AAAAAAAAAAAAAAAAAAAAAAAAAA", "nope", "'%20OR%201=1"} {
-				if res := del(admin, id, nil); res.status != http.StatusNotFound {
-					t.Errorf("DELETE %s: %d", id, res.status)
-				}
-			}
-			// 204: the author, then an admin on someone else's post.
-			if res := del(editor, p.ID, nil); res.status != http.StatusNoContent {
-				t.Errorf("author DELETE: %d %s", res.status, res.body)
-			}
-			if res := del(editor, p.ID, nil); res.status != http.StatusNotFound {
-				t.Errorf("DELETE twice: %d", res.status)
-			}
-			if res := del(admin, second.ID, nil); res.status != http.StatusNoContent {
-				t.Errorf("admin DELETE: %d", res.status)
-			}
-			if list := decode[struct{ Posts []post }](t, anon.get("/api/posts")); len(list.Posts) != 0 {
-				t.Errorf("posts left: %+v", list.Posts)
-			}
+			checkProfile(t, anon, editor)
+			checkPostRefused(t, anon, viewer, editor)
+			p, second := checkPostCreated(t, anon, editor)
+			checkPostDelete(t, app, anon, viewer, editor, admin, p, second)
 		})
+	}
+}
+
+// checkProfile: 401 JSON signed out, the user signed in.
+func checkProfile(t *testing.T, anon, editor *browser) {
+	t.Helper()
+	// Profile: 401 JSON signed out, the user signed in.
+	res := anon.get("/api/user/profile")
+	if res.status != http.StatusUnauthorized || strings.TrimSpace(res.body) != `{"error":"Unauthorized"}` {
+		t.Errorf("signed-out profile: %d %s", res.status, res.body)
+	}
+	prof := decode[map[string]any](t, editor.get("/api/user/profile"))
+	if prof["email"] != "editor@example.com" || prof["role"] != "editor" || prof["name"] != "Eddie Editor" {
+		t.Errorf("profile: %v", prof)
+	}
+
+}
+
+// checkPostRefused: 401 signed out, 403 for a viewer (forged roles too, and before validation), 400/413/415 for bad input.
+func checkPostRefused(t *testing.T, anon, viewer, editor *browser) {
+	t.Helper()
+	good := map[string]any{"title": "Hello world", "content": "First post."}
+	// 401: signed out.
+	if res := anon.postJSON("/api/posts", good, nil); res.status != http.StatusUnauthorized || !strings.Contains(res.body, `"Unauthorized"`) {
+		t.Errorf("signed-out POST: %d %s", res.status, res.body)
+	}
+	// 403: a viewer, whatever role the body or a header claims.
+	forged := map[string]any{"title": "Hello world", "content": "x", "role": "admin", "user": map[string]any{"role": "admin"}}
+	for _, h := range []map[string]string{nil, {"X-Role": "admin", "X-User-Role": "admin", "Role": "admin"}} {
+		if res := viewer.postJSON("/api/posts", forged, h); res.status != http.StatusForbidden || !strings.Contains(res.body, `"Forbidden"`) {
+			t.Errorf("viewer POST (forged role, headers %v): %d %s", h, res.status, res.body)
+		}
+	}
+	// Authorization comes before input: a viewer's invalid post is 403.
+	if res := viewer.postJSON("/api/posts", map[string]any{"title": "x"}, nil); res.status != http.StatusForbidden {
+		t.Errorf("viewer invalid POST: %d, want 403 before validation", res.status)
+	}
+	// 400: a field error for the title.
+	for _, title := range []string{"", "ab", "   ab   ", strings.Repeat("t", 201)} {
+		res := editor.postJSON("/api/posts", map[string]any{"title": title, "content": "c"}, nil)
+		e := decode[apiError](t, res)
+		if res.status != http.StatusBadRequest || e.Error != "ValidationError" || e.Fields["title"] != "The title must be between 3 and 200 characters." {
+			t.Errorf("title %q: %d %s", title, res.status, res.body)
+		}
+	}
+	if res := editor.do("POST", "/api/posts", strings.NewReader("title=abc"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}); res.status != http.StatusUnsupportedMediaType {
+		t.Errorf("form body: %d", res.status)
+	}
+	if res := editor.do("POST", "/api/posts", strings.NewReader(`{"title":`), map[string]string{"Content-Type": "application/json"}); res.status != http.StatusBadRequest {
+		t.Errorf("broken JSON: %d", res.status)
+	}
+	if res := editor.postJSON("/api/posts", map[string]any{"title": "big", "content": strings.Repeat("x", maxJSONBytes)}, nil); res.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized body: %d", res.status)
+	}
+}
+
+// checkPostCreated: 201 with the id and the session user as author; the post is listed.
+func checkPostCreated(t *testing.T, anon, editor *browser) (p, second post) {
+	t.Helper()
+	// 201 with the id; the author is the session's user, not the body's.
+	res := editor.postJSON("/api/posts", map[string]any{"title": "  Hello world ", "content": "First post.", "authorId": "someone-else"}, nil)
+	if res.status != http.StatusCreated {
+		t.Fatalf("editor POST: %d %s", res.status, res.body)
+	}
+	p = decode[post](t, res)
+	editorID := decode[map[string]any](t, editor.get("/api/user/profile"))["id"]
+	if !validPostID(p.ID) || p.Title != "Hello world" || p.AuthorID != editorID {
+		t.Errorf("created post: %+v (editor %v)", p, editorID)
+	}
+	list := decode[struct{ Posts []post }](t, anon.get("/api/posts"))
+	if len(list.Posts) != 1 || list.Posts[0].ID != p.ID || list.Posts[0].AuthorName != "Eddie Editor" {
+		t.Errorf("GET /api/posts: %+v", list)
+	}
+	second = decode[post](t, editor.postJSON("/api/posts", map[string]any{"title": "Second", "content": ""}, nil))
+
+	return p, second
+}
+
+// checkPostDelete: 401, 403 (forged role header too), 404, then 204 for the author and an admin.
+func checkPostDelete(t *testing.T, app *testApp, anon, viewer, editor, admin *browser, p, second post) {
+	t.Helper()
+	del := func(b *browser, id string, h map[string]string) response {
+		hh := map[string]string{"Origin": app.srv.URL}
+		for k, v := range h {
+			hh[k] = v
+		}
+		return b.do("DELETE", "/api/posts/"+id, nil, hh)
+	}
+	// 401, 403 (forged role header too), 404.
+	if res := del(anon, p.ID, nil); res.status != http.StatusUnauthorized {
+		t.Errorf("signed-out DELETE: %d", res.status)
+	}
+	if res := del(viewer, p.ID, map[string]string{"X-Role": "admin"}); res.status != http.StatusForbidden {
+		t.Errorf("viewer DELETE: %d", res.status)
+	}
+	for _, id := range []string{"AAAAAAAAAAAAAAAAAAAAAAAAAA", "nope", "'%20OR%201=1"} {
+		if res := del(admin, id, nil); res.status != http.StatusNotFound {
+			t.Errorf("DELETE %s: %d", id, res.status)
+		}
+	}
+	// 204: the author, then an admin on someone else's post.
+	if res := del(editor, p.ID, nil); res.status != http.StatusNoContent {
+		t.Errorf("author DELETE: %d %s", res.status, res.body)
+	}
+	if res := del(editor, p.ID, nil); res.status != http.StatusNotFound {
+		t.Errorf("DELETE twice: %d", res.status)
+	}
+	if res := del(admin, second.ID, nil); res.status != http.StatusNoContent {
+		t.Errorf("admin DELETE: %d", res.status)
+	}
+	if list := decode[struct{ Posts []post }](t, anon.get("/api/posts")); len(list.Posts) != 0 {
+		t.Errorf("posts left: %+v", list.Posts)
 	}
 }
 
