@@ -62,25 +62,7 @@ func TestEmailProviderFunctions(t *testing.T) {
 		t.Fatalf("SendVerificationRequest ran %d times", len(got))
 	}
 	v := got[0]
-	u, _ := url.Parse(v.URL)
-	if v.Identifier != "ada@example.com" || v.Token != "token-from-the-app-1" || u.Query().Get("token") != v.Token ||
-		u.Query().Get("email") != "ada@example.com" || v.Provider != "email" || v.Host != u.Host || v.From != "App <no-reply@app.example>" ||
-		len(v.Code) != 6 || v.Request == nil || v.Request.Method != http.MethodPost {
-		t.Fatalf("VerificationRequest: %+v", v)
-	}
-	if d := v.Expires.Sub(start); d < 14*time.Minute || d > 16*time.Minute || v.CodeExpires.After(v.Expires) {
-		t.Errorf("Expires in %v (MaxAge 15 min), code expires %v", d, v.CodeExpires)
-	}
-	sum := sha256.Sum256([]byte(v.Token + testSecret))
-	if f.store.created[0].Token != hex.EncodeToString(sum[:]) || f.store.created[0].Identifier != "ada@example.com" {
-		t.Errorf("stored %+v, want the app's token hashed as Auth.js does", f.store.created[0])
-	}
-	if got := location(t, f.confirm(v.URL)); got != f.url("/dashboard") {
-		t.Fatalf("the app's token did not sign in: %q", got)
-	}
-	if e := sessionEmail(f.fixture); e != "ada@example.com" {
-		t.Fatalf("session %q", e)
-	}
+	checkAppTokenSignIn(t, f, v, start)
 
 	// NormalizeIdentifier refuses: the sign-in page's EmailSignin, nothing sent.
 	if got := location(t, f.ask("ada@example.invalid", nil)); !strings.Contains(got, "error=EmailSignin") {
@@ -104,5 +86,30 @@ func TestEmailProviderFunctions(t *testing.T) {
 	}
 	if logs := f.logs.String(); strings.Contains(logs, "grace@example.com") || strings.Contains(logs, "token-from-the-app") {
 		t.Errorf("the log holds the address or the token:\n%s", logs)
+	}
+}
+
+// checkAppTokenSignIn: the VerificationRequest the app received, the token
+// stored hashed as Auth.js does, and the app's token signing in.
+func checkAppTokenSignIn(t *testing.T, f *emailFixture, v authgo.VerificationRequest, start time.Time) {
+	t.Helper()
+	u, _ := url.Parse(v.URL)
+	if v.Identifier != "ada@example.com" || v.Token != "token-from-the-app-1" || u.Query().Get("token") != v.Token ||
+		u.Query().Get("email") != "ada@example.com" || v.Provider != "email" || v.Host != u.Host || v.From != "App <no-reply@app.example>" ||
+		len(v.Code) != 6 || v.Request == nil || v.Request.Method != http.MethodPost {
+		t.Fatalf("VerificationRequest: %+v", v)
+	}
+	if d := v.Expires.Sub(start); d < 14*time.Minute || d > 16*time.Minute || v.CodeExpires.After(v.Expires) {
+		t.Errorf("Expires in %v (MaxAge 15 min), code expires %v", d, v.CodeExpires)
+	}
+	sum := sha256.Sum256([]byte(v.Token + testSecret))
+	if f.store.created[0].Token != hex.EncodeToString(sum[:]) || f.store.created[0].Identifier != "ada@example.com" {
+		t.Errorf("stored %+v, want the app's token hashed as Auth.js does", f.store.created[0])
+	}
+	if got := location(t, f.confirm(v.URL)); got != f.url("/dashboard") {
+		t.Fatalf("the app's token did not sign in: %q", got)
+	}
+	if e := sessionEmail(f.fixture); e != "ada@example.com" {
+		t.Fatalf("session %q", e)
 	}
 }
