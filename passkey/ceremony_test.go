@@ -27,21 +27,7 @@ func TestRegisterAndSignIn(t *testing.T) {
 	if got := b.email(); got != "ada@example.com" {
 		t.Fatalf("signed in after registration as %q", got)
 	}
-	ctx := context.Background()
-	u, _ := s.db.GetUserByEmail(ctx, "ada@example.com")
-	if u == nil || u.EmailVerified != nil {
-		t.Fatalf("user = %+v, want one with an unverified email", u)
-	}
-	credID := base64.StdEncoding.EncodeToString(key.id)
-	acct, _ := s.db.GetAccount(ctx, "passkey", credID)
-	if acct == nil || acct.UserID != u.ID || acct.Type != "webauthn" {
-		t.Fatalf("account = %+v", acct)
-	}
-	row, _ := s.db.GetAuthenticator(ctx, credID)
-	if row == nil || row.UserID != u.ID || row.ProviderAccountID != credID || row.CredentialDeviceType != "multiDevice" || !row.CredentialBackedUp ||
-		row.Transports != "internal,hybrid" || row.AAGUID != "00000000-0000-0000-0000-000000000000" || row.UserHandle != b64.EncodeToString(key.handle) || row.CreatedAt.IsZero() {
-		t.Fatalf("authenticator = %+v", row)
-	}
+	credID := checkRegisteredRows(t, s, key)
 
 	b.signOut()
 	if got := b.email(); got != "" {
@@ -65,10 +51,32 @@ func TestRegisterAndSignIn(t *testing.T) {
 	if got := b.email(); got != "ada@example.com" {
 		t.Fatalf("signed in as %q", got)
 	}
-	row, _ = s.db.GetAuthenticator(ctx, credID)
+	row, _ := s.db.GetAuthenticator(context.Background(), credID)
 	if row.Counter != 1 || row.LastUsedAt.IsZero() {
 		t.Errorf("after sign-in: counter %d, last used %v", row.Counter, row.LastUsedAt)
 	}
+}
+
+// checkRegisteredRows checks the user, account and authenticator rows a
+// sign-up with key wrote (Auth.js's shapes); it returns the credential id.
+func checkRegisteredRows(t *testing.T, s *server, key *softKey) string {
+	t.Helper()
+	ctx := context.Background()
+	u, _ := s.db.GetUserByEmail(ctx, "ada@example.com")
+	if u == nil || u.EmailVerified != nil {
+		t.Fatalf("user = %+v, want one with an unverified email", u)
+	}
+	credID := base64.StdEncoding.EncodeToString(key.id)
+	acct, _ := s.db.GetAccount(ctx, "passkey", credID)
+	if acct == nil || acct.UserID != u.ID || acct.Type != "webauthn" {
+		t.Fatalf("account = %+v", acct)
+	}
+	row, _ := s.db.GetAuthenticator(ctx, credID)
+	if row == nil || row.UserID != u.ID || row.ProviderAccountID != credID || row.CredentialDeviceType != "multiDevice" || !row.CredentialBackedUp ||
+		row.Transports != "internal,hybrid" || row.AAGUID != "00000000-0000-0000-0000-000000000000" || row.UserHandle != b64.EncodeToString(key.handle) || row.CreatedAt.IsZero() {
+		t.Fatalf("authenticator = %+v", row)
+	}
+	return credID
 }
 
 // An email address that has a user is not signed up again: the passkey is

@@ -79,6 +79,15 @@ func TestManagePasskeys(t *testing.T) {
 	}
 	b.passwordSignIn()
 
+	keys := addTwoPasskeys(t, s, b)
+	id0 := checkListAndRename(t, b, keys)
+	checkOthersCannotTouch(t, s, id0)
+	checkDeleteToLast(t, s, b, ada.ID, keys)
+}
+
+// addTwoPasskeys adds two passkeys to the signed-in account of b (Ada).
+func addTwoPasskeys(t *testing.T, s *server, b *browser) []*softKey {
+	t.Helper()
 	// Add two passkeys to the existing account.
 	keys := []*softKey{newSoftKey(t), newSoftKey(t)}
 	for i, key := range keys {
@@ -99,6 +108,12 @@ func TestManagePasskeys(t *testing.T) {
 	if b.email() != "ada@example.com" {
 		t.Fatal("not signed in as Ada after adding a passkey")
 	}
+	return keys
+}
+
+// checkListAndRename lists the two passkeys and renames the first; it returns its id.
+func checkListAndRename(t *testing.T, b *browser, keys []*softKey) string {
+	t.Helper()
 	status, list := b.list()
 	if status != http.StatusOK || len(list) != 2 {
 		t.Fatalf("list = %d %+v", status, list)
@@ -114,6 +129,12 @@ func TestManagePasskeys(t *testing.T) {
 		t.Errorf("rename with a forged CSRF token = %d, want 403", status)
 	}
 
+	return id0
+}
+
+// checkOthersCannotTouch: another user can neither see nor change the passkey id0.
+func checkOthersCannotTouch(t *testing.T, s *server, id0 string) {
+	t.Helper()
 	// Another user cannot touch Ada's passkeys.
 	mallory := s.browser()
 	mallory.register(newSoftKey(t), "mallory@example.com")
@@ -127,6 +148,13 @@ func TestManagePasskeys(t *testing.T) {
 		t.Errorf("Mallory renames Ada's passkey: %d, want 404", status)
 	}
 
+}
+
+// checkDeleteToLast deletes the first passkey, is refused the last unconfirmed, signs in with it and deletes it confirmed.
+func checkDeleteToLast(t *testing.T, s *server, b *browser, adaID string, keys []*softKey) {
+	t.Helper()
+	ctx := context.Background()
+	id0 := base64.StdEncoding.EncodeToString(keys[0].id)
 	// Delete one; the last needs confirm (no email sign-in here).
 	if status, v := b.post(url.Values{"action": {"delete"}, "id": {id0}}); status != http.StatusOK || v["deleted"] != true {
 		t.Fatalf("delete = %d %v", status, v)
@@ -138,7 +166,7 @@ func TestManagePasskeys(t *testing.T) {
 	if status, v := b.post(url.Values{"action": {"delete"}, "id": {id1}}); status != http.StatusConflict || v["error"] != "LastPasskey" {
 		t.Errorf("delete the last passkey = %d %v, want 409 LastPasskey", status, v)
 	}
-	if err := s.auth.DeletePasskey(ctx, ada.ID, id1, false); !errors.Is(err, authgo.ErrLastPasskey) {
+	if err := s.auth.DeletePasskey(ctx, adaID, id1, false); !errors.Is(err, authgo.ErrLastPasskey) {
 		t.Errorf("DeletePasskey(last) = %v, want ErrLastPasskey", err)
 	}
 
@@ -152,7 +180,7 @@ func TestManagePasskeys(t *testing.T) {
 	if status, _ := b.post(url.Values{"action": {"delete"}, "id": {id1}, "confirm": {"true"}}); status != http.StatusOK {
 		t.Errorf("confirmed delete of the last passkey = %d", status)
 	}
-	if list, _ := s.auth.ListPasskeys(ctx, ada.ID); len(list) != 0 {
+	if list, _ := s.auth.ListPasskeys(ctx, adaID); len(list) != 0 {
 		t.Errorf("passkeys left: %+v", list)
 	}
 }
