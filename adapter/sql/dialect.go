@@ -45,6 +45,10 @@ func (d Dialect) String() string {
 
 func (d Dialect) valid() bool { return d >= SQLite && d <= MySQL }
 
+// replacer turns the {table} placeholders of a statement into names:
+// a *strings.Replacer, or names, which maps columns too.
+type replacer interface{ Replace(string) string }
+
 // quote quotes an identifier that has been checked to hold only letters,
 // digits and underscores.
 func (d Dialect) quote(name string) string {
@@ -56,7 +60,7 @@ func (d Dialect) quote(name string) string {
 
 // prepare turns a query written with "quoted" identifiers, {table} names
 // and ? placeholders into the dialect's SQL.
-func (d Dialect) prepare(q string, tables *strings.Replacer) string {
+func (d Dialect) prepare(q string, tables replacer) string {
 	if d == MySQL {
 		q = strings.ReplaceAll(q, `"`, "`")
 	}

@@ -165,8 +165,10 @@
 //	                         creates them: user, account, session,
 //	                         verificationToken, authenticator (all three dialects)
 //
-// A Schema of your own maps renamed tables (Schema.Tables), integer ids
-// (IntegerIDs) and Prisma-style "updatedAt" columns (UpdatedAt). authgo
+// A Schema of your own maps renamed tables (Schema.Tables), renamed
+// columns (Schema.Columns: a snake_case Drizzle schema's "user_id" for
+// "userId", in every statement), integer ids (IntegerIDs) and Prisma-style
+// "updatedAt" columns (UpdatedAt). authgo
 // never alters the host's columns: roles live in authgo_user_data, session
 // metadata in authgo_session_data, and every other authgo table is its own;
 // foreign keys from authgo's tables to the host's are left out (DeleteUser

@@ -28,6 +28,7 @@ const (
 type column struct {
 	name  string
 	kinds []kind
+	from  string // the Auth.js name that Schema.Columns mapped to name, if any
 }
 
 // tableSpec is a table the adapter needs: its placeholder and columns.
@@ -53,7 +54,12 @@ func (s Schema) spec(d Dialect) []tableSpec {
 	if d == MySQL {
 		bools = []kind{kBool, kInt}
 	}
-	c := func(name string, k []kind) column { return column{name, k} }
+	c := func(name string, k []kind) column {
+		if to := s.column(name); to != name {
+			return column{to, k, name}
+		}
+		return column{name, k, ""}
+	}
 	users := []column{c("id", idk), c("name", text), c("email", text), c("emailVerified", times), c("image", text)}
 	accounts := []column{c("userId", idk), c("type", text), c("provider", text), c("providerAccountId", text),
 		c("refresh_token", text), c("access_token", text), c("expires_at", integer), c("token_type", text),
@@ -64,9 +70,14 @@ func (s Schema) spec(d Dialect) []tableSpec {
 	if s.Authenticators {
 		authUserID = idk
 	}
-	auths := []column{c("credentialID", text), c("userId", authUserID), c("providerAccountId", text),
-		c("credentialPublicKey", text), c("counter", integer), c("credentialDeviceType", text),
-		c("credentialBackedUp", bools), c("transports", text)}
+	ac := c
+	if !s.Authenticators {
+		// authgo's own authenticators table: Columns maps none of its.
+		ac = func(name string, k []kind) column { return column{name, k, ""} }
+	}
+	auths := []column{ac("credentialID", text), ac("userId", authUserID), ac("providerAccountId", text),
+		ac("credentialPublicKey", text), ac("counter", integer), ac("credentialDeviceType", text),
+		ac("credentialBackedUp", bools), ac("transports", text)}
 	if s.own() {
 		users = append(users, c("role", text))
 		accounts = append(accounts, c("id", text))
@@ -138,6 +149,7 @@ func (a *Adapter) tableName(placeholder string) string {
 // mismatch is one thing wrong with a table.
 type mismatch struct {
 	table, column string
+	from          string // Auth.js's name of a column Schema.Columns mapped
 	missingTable  bool
 	got           kind
 	want          []kind
@@ -147,6 +159,8 @@ func (m mismatch) String() string {
 	switch {
 	case m.missingTable:
 		return fmt.Sprintf("the table %s is missing", m.table)
+	case m.want == nil && m.from != "":
+		return fmt.Sprintf("the table %s has no column %s (Schema.Columns maps %s to it)", m.table, m.column, m.from)
 	case m.want == nil:
 		return fmt.Sprintf("the table %s has no column %s", m.table, m.column)
 	}
@@ -176,7 +190,7 @@ func (a *Adapter) compare(ctx context.Context, s Schema, names func(string) stri
 		for _, c := range t.cols {
 			got, has := cols[c.name]
 			if !has {
-				out = append(out, mismatch{table: table, column: c.name})
+				out = append(out, mismatch{table: table, column: c.name, from: c.from})
 				continue
 			}
 			fits := false

@@ -3,7 +3,6 @@ package sql
 import (
 	"context"
 	dbsql "database/sql"
-	"strings"
 	"time"
 
 	"github.com/authgo/authgo/adapter"
@@ -15,7 +14,7 @@ type passwordQueries struct {
 	get, set, swap string
 }
 
-func buildPasswordQueries(d Dialect, tables *strings.Replacer) passwordQueries {
+func buildPasswordQueries(d Dialect, tables replacer) passwordQueries {
 	p := func(q string) string { return d.prepare(q, tables) }
 	q := passwordQueries{
 		get:  p(`SELECT hash FROM {passwords} WHERE "userId" = ?`),

@@ -1,7 +1,5 @@
 package sql
 
-import "strings"
-
 // queries holds every statement in the dialect's SQL, built once by New.
 type queries struct {
 	createUser, getUser, getUserByEmail, getUserByAccount, updateUser, deleteUser string
@@ -25,7 +23,7 @@ const (
 	authCols     = `"credentialID", "userId", "providerAccountId", "credentialPublicKey", counter, "credentialDeviceType", "credentialBackedUp", transports, "userHandle", aaguid, name, "createdAt", "lastUsedAt"`
 )
 
-func buildQueries(d Dialect, tables *strings.Replacer) queries {
+func buildQueries(d Dialect, tables replacer) queries {
 	p := func(q string) string { return d.prepare(q, tables) }
 	ret := func(cols string) string {
 		if d.returning() {

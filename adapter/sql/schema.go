@@ -11,8 +11,7 @@ import (
 // the tables an Auth.js app's tools created, so that a Go service joins
 // that app's database as it is. The presets are SchemaPgAdapter,
 // SchemaPrisma and SchemaDrizzle; a Schema of your own maps other table
-// names (the column names are Auth.js's, which every one of these tools
-// uses).
+// names, and Columns other column names.
 //
 // On a schema that is not authgo's own, authgo never changes the host
 // tables' columns: a user's role and a session's metadata (created, last
@@ -48,6 +47,14 @@ type Schema struct {
 	// too), and authgo checks that a user exists in the statement that
 	// links an account or creates a session.
 	Unconstrained bool
+	// Columns maps Auth.js column names (the keys: "userId",
+	// "sessionToken", "providerAccountId", "emailVerified", …) to the
+	// host's, for tables whose columns were renamed (a snake_case Drizzle
+	// schema: "userId" → "user_id"). A key maps that column in every host
+	// table that has it; authgo's own tables keep their names. Default
+	// nil: Auth.js's names. A mapped column the tables lack fails New
+	// with ErrSchemaMismatch, naming the column.
+	Columns map[string]string
 }
 
 // The named presets. Each is the schema as its tool creates it; copy one
@@ -126,6 +133,9 @@ func (s Schema) merge(o Tables) Tables {
 
 // validate checks what the Go side can check of s against the dialect.
 func (s Schema) validate(d Dialect) error {
+	if err := s.validateColumns(); err != nil {
+		return err
+	}
 	if s.own() && (s.IntegerIDs || s.UpdatedAt || s.Unconstrained || s.Authenticators) {
 		return fmt.Errorf("adapter/sql: Schema %q is authgo's own and takes no options; give your mapping another Name", s.name())
 	}

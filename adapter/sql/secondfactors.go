@@ -3,7 +3,6 @@ package sql
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/authgo/authgo/adapter"
@@ -18,7 +17,7 @@ type factorQueries struct {
 	get, insert, update, delete string
 }
 
-func buildFactorQueries(d Dialect, tables *strings.Replacer) factorQueries {
+func buildFactorQueries(d Dialect, tables replacer) factorQueries {
 	p := func(q string) string { return d.prepare(q, tables) }
 	const cols = `"totpSecret", "pendingSecret", "lastStep", "backupCodes", "trustedSince", "spentBefore", version`
 	return factorQueries{

@@ -64,7 +64,7 @@ type Adapter struct {
 	pq      passwordQueries
 	fq      factorQueries
 	names   Tables // final names, prefix included
-	tables  *strings.Replacer
+	tables  replacer
 	owned   bool // Close closes db
 	collate string
 	schema  Schema
@@ -168,7 +168,7 @@ func newAdapter(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*A
 	}
 	a := &Adapter{db: db, drv: drv, d: d, names: n, schema: opts.Schema, prefix: opts.TablePrefix}
 	q := d.quote
-	a.tables = strings.NewReplacer(
+	tables := strings.NewReplacer(
 		"{users}", q(n.Users),
 		"{accounts}", q(n.Accounts),
 		"{sessions}", q(n.Sessions),
@@ -194,6 +194,7 @@ func newAdapter(ctx context.Context, db *dbsql.DB, drv Driver, opts Options) (*A
 		"{sessions_token_unique}", q(n.Sessions+"_sessionToken_authgo_key"),
 		"{accounts_provider_unique}", q(n.Accounts+"_provider_authgo_key"),
 	)
+	a.tables = newNames(tables, opts.Schema, d)
 	if d == MySQL {
 		if err := a.detectCollation(ctx); err != nil {
 			return nil, a.fail(ctx, "Open", err)

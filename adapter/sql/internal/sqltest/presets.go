@@ -52,7 +52,40 @@ func Presets(d authsql.Dialect) []Preset {
 		o.MaxText = 255 // drizzle's MySQL tables are VARCHAR(255)
 	}
 	out = append(out, Preset{Name: "Drizzle", Schema: authsql.SchemaDrizzle, Options: o, SQL: DrizzleSQL})
+	out = append(out, Preset{Name: "DrizzleSnakeCase", Schema: SchemaSnake, Options: o, SQL: SnakeSQL})
 	return out
+}
+
+// SnakeColumns maps the camelCase columns of drizzle's default tables to
+// the snake_case names of an app whose Drizzle schema names its columns
+// that way, and one lower-case column to another name.
+var SnakeColumns = map[string]string{
+	"userId": "user_id", "providerAccountId": "provider_account_id", "sessionToken": "session_token",
+	"emailVerified": "email_verified", "credentialID": "credential_id", "credentialPublicKey": "credential_public_key",
+	"credentialDeviceType": "credential_device_type", "credentialBackedUp": "credential_backed_up",
+	"image": "avatar_url",
+}
+
+// SchemaSnake is SchemaDrizzle with SnakeColumns.
+var SchemaSnake = func() authsql.Schema {
+	s := authsql.SchemaDrizzle
+	s.Name, s.Columns = "drizzle-snake", SnakeColumns
+	return s
+}()
+
+// SnakeSQL is DrizzleSQL with the columns renamed as SnakeColumns says
+// (drizzle-kit quotes every column, with " or `).
+func SnakeSQL(t testing.TB, d authsql.Dialect) []string {
+	stmts := DrizzleSQL(t, d)
+	for i, st := range stmts {
+		for from, to := range SnakeColumns {
+			for _, q := range []string{`"`, "`"} {
+				st = strings.ReplaceAll(st, q+from+q, q+to+q)
+			}
+		}
+		stmts[i] = st
+	}
+	return stmts
 }
 
 // file returns the statements of an embedded SQL file.
@@ -239,6 +272,22 @@ func SchemaChecks(t *testing.T, newDB func(testing.TB) Database) {
 		db := newDB(t)
 		Create(t, db, host.SQL(t, d))
 		concurrentMigrations(t, db, authsql.Options{Schema: host.Schema})
+	})
+	t.Run("MappedColumnMissing", func(t *testing.T) {
+		// Schema.Columns names snake_case columns; the tables have
+		// drizzle's camelCase ones. One sentence, nothing created.
+		db := newDB(t)
+		Create(t, db, DrizzleSQL(t, d))
+		_, err := db.Open(t, authsql.Options{Schema: SchemaSnake})
+		must(t, err, "account has no column user_id (Schema.Columns maps userId to it)", "drizzle-snake schema")
+		t.Log(err)
+		if strings.Count(err.Error(), "; ") != 1 {
+			t.Errorf("the error is not one sentence: %q", err)
+		}
+		var n int
+		if err := db.Raw(t).QueryRow(`SELECT COUNT(*) FROM ` + quote(d, "authgo_revocations")).Scan(&n); err == nil {
+			t.Error("authgo's tables were created on tables that do not fit the mapping")
+		}
 	})
 	t.Run("NoPreset", func(t *testing.T) {
 		db := newDB(t)
