@@ -28,11 +28,30 @@ import GitHub from "@auth/core/providers/github";
 import PostgresAdapter from "@auth/pg-adapter";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import { drizzle } from "drizzle-orm/node-postgres";
+import { pgTable, text, timestamp, integer, primaryKey } from "drizzle-orm/pg-core";
 import pg from "pg";
+
+// An app's own Drizzle schema with snake_case columns (sqltest.SnakeColumns).
+const snakeUsers = pgTable("user", { id: text("id").primaryKey().$defaultFn(() => crypto.randomUUID()), name: text("name"),
+  email: text("email").unique(), emailVerified: timestamp("email_verified", { mode: "date" }), image: text("avatar_url") });
+const snake = {
+  usersTable: snakeUsers,
+  accountsTable: pgTable("account", { userId: text("user_id").notNull().references(() => snakeUsers.id, { onDelete: "cascade" }),
+    type: text("type").notNull(), provider: text("provider").notNull(), providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"), access_token: text("access_token"), expires_at: integer("expires_at"),
+    token_type: text("token_type"), scope: text("scope"), id_token: text("id_token"), session_state: text("session_state") },
+    (a) => [primaryKey({ columns: [a.provider, a.providerAccountId] })]),
+  sessionsTable: pgTable("session", { sessionToken: text("session_token").primaryKey(),
+    userId: text("user_id").notNull().references(() => snakeUsers.id, { onDelete: "cascade" }),
+    expires: timestamp("expires", { mode: "date" }).notNull() }),
+  verificationTokensTable: pgTable("verificationToken", { identifier: text("identifier").notNull(), token: text("token").notNull(),
+    expires: timestamp("expires", { mode: "date" }).notNull() }, (v) => [primaryKey({ columns: [v.identifier, v.token] })]),
+};
 
 const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => ok(s)); }));
 const pool = new pg.Pool({ connectionString: input.url, options: "-c search_path=" + input.schema });
-const adapter = input.preset === "pg-adapter" ? PostgresAdapter(pool) : DrizzleAdapter(drizzle(pool));
+const adapter = input.preset === "pg-adapter" ? PostgresAdapter(pool)
+  : input.preset === "drizzle-snake" ? DrizzleAdapter(drizzle(pool), snake) : DrizzleAdapter(drizzle(pool));
 const out = {};
 
 const acc = await adapter.getUserByAccount({ provider: input.provider, providerAccountId: input.providerAccountId });
@@ -57,7 +76,9 @@ console.log(JSON.stringify(out));
 
 // TestAuthJSInterop: a Next.js app's @auth/core with its adapter
 // (@auth/pg-adapter 1.11.3 on its documented SQL, @auth/drizzle-adapter
-// 1.11.3 on drizzle-kit's tables) and authgo on the same PostgreSQL tables
+// 1.11.3 on drizzle-kit's tables, and on an app's own Drizzle schema with
+// snake_case columns, which authgo maps with Schema.Columns) and authgo on
+// the same PostgreSQL tables
 // read each other's database sessions and accounts: @auth/core's GET
 // /session answers authgo's session cookie with authgo's user, and
 // authgo's GET /session answers the Node app's session cookie with the
