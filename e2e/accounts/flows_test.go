@@ -58,24 +58,10 @@ func signUpVerified(t *testing.T, x *app, addr, pw string) *http.Client {
 func testSignUpVerify(t *testing.T, x *app) {
 	c := x.browser()
 	const addr = "ada@example.com"
-	resp, body := x.post(c, "account/signup", url.Values{"email": {"Ada@Example.com"}, "password": {"short"}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "at least 8 characters") {
-		t.Fatalf("weak password: %d %s", resp.StatusCode, body)
-	}
-	resp, body = x.post(c, "account/signup", url.Values{"email": {addr}, "password": {"password123"}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "data breach") {
-		t.Fatalf("breached password: %d", resp.StatusCode)
-	}
-	resp, body = x.post(c, "account/signup", url.Values{"email": {addr}, "password": {strings.Repeat("x", 10<<10)}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "too long") {
-		t.Fatalf("10 KB password: %d", resp.StatusCode)
-	}
-	if x.box.count(addr) != 0 {
-		t.Fatal("a refused sign-up sent mail")
-	}
+	checkSignUpRefusals(t, x, c, addr)
 	// NFKC: the password is signed up with composed characters and typed
 	// decomposed.
-	resp, _ = x.post(c, "account/signup", url.Values{"email": {"Ada@Example.com"}, "password": {"Pässwörd-café-2024"}, "name": {"Ada Lovelace"}})
+	resp, _ := x.post(c, "account/signup", url.Values{"email": {"Ada@Example.com"}, "password": {"Pässwörd-café-2024"}, "name": {"Ada Lovelace"}})
 	if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), "/account/check-email") {
 		t.Fatalf("sign-up: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -115,11 +101,38 @@ func testSignUpVerify(t *testing.T, x *app) {
 		t.Fatalf("stored hash %q", hash)
 	}
 
+	checkVerifyByCode(t, x)
+}
+
+// checkSignUpRefusals: a weak, a breached and a 10 KB password are refused
+// with their messages, and no mail is sent.
+func checkSignUpRefusals(t *testing.T, x *app, c *http.Client, addr string) {
+	t.Helper()
+	resp, body := x.post(c, "account/signup", url.Values{"email": {"Ada@Example.com"}, "password": {"short"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "at least 8 characters") {
+		t.Fatalf("weak password: %d %s", resp.StatusCode, body)
+	}
+	resp, body = x.post(c, "account/signup", url.Values{"email": {addr}, "password": {"password123"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "data breach") {
+		t.Fatalf("breached password: %d", resp.StatusCode)
+	}
+	resp, body = x.post(c, "account/signup", url.Values{"email": {addr}, "password": {strings.Repeat("x", 10<<10)}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "too long") {
+		t.Fatalf("10 KB password: %d", resp.StatusCode)
+	}
+	if x.box.count(addr) != 0 {
+		t.Fatal("a refused sign-up sent mail")
+	}
+}
+
+// checkVerifyByCode: verification by code works in the browser that signed up only.
+func checkVerifyByCode(t *testing.T, x *app) {
+	t.Helper()
 	// Verification by code, in the browser that signed up.
 	c2 := x.browser()
 	const bob = "bob@example.com"
 	x.post(c2, "account/signup", url.Values{"email": {bob}, "password": {strongPW}})
-	_, text = x.box.last(t, bob)
+	_, text := x.box.last(t, bob)
 	code := regexp.MustCompile(`\b(\d{6})\b`).FindStringSubmatch(text)[1]
 	if resp, _ := x.post(x.browser(), "account/verify-email", url.Values{"code": {code}}); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("a code in another browser: %d", resp.StatusCode)
