@@ -286,20 +286,8 @@ func TestBrowserPages(t *testing.T) {
 	srv := pageServer(t, &recorded{})
 	dir := screenshotDir(t)
 
-	type want struct {
-		title, h1  string
-		bodyClass  string
-		alert      string
-		logo       string
-		inputs     []string // labels of the visible inputs, in order
-		buttons    []string // texts of the buttons and button-like links
-		darkBg     bool     // the body is expected dark
-		prefersDrk bool     // emulate prefers-color-scheme: dark
-		logos      []string // the buttons whose provider logo shows, in order
-		centred    bool     // the card is short enough to sit mid-screen on a desktop
-	}
 	presets := []string{"Sign in with GitHub", "Sign in with Google"}
-	scenarios := map[string]want{
+	scenarios := map[string]pageWant{
 		"signin": {logos: presets, title: "Sign In", h1: "Sign in", bodyClass: "__next-auth-theme-auto", logo: "none",
 			inputs:  []string{"Email", "Email", "Password"},
 			buttons: []string{"Sign in with GitHub", "Sign in with Google", "Sign in with Email", "Sign in with Email and password"}},
@@ -365,39 +353,7 @@ func TestBrowserPages(t *testing.T) {
 				}
 				checkLogos(t, r, w.logos)
 				checkCardPlace(t, r, vp, w.centred)
-				var inputs, buttons []string
-				for _, c := range r.Controls {
-					if !c.Visible {
-						t.Errorf("%s %q%q is not visible", c.Kind, c.Name, c.Text)
-						continue
-					}
-					if c.Kind == "link" && c.Text != "Sign in" {
-						continue // plain text links
-					}
-					if c.Height < 44 {
-						t.Errorf("%s %q%q is %.0f px tall, want >= 44 (touch target)", c.Kind, c.Name, c.Text, c.Height)
-					}
-					if vp.mobile && c.Width < 300 {
-						t.Errorf("%s %q%q is %.0f px wide on a %d px phone, want >= 300", c.Kind, c.Name, c.Text, c.Width, vp.width)
-					}
-					if c.Kind == "button" || c.Kind == "link" {
-						if c.Contrast < 4.5 {
-							t.Errorf("%s %q has text contrast %.2f, want >= 4.5", c.Kind, c.Text, c.Contrast)
-						}
-						buttons = append(buttons, c.Text)
-					} else {
-						if c.Label == "" {
-							t.Errorf("input %q has no label", c.Name)
-						}
-						inputs = append(inputs, c.Label)
-					}
-				}
-				if strings.Join(inputs, "|") != strings.Join(w.inputs, "|") {
-					t.Errorf("inputs %q, want %q", inputs, w.inputs)
-				}
-				if strings.Join(buttons, "|") != strings.Join(w.buttons, "|") {
-					t.Errorf("buttons %q, want %q", buttons, w.buttons)
-				}
+				checkControls(t, r, vp, w)
 				for _, tc := range r.TextContrast {
 					if tc.Contrast < 4.5 {
 						t.Errorf("text %q has contrast %.2f, want >= 4.5", tc.Text, tc.Contrast)
@@ -412,6 +368,59 @@ func TestBrowserPages(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// pageWant is what a page scenario of TestBrowserPages must show.
+type pageWant struct {
+	title, h1  string
+	bodyClass  string
+	alert      string
+	logo       string
+	inputs     []string // labels of the visible inputs, in order
+	buttons    []string // texts of the buttons and button-like links
+	darkBg     bool     // the body is expected dark
+	prefersDrk bool     // emulate prefers-color-scheme: dark
+	logos      []string // the buttons whose provider logo shows, in order
+	centred    bool     // the card is short enough to sit mid-screen on a desktop
+}
+
+// checkControls checks every control of r: visible, touch-sized, wide on a
+// phone, contrasted, labelled; and the visible inputs and buttons in order.
+func checkControls(t *testing.T, r report, vp viewport, w pageWant) {
+	t.Helper()
+	var inputs, buttons []string
+	for _, c := range r.Controls {
+		if !c.Visible {
+			t.Errorf("%s %q%q is not visible", c.Kind, c.Name, c.Text)
+			continue
+		}
+		if c.Kind == "link" && c.Text != "Sign in" {
+			continue // plain text links
+		}
+		if c.Height < 44 {
+			t.Errorf("%s %q%q is %.0f px tall, want >= 44 (touch target)", c.Kind, c.Name, c.Text, c.Height)
+		}
+		if vp.mobile && c.Width < 300 {
+			t.Errorf("%s %q%q is %.0f px wide on a %d px phone, want >= 300", c.Kind, c.Name, c.Text, c.Width, vp.width)
+		}
+		if c.Kind == "button" || c.Kind == "link" {
+			if c.Contrast < 4.5 {
+				t.Errorf("%s %q has text contrast %.2f, want >= 4.5", c.Kind, c.Text, c.Contrast)
+			}
+			buttons = append(buttons, c.Text)
+		} else {
+			if c.Label == "" {
+				t.Errorf("input %q has no label", c.Name)
+			}
+			inputs = append(inputs, c.Label)
+		}
+	}
+	if strings.Join(inputs, "|") != strings.Join(w.inputs, "|") {
+		t.Errorf("inputs %q, want %q", inputs, w.inputs)
+	}
+	if strings.Join(buttons, "|") != strings.Join(w.buttons, "|") {
+		t.Errorf("buttons %q, want %q", buttons, w.buttons)
 	}
 }
 
