@@ -84,22 +84,8 @@ func TestNextAuthWebAuthnClient(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(a.origin+"/client/")); err != nil {
 		t.Fatal(err)
 	}
-	call := func(js string) signInResult {
-		t.Helper()
-		r, err := chromedp.Run(ctx, chromedp.Evaluate[signInResult](js, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return r
-	}
-	email := func() string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`nextAuth.getSession().then(s => s ? s.user.email : "")`, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	tab := nextAuthTab{t, ctx}
+	call, email := tab.signIn, tab.email
 
 	r := call(`nextAuth.signIn("passkey", {action: "register", email: "lin@example.com", redirect: false, redirectTo: "/done"})`)
 	if !r.OK || r.Error != nil || r.URL == nil || !strings.HasSuffix(*r.URL, "/done") {
@@ -129,6 +115,40 @@ func TestNextAuthWebAuthnClient(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "previously registered") {
 		t.Fatalf("register on the authenticator that holds the user's passkey: %v, want the browser's InvalidStateError", err)
 	}
+	addSecondPasskey(t, a, tab, authID, u.ID)
+}
+
+// nextAuthTab runs next-auth/react calls in a Chromium tab.
+type nextAuthTab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// signIn evaluates js, a nextAuth.signIn call, and returns its result.
+func (tab nextAuthTab) signIn(js string) signInResult {
+	tab.t.Helper()
+	r, err := chromedp.Run(tab.ctx, chromedp.Evaluate[signInResult](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tab.t.Fatalf("%s: %v", js, err)
+	}
+	return r
+}
+
+// email returns the session's user's email as getSession sees it, or "".
+func (tab nextAuthTab) email() string {
+	tab.t.Helper()
+	s, err := chromedp.Run(tab.ctx, chromedp.Evaluate[string](`nextAuth.getSession().then(s => s ? s.user.email : "")`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tab.t.Fatal(err)
+	}
+	return s
+}
+
+// addSecondPasskey: on another authenticator (a new phone) "register" adds
+// a second passkey to the signed-in account of userID, which then signs in.
+func addSecondPasskey(t *testing.T, a *app, tab nextAuthTab, authID webauthn.AuthenticatorID, userID string) {
+	t.Helper()
+	ctx, call, email := tab.ctx, tab.signIn, tab.email
 	// On another authenticator (a new phone) it adds a second passkey to
 	// the account, which then signs in.
 	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -138,11 +158,11 @@ func TestNextAuthWebAuthnClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	addAuthenticator(t, ctx)
-	r = call(`nextAuth.signIn("passkey", {action: "register", redirect: false, redirectTo: "/settings"})`)
+	r := call(`nextAuth.signIn("passkey", {action: "register", redirect: false, redirectTo: "/settings"})`)
 	if !r.OK || r.Error != nil {
 		t.Fatalf("register a second passkey: %+v", r)
 	}
-	if rows, _ := a.db.ListAuthenticatorsByUserID(context.Background(), u.ID); len(rows) != 2 {
+	if rows, _ := a.db.ListAuthenticatorsByUserID(context.Background(), userID); len(rows) != 2 {
 		t.Fatalf("after adding a passkey the user has %d", len(rows))
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`nextAuth.signOut({redirect: false})`, chromedp.EvalAwaitPromise)); err != nil {
