@@ -114,38 +114,15 @@ func TestAuthJSInterop(t *testing.T) {
 
 			in, _ := json.Marshal(map[string]string{"url": base, "schema": schema, "preset": p.Schema.Name, "secret": secret,
 				"goToken": goToken, "provider": "github", "providerAccountId": "go-7"})
-			var out struct {
-				UserByAccount  *struct{ ID, Email string }
-				SessionAndUser *struct{ UserID, Email, Expires string }
-				CoreSession    struct {
-					User    map[string]any `json:"user"`
-					Expires string         `json:"expires"`
-				}
-				NodeUserID, NodeToken string
-			}
+			var out interopOut
 			if err := json.Unmarshal(testenv.RunNode(t, authCoreAdapterESM, in), &out); err != nil {
 				t.Fatal(err)
 			}
-			if out.UserByAccount == nil || out.UserByAccount.ID != u.ID || out.UserByAccount.Email != "go@example.com" {
-				t.Errorf("the Node adapter's getUserByAccount of authgo's account = %+v, want user %s", out.UserByAccount, u.ID)
-			}
-			if out.SessionAndUser == nil || out.SessionAndUser.UserID != u.ID || out.SessionAndUser.Email != "go@example.com" {
-				t.Errorf("the Node adapter's getSessionAndUser of authgo's session = %+v", out.SessionAndUser)
-			} else if got, _ := time.Parse(time.RFC3339Nano, out.SessionAndUser.Expires); !got.Equal(expires) {
-				t.Errorf("the Node adapter reads authgo's expiry as %s, want %s", out.SessionAndUser.Expires, expires.Format(time.RFC3339Nano))
-			}
-			if out.CoreSession.User["email"] != "go@example.com" || out.CoreSession.User["name"] != "Go User" {
-				t.Errorf("@auth/core's GET /session for authgo's cookie = %+v", out.CoreSession)
-			}
+			checkNodeReadsGo(t, out, u.ID, expires)
 
 			// authgo reads what the Node app wrote, through the adapter and
 			// through its own GET /session.
-			if got, err := a.GetUserByAccount(ctx, "github", "node-42"); err != nil || got == nil || got.ID != out.NodeUserID || got.Email != "node@example.com" {
-				t.Errorf("authgo GetUserByAccount of the Node app's account = %+v, %v (Node user %s)", got, err, out.NodeUserID)
-			}
-			if acc, err := a.GetAccount(ctx, "github", "node-42"); err != nil || acc == nil || acc.AccessToken != "gho_node" || acc.Scope != "read:user" {
-				t.Errorf("authgo GetAccount of the Node app's account = %+v, %v", acc, err)
-			}
+			checkGoReadsNodeAccount(t, a, out)
 			auth, err := authgo.New(authgo.Config{Secret: []string{secret}, URL: "http://localhost:3000/api/auth", Adapter: a,
 				LookupEnv: func(string) (string, bool) { return "", false }})
 			if err != nil {
@@ -175,6 +152,46 @@ func TestAuthJSInterop(t *testing.T) {
 				t.Errorf("a deleted session still answers: %s", rec.Body)
 			}
 		})
+	}
+}
+
+// interopOut is what authCoreAdapterESM prints.
+type interopOut struct {
+	UserByAccount  *struct{ ID, Email string }
+	SessionAndUser *struct{ UserID, Email, Expires string }
+	CoreSession    struct {
+		User    map[string]any `json:"user"`
+		Expires string         `json:"expires"`
+	}
+	NodeUserID, NodeToken string
+}
+
+// checkNodeReadsGo: the Node adapter and @auth/core read authgo's user
+// userID, its account and its session (expiring at expires).
+func checkNodeReadsGo(t *testing.T, out interopOut, userID string, expires time.Time) {
+	t.Helper()
+	if out.UserByAccount == nil || out.UserByAccount.ID != userID || out.UserByAccount.Email != "go@example.com" {
+		t.Errorf("the Node adapter's getUserByAccount of authgo's account = %+v, want user %s", out.UserByAccount, userID)
+	}
+	if out.SessionAndUser == nil || out.SessionAndUser.UserID != userID || out.SessionAndUser.Email != "go@example.com" {
+		t.Errorf("the Node adapter's getSessionAndUser of authgo's session = %+v", out.SessionAndUser)
+	} else if got, _ := time.Parse(time.RFC3339Nano, out.SessionAndUser.Expires); !got.Equal(expires) {
+		t.Errorf("the Node adapter reads authgo's expiry as %s, want %s", out.SessionAndUser.Expires, expires.Format(time.RFC3339Nano))
+	}
+	if out.CoreSession.User["email"] != "go@example.com" || out.CoreSession.User["name"] != "Go User" {
+		t.Errorf("@auth/core's GET /session for authgo's cookie = %+v", out.CoreSession)
+	}
+}
+
+// checkGoReadsNodeAccount: authgo's adapter reads the Node app's user and account.
+func checkGoReadsNodeAccount(t *testing.T, a adapter.Adapter, out interopOut) {
+	t.Helper()
+	ctx := context.Background()
+	if got, err := a.GetUserByAccount(ctx, "github", "node-42"); err != nil || got == nil || got.ID != out.NodeUserID || got.Email != "node@example.com" {
+		t.Errorf("authgo GetUserByAccount of the Node app's account = %+v, %v (Node user %s)", got, err, out.NodeUserID)
+	}
+	if acc, err := a.GetAccount(ctx, "github", "node-42"); err != nil || acc == nil || acc.AccessToken != "gho_node" || acc.Scope != "read:user" {
+		t.Errorf("authgo GetAccount of the Node app's account = %+v, %v", acc, err)
 	}
 }
 
