@@ -1,0 +1,111 @@
+package mysql_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	authsql "github.com/authgo/authgo/adapter/sql"
+	"github.com/authgo/authgo/adapter/sql/internal/sqltest"
+	"github.com/authgo/authgo/internal/testenv"
+)
+
+// authCoreDrizzleMySQLESM runs @auth/core with @auth/drizzle-adapter over
+// mysql2 on the test's database (see sqltest.Interop for what it reads,
+// asks and writes). The "drizzle-snake" preset is an app's own Drizzle
+// schema with snake_case columns (sqltest.SnakeColumns).
+const authCoreDrizzleMySQLESM = `
+import { Auth } from "@auth/core";
+import GitHub from "@auth/core/providers/github";
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import { drizzle } from "drizzle-orm/mysql2";
+import { mysqlTable, varchar, timestamp, int, primaryKey } from "drizzle-orm/mysql-core";
+import mysql from "mysql2/promise";
+
+const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => ok(s)); }));
+const pool = mysql.createPool({ host: input.host, port: Number(input.port), user: input.user, password: input.password, database: input.database, timezone: "Z" });
+
+const str = (name) => varchar(name, { length: 255 });
+const snakeUsers = mysqlTable("user", { id: str("id").primaryKey().$defaultFn(() => crypto.randomUUID()), name: str("name"),
+  email: str("email").unique(), emailVerified: timestamp("email_verified", { mode: "date", fsp: 3 }), image: str("avatar_url") });
+const snake = {
+  usersTable: snakeUsers,
+  accountsTable: mysqlTable("account", { userId: str("user_id").notNull().references(() => snakeUsers.id, { onDelete: "cascade" }),
+    type: str("type").notNull(), provider: str("provider").notNull(), providerAccountId: str("provider_account_id").notNull(),
+    refresh_token: str("refresh_token"), access_token: str("access_token"), expires_at: int("expires_at"),
+    token_type: str("token_type"), scope: str("scope"), id_token: str("id_token"), session_state: str("session_state") },
+    (a) => [primaryKey({ columns: [a.provider, a.providerAccountId] })]),
+  sessionsTable: mysqlTable("session", { sessionToken: str("session_token").primaryKey(),
+    userId: str("user_id").notNull().references(() => snakeUsers.id, { onDelete: "cascade" }),
+    expires: timestamp("expires", { mode: "date" }).notNull() }),
+  verificationTokensTable: mysqlTable("verificationToken", { identifier: str("identifier").notNull(), token: str("token").notNull(),
+    expires: timestamp("expires", { mode: "date" }).notNull() }, (v) => [primaryKey({ columns: [v.identifier, v.token] })]),
+};
+const db = drizzle(pool, { mode: "default" });
+const adapter = input.preset === "drizzle-snake" ? DrizzleAdapter(db, snake) : DrizzleAdapter(db);
+const out = {};
+
+const acc = await adapter.getUserByAccount({ provider: input.provider, providerAccountId: input.providerAccountId });
+out.userByAccount = acc && { id: String(acc.id), email: acc.email };
+const sau = await adapter.getSessionAndUser(input.goToken);
+out.sessionAndUser = sau && { userId: String(sau.session.userId), email: sau.user.email, expires: sau.session.expires.toISOString() };
+
+const config = { secret: input.secret, trustHost: true, basePath: "/api/auth", adapter, session: { strategy: "database" },
+  providers: [GitHub({ clientId: "id", clientSecret: "secret" })] };
+const res = await Auth(new Request("http://localhost:3000/api/auth/session", { headers: { cookie: "authjs.session-token=" + input.goToken } }), config);
+out.coreSession = await res.json();
+
+const user = await adapter.createUser({ id: crypto.randomUUID(), name: "Node User", email: "node@example.com", emailVerified: null });
+await adapter.linkAccount({ userId: user.id, type: "oauth", provider: "github", providerAccountId: "node-42", access_token: "gho_node", token_type: "bearer", scope: "read:user" });
+const token = crypto.randomUUID();
+await adapter.createSession({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 3600_000) });
+out.nodeUserId = String(user.id);
+out.nodeToken = token;
+await pool.end();
+console.log(JSON.stringify(out));
+`
+
+// TestAuthJSInterop: a Next.js app's @auth/core 0.41.3 with
+// @auth/drizzle-adapter 1.11.3 over mysql2 (on drizzle-kit's MySQL tables,
+// and on an app's own Drizzle schema with snake_case columns, which authgo
+// maps with Schema.Columns) and authgo on the same MySQL/MariaDB tables
+// read each other's database sessions and accounts (sqltest.Interop).
+func TestAuthJSInterop(t *testing.T) {
+	for _, p := range sqltest.Presets(authsql.MySQL) {
+		if p.Name == "Prisma" {
+			continue // Prisma's client needs its query engine, which cannot be downloaded here
+		}
+		t.Run(p.Name, func(t *testing.T) {
+			testenv.NodeDir(t)
+			cfg, err := gomysql.ParseDSN(testenv.MySQL(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			host, port := cfg.Addr, "3306"
+			for i := len(cfg.Addr) - 1; i >= 0; i-- {
+				if cfg.Addr[i] == ':' {
+					host, port = cfg.Addr[:i], cfg.Addr[i+1:]
+					break
+				}
+			}
+			if _, err := strconv.Atoi(port); err != nil {
+				t.Fatalf("the MySQL address %q has no port", cfg.Addr)
+			}
+			var name string
+			newDBAt := func(tb testing.TB) sqltest.Database {
+				d := newDB(tb)
+				name = d.Name
+				return d
+			}
+			a := sqltest.OpenPreset(t, newDBAt, p)
+			sqltest.Interop(t, a, func(goToken string) []byte {
+				in, _ := json.Marshal(map[string]string{"host": host, "port": port, "user": cfg.User, "password": cfg.Passwd,
+					"database": name, "preset": p.Schema.Name, "secret": sqltest.InteropSecret,
+					"goToken": goToken, "provider": "github", "providerAccountId": "go-7"})
+				return testenv.RunNode(t, authCoreDrizzleMySQLESM, in)
+			})
+		})
+	}
+}
