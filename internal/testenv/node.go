@@ -119,6 +119,12 @@ func install(dir string) error {
 	if err != nil {
 		return fmt.Errorf("%v: %s", err, lastLines(out, 5))
 	}
+	// better-sqlite3's native binding comes from its install script.
+	cmd = exec.CommandContext(ctx, "npm", "rebuild", "better-sqlite3", "--loglevel=error")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v: %s", err, lastLines(out, 5))
+	}
 	return checkInstalled(dir)
 }
 
