@@ -17,15 +17,12 @@ import (
 // asks and writes). The "drizzle-snake" preset is an app's own Drizzle
 // schema with snake_case columns (sqltest.SnakeColumns).
 const authCoreDrizzleMySQLESM = `
-import { Auth } from "@auth/core";
-import GitHub from "@auth/core/providers/github";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import { drizzle } from "drizzle-orm/mysql2";
 import { mysqlTable, varchar, timestamp, int, primaryKey } from "drizzle-orm/mysql-core";
 import mysql from "mysql2/promise";
 
-const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => ok(s)); }));
-const pool = mysql.createPool({ host: input.host, port: Number(input.port), user: input.user, password: input.password, database: input.database, timezone: "Z" });
+` + sqltest.InteropInput + `const pool = mysql.createPool({ host: input.host, port: Number(input.port), user: input.user, password: input.password, database: input.database, timezone: "Z" });
 
 const str = (name) => varchar(name, { length: 255 });
 const snakeUsers = mysqlTable("user", { id: str("id").primaryKey().$defaultFn(() => crypto.randomUUID()), name: str("name"),
@@ -45,27 +42,8 @@ const snake = {
 };
 const db = drizzle(pool, { mode: "default" });
 const adapter = input.preset === "drizzle-snake" ? DrizzleAdapter(db, snake) : DrizzleAdapter(db);
-const out = {};
-
-const acc = await adapter.getUserByAccount({ provider: input.provider, providerAccountId: input.providerAccountId });
-out.userByAccount = acc && { id: String(acc.id), email: acc.email };
-const sau = await adapter.getSessionAndUser(input.goToken);
-out.sessionAndUser = sau && { userId: String(sau.session.userId), email: sau.user.email, expires: sau.session.expires.toISOString() };
-
-const config = { secret: input.secret, trustHost: true, basePath: "/api/auth", adapter, session: { strategy: "database" },
-  providers: [GitHub({ clientId: "id", clientSecret: "secret" })] };
-const res = await Auth(new Request("http://localhost:3000/api/auth/session", { headers: { cookie: "authjs.session-token=" + input.goToken } }), config);
-out.coreSession = await res.json();
-
-const user = await adapter.createUser({ id: crypto.randomUUID(), name: "Node User", email: "node@example.com", emailVerified: null });
-await adapter.linkAccount({ userId: user.id, type: "oauth", provider: "github", providerAccountId: "node-42", access_token: "gho_node", token_type: "bearer", scope: "read:user" });
-const token = crypto.randomUUID();
-await adapter.createSession({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 3600_000) });
-out.nodeUserId = String(user.id);
-out.nodeToken = token;
-await pool.end();
-console.log(JSON.stringify(out));
-`
+const close = () => pool.end();
+` + sqltest.InteropScript
 
 // TestAuthJSInterop: a Next.js app's @auth/core 0.41.3 with
 // @auth/drizzle-adapter 1.11.3 over mysql2 (on drizzle-kit's MySQL tables,

@@ -16,8 +16,6 @@ import (
 // account and a session of its own, as a sign-in would, and prints what
 // it saw and made.
 const authCoreAdapterESM = `
-import { Auth } from "@auth/core";
-import GitHub from "@auth/core/providers/github";
 import PostgresAdapter from "@auth/pg-adapter";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -41,31 +39,11 @@ const snake = {
     expires: timestamp("expires", { mode: "date" }).notNull() }, (v) => [primaryKey({ columns: [v.identifier, v.token] })]),
 };
 
-const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => ok(s)); }));
-const pool = new pg.Pool({ connectionString: input.url, options: "-c search_path=" + input.schema });
+` + sqltest.InteropInput + `const pool = new pg.Pool({ connectionString: input.url, options: "-c search_path=" + input.schema });
 const adapter = input.preset === "pg-adapter" ? PostgresAdapter(pool)
   : input.preset === "drizzle-snake" ? DrizzleAdapter(drizzle(pool), snake) : DrizzleAdapter(drizzle(pool));
-const out = {};
-
-const acc = await adapter.getUserByAccount({ provider: input.provider, providerAccountId: input.providerAccountId });
-out.userByAccount = acc && { id: String(acc.id), email: acc.email };
-const sau = await adapter.getSessionAndUser(input.goToken);
-out.sessionAndUser = sau && { userId: String(sau.session.userId), email: sau.user.email, expires: sau.session.expires.toISOString() };
-
-const config = { secret: input.secret, trustHost: true, basePath: "/api/auth", adapter, session: { strategy: "database" },
-  providers: [GitHub({ clientId: "id", clientSecret: "secret" })] };
-const res = await Auth(new Request("http://localhost:3000/api/auth/session", { headers: { cookie: "authjs.session-token=" + input.goToken } }), config);
-out.coreSession = await res.json();
-
-const user = await adapter.createUser({ id: crypto.randomUUID(), name: "Node User", email: "node@example.com", emailVerified: null });
-await adapter.linkAccount({ userId: user.id, type: "oauth", provider: "github", providerAccountId: "node-42", access_token: "gho_node", token_type: "bearer", scope: "read:user" });
-const token = crypto.randomUUID();
-await adapter.createSession({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 3600_000) });
-out.nodeUserId = String(user.id);
-out.nodeToken = token;
-await pool.end();
-console.log(JSON.stringify(out));
-`
+const close = () => pool.end();
+` + sqltest.InteropScript
 
 // TestAuthJSInterop: a Next.js app's @auth/core with its adapter
 // (@auth/pg-adapter 1.11.3 on its documented SQL, @auth/drizzle-adapter

@@ -14,15 +14,12 @@ import (
 // it reads, asks and writes). The "drizzle-snake" preset is an app's own
 // Drizzle schema with snake_case columns (sqltest.SnakeColumns).
 const authCoreDrizzleSQLiteESM = `
-import { Auth } from "@auth/core";
-import GitHub from "@auth/core/providers/github";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { sqliteTable, text, integer, primaryKey } from "drizzle-orm/sqlite-core";
 import Database from "better-sqlite3";
 
-const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => ok(s)); }));
-const sqlite = new Database(input.path);
+` + sqltest.InteropInput + `const sqlite = new Database(input.path);
 sqlite.pragma("busy_timeout = 5000");
 
 const ms = (name) => integer(name, { mode: "timestamp_ms" });
@@ -43,27 +40,8 @@ const snake = {
 };
 const db = drizzle(sqlite);
 const adapter = input.preset === "drizzle-snake" ? DrizzleAdapter(db, snake) : DrizzleAdapter(db);
-const out = {};
-
-const acc = await adapter.getUserByAccount({ provider: input.provider, providerAccountId: input.providerAccountId });
-out.userByAccount = acc && { id: String(acc.id), email: acc.email };
-const sau = await adapter.getSessionAndUser(input.goToken);
-out.sessionAndUser = sau && { userId: String(sau.session.userId), email: sau.user.email, expires: sau.session.expires.toISOString() };
-
-const config = { secret: input.secret, trustHost: true, basePath: "/api/auth", adapter, session: { strategy: "database" },
-  providers: [GitHub({ clientId: "id", clientSecret: "secret" })] };
-const res = await Auth(new Request("http://localhost:3000/api/auth/session", { headers: { cookie: "authjs.session-token=" + input.goToken } }), config);
-out.coreSession = await res.json();
-
-const user = await adapter.createUser({ id: crypto.randomUUID(), name: "Node User", email: "node@example.com", emailVerified: null });
-await adapter.linkAccount({ userId: user.id, type: "oauth", provider: "github", providerAccountId: "node-42", access_token: "gho_node", token_type: "bearer", scope: "read:user" });
-const token = crypto.randomUUID();
-await adapter.createSession({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 3600_000) });
-out.nodeUserId = String(user.id);
-out.nodeToken = token;
-sqlite.close();
-console.log(JSON.stringify(out));
-`
+const close = () => sqlite.close();
+` + sqltest.InteropScript
 
 // TestAuthJSInterop: a Next.js app's @auth/core 0.41.3 with
 // @auth/drizzle-adapter 1.11.3 over better-sqlite3 12 (on drizzle-kit's

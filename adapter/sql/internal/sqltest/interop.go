@@ -14,6 +14,44 @@ import (
 	authsql "github.com/authgo/authgo/adapter/sql"
 )
 
+// InteropInput is the line of an Interop script that reads its input, a
+// JSON object on stdin, into input.
+const InteropInput = `const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => ok(s)); }));
+`
+
+// InteropScript is the end of an Interop script, after the lines that
+// import the dialect's packages, read the input and set adapter (the
+// Node app's Auth.js adapter on the test's tables) and close: it reads,
+// through the adapter, the account and the session authgo wrote, asks
+// @auth/core's own GET /session for authgo's session cookie, then writes
+// a user, an account and a session of its own, as a sign-in would, and
+// prints what it saw and made. (ES module imports are hoisted, so its
+// own come first wherever it stands.)
+const InteropScript = `
+import { Auth } from "@auth/core";
+import GitHub from "@auth/core/providers/github";
+const out = {};
+
+const acc = await adapter.getUserByAccount({ provider: input.provider, providerAccountId: input.providerAccountId });
+out.userByAccount = acc && { id: String(acc.id), email: acc.email };
+const sau = await adapter.getSessionAndUser(input.goToken);
+out.sessionAndUser = sau && { userId: String(sau.session.userId), email: sau.user.email, expires: sau.session.expires.toISOString() };
+
+const config = { secret: input.secret, trustHost: true, basePath: "/api/auth", adapter, session: { strategy: "database" },
+  providers: [GitHub({ clientId: "id", clientSecret: "secret" })] };
+const res = await Auth(new Request("http://localhost:3000/api/auth/session", { headers: { cookie: "authjs.session-token=" + input.goToken } }), config);
+out.coreSession = await res.json();
+
+const user = await adapter.createUser({ id: crypto.randomUUID(), name: "Node User", email: "node@example.com", emailVerified: null });
+await adapter.linkAccount({ userId: user.id, type: "oauth", provider: "github", providerAccountId: "node-42", access_token: "gho_node", token_type: "bearer", scope: "read:user" });
+const token = crypto.randomUUID();
+await adapter.createSession({ sessionToken: token, userId: user.id, expires: new Date(Date.now() + 3600_000) });
+out.nodeUserId = String(user.id);
+out.nodeToken = token;
+await close();
+console.log(JSON.stringify(out));
+`
+
 // InteropSecret is the AUTH_SECRET both sides of Interop use.
 const InteropSecret = "interop-secret-interop-secret-interop-secret"
 
