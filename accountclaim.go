@@ -2,7 +2,6 @@ package authgo
 
 import (
 	"context"
-	"time"
 )
 
 // claimUnverified is called when the owner of u's address proves the
@@ -48,9 +47,6 @@ func (a *Auth) claimUnverified(ctx context.Context, u *User) error {
 	if _, err := a.RevokeUserSessions(ctx, u.ID); err != nil {
 		return adapterFailure(err)
 	}
-	// A token is refused when it began at or before the revocation epoch,
-	// to the millisecond: the owner's new session begins after it.
-	time.Sleep(2 * time.Millisecond)
 	a.log.WarnContext(ctx, "authgo: an unverified account's address was proven; the password and passkeys set before the proof were removed and its sessions ended", "user_id", u.ID, "credentials", removed)
 	return nil
 }

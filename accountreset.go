@@ -137,9 +137,7 @@ func (a *Auth) afterCredentialChange(ctx context.Context, w http.ResponseWriter,
 	if _, err := a.RevokeUserSessions(ctx, u.ID); err != nil {
 		return "", adapterFailure(err)
 	}
-	// A token is refused when it began at or before the revocation epoch,
-	// to the millisecond: the new session begins after it.
-	time.Sleep(2 * time.Millisecond)
+	// The new session begins after the revocation (startAfterEpoch).
 	if err := a.sendAccountMail(ctx, rq, u.Email, email.Notice(hostOf(rq.origin), subject, text)); err != nil {
 		// The change is made; only the notice failed (logged).
 		a.log.WarnContext(ctx, "authgo: the notice of an account change could not be sent", "user_id", u.ID)

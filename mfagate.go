@@ -93,7 +93,7 @@ func (a *Auth) secondFactorGate(ctx context.Context, w http.ResponseWriter, rq *
 		return "", nil
 	}
 	st := pendingState{User: in.user, Account: in.account, Profile: in.profile, NewUser: in.isNewUser, Methods: in.methods,
-		Provider: in.provider, Callback: a.callbackURL(rq), At: a.now().UnixMicro(), Enrol: !enrolled}
+		Provider: in.provider, Callback: a.callbackURL(rq), At: a.revocations.startAfterEpoch(in.user.ID, a.now(), time.Microsecond).UnixMicro(), Enrol: !enrolled}
 	o := a.pendingCookie(rq)
 	value, err := a.codec.Encode(st, o.Name, o.MaxAge)
 	if err != nil {

@@ -163,6 +163,22 @@ func (r *revocations) set(userID string, t, now time.Time) {
 	r.mu.Unlock()
 }
 
+// startAfterEpoch is the start time to record, in units of unit, for a
+// session or pending sign-in of userID begun at now: now, or the first unit
+// after the user's revocation epoch when this instance revoked the user's
+// sessions within that unit. A token is refused when it began at or before
+// the epoch, so without this the session a password reset issues right
+// after ending every other session could be refused as one of them.
+func (r *revocations) startAfterEpoch(userID string, now time.Time, unit time.Duration) time.Time {
+	r.mu.Lock()
+	e, ok := r.cache[userID]
+	r.mu.Unlock()
+	if !ok || now.Truncate(unit).After(e.epoch) {
+		return now
+	}
+	return e.epoch.Truncate(unit).Add(unit)
+}
+
 // sessionRevoked reports whether the session id was signed out: a cached
 // yes is kept, a cached no trusted for the TTL.
 func (r *revocations) sessionRevoked(ctx context.Context, id string, now time.Time) (bool, error) {

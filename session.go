@@ -39,7 +39,8 @@ func (a *Auth) issueSession(ctx context.Context, w http.ResponseWriter, rq *requ
 
 // startSession issues the session of in, whose factors are all proved.
 func (a *Auth) startSession(ctx context.Context, w http.ResponseWriter, rq *request, in signedIn) error {
-	now := a.now()
+	// The token records its start to the millisecond (auth_time).
+	now := a.revocations.startAfterEpoch(in.user.ID, a.now(), time.Millisecond)
 	expires, maxAge := a.sessionExpiry(now, now)
 	if a.cfg.Session.Strategy == StrategyDatabase {
 		row := SessionRecord{
