@@ -6,29 +6,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/authgo/authgo/internal/limittest"
 )
-
-// lockedBuffer collects runDemo's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRunDemoRandomPortAndSIGINT starts `authgo demo` on a random port,
 // fetches a page and the session endpoint, then sends the process SIGINT,
@@ -36,7 +19,7 @@ func (l *lockedBuffer) String() string {
 func TestRunDemoRandomPortAndSIGINT(t *testing.T) {
 	t.Setenv("AUTH_SECRET", "")
 	t.Setenv("AUTHGO_DEMO_PASSWORD", "")
-	out := &lockedBuffer{}
+	out := &limittest.Logs{}
 	code := make(chan int, 1)
 	db := filepath.Join(t.TempDir(), "demo.db")
 	go func() {

@@ -25,6 +25,7 @@ import (
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/e2e/internal/sqlstores"
 	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/internal/limittest"
 	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/providers"
 )
@@ -175,25 +176,7 @@ type app struct {
 	box  *mailbox
 	auth *authgo.Auth
 	db   adapter.Adapter
-	logs *syncBuffer // authgo's log lines
-}
-
-// syncBuffer is a bytes.Buffer for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs *limittest.Logs // authgo's log lines
 }
 
 // more are further providers beside the password one.
@@ -207,7 +190,7 @@ func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, e
 	if edit != nil {
 		edit(&o)
 	}
-	logs := &syncBuffer{}
+	logs := &limittest.Logs{}
 	a, err := authgo.New(authgo.Config{
 		Secret: []string{"accounts-e2e-secret-0123456789abcdef0123"}, URL: srv.URL + "/api/auth",
 		LookupEnv: func(string) (string, bool) { return "", false }, Adapter: db,

@@ -14,35 +14,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/authgo/authgo/internal/limittest"
 )
-
-// syncBuffer is a bytes.Buffer that Run may write while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 
 // started is a demo started by Run on a random port.
 type started struct {
 	url  string
-	out  *syncBuffer
+	out  *limittest.Logs
 	stop context.CancelFunc
 	code chan int
 }
@@ -50,7 +33,7 @@ type started struct {
 func startDemo(t *testing.T, args []string, env map[string]string) *started {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &started{out: &syncBuffer{}, stop: cancel, code: make(chan int, 1)}
+	s := &started{out: &limittest.Logs{}, stop: cancel, code: make(chan int, 1)}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	go func() {
 		s.code <- Run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), s.out, io.Discard, lookup)
