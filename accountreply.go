@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/cookie"
 )
 
@@ -137,7 +138,7 @@ func (a *Auth) accountSignIn(ctx context.Context, w http.ResponseWriter, rq *req
 		return "", err
 	}
 	// The link or code proved the mailbox: the method is "email".
-	challenge, err := a.issueSession(ctx, w, rq, signedIn{user: user, account: acct, isNewUser: isNew, methods: []string{AMREmail}, provider: a.accounts.id})
+	challenge, err := a.issueSession(ctx, w, rq, signedIn{user: user, account: acct, isNewUser: isNew, methods: []string{amr.Email}, provider: a.accounts.id})
 	if err != nil || challenge != "" {
 		return challenge, err // a second factor is still due
 	}

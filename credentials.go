@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/signin"
 	"github.com/google/uuid"
@@ -59,7 +60,7 @@ func (a *Auth) credentialsSignIn(w http.ResponseWriter, rq *request, p Credentia
 		}
 		account.ProviderAccountID = user.ID
 	}
-	challenge, err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account, methods: []string{AMRPassword}, provider: p.ID()})
+	challenge, err := a.issueSession(ctx, w, rq, signedIn{user: user, account: account, methods: []string{amr.Password}, provider: p.ID()})
 	if err != nil || challenge != "" {
 		att.pending = challenge != ""
 		return challenge, err

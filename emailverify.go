@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/pages"
 	"github.com/google/uuid"
@@ -195,7 +196,7 @@ func (a *Auth) emailSignIn(w http.ResponseWriter, rq *request, p EmailProvider, 
 	a.clearBinding(w, rq)
 	in, to, err := a.emailUser(ctx, rq, p, o, identifier)
 	if err == nil && to == "" {
-		in.methods, in.provider = []string{AMREmail}, p.ID()
+		in.methods, in.provider = []string{amr.Email}, p.ID()
 		to, err = a.issueSession(ctx, w, rq, in)
 	}
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authgo/authgo/amr"
 )
 
 // FuzzTokenMethods: the methods read from a database session token are
@@ -27,7 +29,7 @@ func FuzzTokenMethods(f *testing.F) {
 }
 
 func TestCodeKind(t *testing.T) {
-	for code, want := range map[string]string{"123456": AMROTP, " 123 456 ": AMROTP, "k7m2q-x9rtd": AMRBackupCode, "": AMRBackupCode, "12345678901": AMRBackupCode} {
+	for code, want := range map[string]string{"123456": amr.OTP, " 123 456 ": amr.OTP, "k7m2q-x9rtd": amr.BackupCode, "": amr.BackupCode, "12345678901": amr.BackupCode} {
 		if got := codeKind(code); got != want {
 			t.Errorf("codeKind(%q) = %q, want %q", code, got, want)
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/pages"
 )
@@ -208,7 +209,7 @@ func (a *Auth) factorCodeRefused(w http.ResponseWriter, rq *request, signIn bool
 // factor (method) was just proved, and returns where to go.
 func (a *Auth) completeSignIn(ctx context.Context, w http.ResponseWriter, rq *request, st *pendingState, method string, trust bool) (string, error) {
 	in := st.signedIn()
-	in.methods = withMethods(in.methods, method, AMRMultiFactor)
+	in.methods = withMethods(in.methods, method, amr.MultiFactor)
 	cookie.ClearChunked(w, rq.r, a.pendingCookie(rq))
 	if trust && a.trustDays(true) > 0 {
 		if err := a.trustDevice(w, rq, in.user.ID); err != nil {
@@ -244,7 +245,7 @@ func (a *Auth) stepUp(w http.ResponseWriter, rq *request, code string) (string, 
 	if err != nil {
 		return "", err
 	}
-	if err := a.addSessionMethods(ctx, w, rq, s, method, AMRMultiFactor); err != nil {
+	if err := a.addSessionMethods(ctx, w, rq, s, method, amr.MultiFactor); err != nil {
 		return "", err
 	}
 	a.log.InfoContext(ctx, "authgo: step-up succeeded", "method", method, "identifier_hash", a.signIns.identifierHash(s.User.ID))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/amr"
 )
 
 // Checking a code: the one way every flow (challenge, step-up, enrolment,
@@ -58,14 +59,14 @@ func (a *Auth) updateFactor(ctx context.Context, userID string, change func(*ada
 	return nil, errorf(AdapterError, "second-factor record of a user changed under every retry")
 }
 
-// codeKind returns the method a code proves: AMROTP for digits only (the
-// TOTP code), AMRBackupCode for anything else.
+// codeKind returns the method a code proves: amr.OTP for digits only (the
+// TOTP code), amr.BackupCode for anything else.
 func codeKind(code string) string {
 	c := strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if c != "" && len(c) <= 10 && strings.Trim(c, "0123456789") == "" {
-		return AMROTP
+		return amr.OTP
 	}
-	return AMRBackupCode
+	return amr.BackupCode
 }
 
 // matchTOTP checks code against the sealed secret of f at the current
@@ -99,7 +100,7 @@ func (a *Auth) spendCode(ctx context.Context, userID, code string, pendingAt int
 		if f.TOTPSecret == "" {
 			return errNoFactor()
 		}
-		if kind == AMROTP {
+		if kind == amr.OTP {
 			step, err := a.matchTOTP(f, f.TOTPSecret, code)
 			if err != nil {
 				return err

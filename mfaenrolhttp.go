@@ -3,6 +3,7 @@ package authgo
 import (
 	"net/http"
 
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/pages"
 )
 
@@ -93,10 +94,10 @@ func (a *Auth) handleEnrolConfirm(w http.ResponseWriter, rq *request) {
 	}
 	to := a.callbackURL(rq)
 	if st != nil {
-		to, err = a.completeSignIn(ctx, w, rq, st, AMROTP, false)
+		to, err = a.completeSignIn(ctx, w, rq, st, amr.OTP, false)
 	} else if s, _ := a.Session(nil, rq.r); s != nil {
 		// The first code proved the factor: the session records it.
-		err = a.addSessionMethods(ctx, w, rq, s, AMROTP, AMRMultiFactor)
+		err = a.addSessionMethods(ctx, w, rq, s, amr.OTP, amr.MultiFactor)
 	}
 	if err != nil {
 		a.fail(w, rq, err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/cookie"
 )
 
@@ -16,7 +17,7 @@ import (
 // issueSession asks secondFactorGate before it issues a session. When the
 // user has a factor (or policy requires one) and the sign-in has not proved
 // two factors already (a passkey with user verification declares
-// AMRMultiFactor), no session is issued: the sign-in — user, account,
+// amr.MultiFactor), no session is issued: the sign-in — user, account,
 // profile, the methods proved, where to go next — is sealed into the
 // "second factor pending" cookie (JWE under the auth secret, bound to its
 // name, PendingMaxAge long), and the user is sent to the challenge
@@ -77,7 +78,7 @@ func (a *Auth) pendingCookie(rq *request) cookie.Options {
 // issued now.
 func (a *Auth) secondFactorGate(ctx context.Context, w http.ResponseWriter, rq *request, in signedIn) (string, error) {
 	tf := a.twoFactor
-	if tf == nil || in.user == nil || slices.Contains(in.methods, AMRMultiFactor) {
+	if tf == nil || in.user == nil || slices.Contains(in.methods, amr.MultiFactor) {
 		return "", nil
 	}
 	rec, err := tf.store.GetSecondFactor(ctx, in.user.ID)

@@ -26,7 +26,7 @@ func (a *Auth) RequireFreshAuth(maxAge time.Duration) func(http.Handler) http.Ha
 }
 
 // RequireFactor returns middleware that lets through only sessions whose
-// amr holds one of methods (AMROTP, AMRMultiFactor, ...). A user who has a
+// amr holds one of methods (amr.OTP, amr.MultiFactor, ...). A user who has a
 // second factor is sent to prove it (two-factor/challenge) and comes back
 // with it in the session; one who has none is sent to set it up first.
 // API requests get 403 {"error":"FactorRequired","methods":[...]}.

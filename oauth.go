@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/oauth"
@@ -272,7 +273,7 @@ func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p oauth.Provider)
 		redirect(w, rq.r, target)
 		return
 	}
-	in.methods, in.provider = []string{AMRFederated}, p.ID()
+	in.methods, in.provider = []string{amr.Federated}, p.ID()
 	challenge, err := a.issueSession(ctx, w, rq, in)
 	if err != nil {
 		a.oauthSignInFailed(rq, p, accountID, err)

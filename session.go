@@ -103,10 +103,10 @@ type signedIn struct {
 	account   *Account
 	profile   map[string]any
 	isNewUser bool
-	// methods are the RFC 8176 amr values the path proved (the AMR
-	// constants): AMRPassword for credentials, AMRFederated for OAuth,
-	// AMREmail for email links and codes; a passkey with user verification
-	// adds AMRMultiFactor, which satisfies the second-factor check.
+	// methods are the RFC 8176 amr values the path proved (package amr):
+	// amr.Password for credentials, amr.Federated for OAuth,
+	// amr.Email for email links and codes; a passkey with user verification
+	// adds amr.MultiFactor, which satisfies the second-factor check.
 	methods []string
 	// provider is the id of the provider that signed the user in.
 	provider string

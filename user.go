@@ -56,8 +56,8 @@ type Session struct {
 	// Extra holds further top-level members (set by a Session callback).
 	Extra map[string]any
 	// AMR says how the user proved who they are, as RFC 8176 "amr" values
-	// (the AMR constants): ["pwd","otp","mfa"] after a password and an
-	// authenticator app code. Empty for a session issued by Auth.js, which
+	// (the constants of package amr): ["pwd","otp","mfa"] after a password
+	// and an authenticator app code. Empty for a session issued by Auth.js, which
 	// records none. With the second factor configured (TwoFactorConfig)
 	// the session JSON carries it as "amr"; otherwise the JSON stays
 	// exactly Auth.js's.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/webauthn"
 	"github.com/authgo/authgo/ratelimit"
@@ -94,7 +95,7 @@ func (a *Auth) handleWebAuthnOptions(w http.ResponseWriter, rq *request) {
 		var need bool
 		if need, err = a.passkeyNeedsFactor(ctx, rq, current); need {
 			// Step up first (two-factor/challenge), then register.
-			writeJSON(w, http.StatusForbidden, map[string]any{"error": "FactorRequired", "methods": []string{AMRMultiFactor}})
+			writeJSON(w, http.StatusForbidden, map[string]any{"error": "FactorRequired", "methods": []string{amr.MultiFactor}})
 			return
 		}
 		if err != nil {
@@ -299,7 +300,7 @@ func (a *Auth) webauthnSignedIn(w http.ResponseWriter, rq *request, p webauthn.P
 	ctx := rq.r.Context()
 	// Both ceremonies require user verification (go-webauthn refuses a
 	// response without the UV flag).
-	in.provider, in.methods = p.ID(), []string{AMRHardwareKey, AMRUserPresence, AMRMultiFactor}
+	in.provider, in.methods = p.ID(), []string{amr.HardwareKey, amr.UserPresence, amr.MultiFactor}
 	challenge, err := a.issueSession(ctx, w, rq, in)
 	if err != nil {
 		if att != nil {

@@ -1,6 +1,10 @@
 package authgo
 
-import "context"
+import (
+	"context"
+
+	"github.com/authgo/authgo/amr"
+)
 
 // passkeyNeedsFactor reports whether the signed-in user u must prove the
 // second factor before registering a passkey: a passkey signs in with two
@@ -24,5 +28,5 @@ func (a *Auth) passkeyNeedsFactor(ctx context.Context, rq *request, u *User) (bo
 	if err != nil {
 		return false, err
 	}
-	return s == nil || !hasMethod(s, AMRMultiFactor), nil
+	return s == nil || !hasMethod(s, amr.MultiFactor), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter/memory"
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/mfa"
 	"github.com/pquerna/otp/totp"
 )
@@ -54,7 +55,7 @@ func Example_requireFactor() {
 	mux := http.NewServeMux()
 	mux.Handle("/api/auth/", auth.Handler())
 	admin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "admin") })
-	mux.Handle("/api/admin", auth.RequireAuth(auth.RequireFactor(authgo.AMRMultiFactor)(admin)))
+	mux.Handle("/api/admin", auth.RequireAuth(auth.RequireFactor(amr.MultiFactor)(admin)))
 
 	w := httptest.NewRecorder()
 	mux.ServeHTTP(w, httptest.NewRequest("GET", "https://app.example.com/api/admin", nil))

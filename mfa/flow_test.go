@@ -25,7 +25,7 @@ func TestCredentialsSignInNeedsSecondFactor(t *testing.T) {
 			if r := b.signIn("ada@example.com"); r.status != http.StatusFound || path(r.location) != "/dashboard" {
 				t.Fatalf("first sign-in (no factor yet): %d %q", r.status, r.location)
 			}
-			if got := amr(b.session()); got != "pwd" {
+			if got := sessionAMR(b.session()); got != "pwd" {
 				t.Fatalf("amr before enrolment = %q", got)
 			}
 			secret, _ := b.enrol()
@@ -48,7 +48,7 @@ func TestCredentialsSignInNeedsSecondFactor(t *testing.T) {
 				t.Fatalf("right code: %d %q %s", r.status, r.location, r.body)
 			}
 			sess := b.session()
-			if got := amr(sess); got != "pwd,otp,mfa" {
+			if got := sessionAMR(sess); got != "pwd,otp,mfa" {
 				t.Fatalf("amr = %q, session %v", got, sess)
 			}
 			if at, _ := sess["auth_time"].(float64); at == 0 {
@@ -86,7 +86,7 @@ func TestCredentialsJSONClient(t *testing.T) {
 	if r.status != 200 || r.json["url"] == nil {
 		t.Fatalf("right code as JSON: %d %s", r.status, r.body)
 	}
-	if amr(b.session()) != "pwd,otp,mfa" {
+	if sessionAMR(b.session()) != "pwd,otp,mfa" {
 		t.Fatal("no session after the JSON challenge")
 	}
 	st := b.get("/api/auth/two-factor")
@@ -225,7 +225,7 @@ func TestBackupCodeSingleUseUnderParallelUse(t *testing.T) {
 	if r := b.challenge(backup[2]); r.status != http.StatusFound {
 		t.Fatalf("another backup code: %d %s", r.status, r.body)
 	}
-	if got := amr(b.session()); got != "pwd,backup_code,mfa" {
+	if got := sessionAMR(b.session()); got != "pwd,backup_code,mfa" {
 		t.Fatalf("amr = %q", got)
 	}
 	if st := b.get("/api/auth/two-factor"); st.json["backupCodes"].(float64) != 7 {
@@ -302,7 +302,7 @@ func TestStepUpRoundTrip(t *testing.T) {
 			if r := b.signIn("ada@example.com"); path(r.location) != "/dashboard" {
 				t.Fatalf("trusted device still asked: %q", r.location)
 			}
-			if got := amr(b.session()); got != "pwd" {
+			if got := sessionAMR(b.session()); got != "pwd" {
 				t.Fatalf("amr on a trusted device = %q", got)
 			}
 			if r := b.get("/admin", "Accept", "application/json"); r.status != http.StatusForbidden || r.json["error"] != "FactorRequired" {
@@ -322,7 +322,7 @@ func TestStepUpRoundTrip(t *testing.T) {
 			if r := b.get(r.location); r.status != 200 {
 				t.Fatalf("/admin after the step-up: %d %s", r.status, r.body)
 			}
-			if got := amr(b.session()); got != "pwd,otp,mfa" {
+			if got := sessionAMR(b.session()); got != "pwd,otp,mfa" {
 				t.Fatalf("amr after the step-up = %q", got)
 			}
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter/memory"
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/limittest"
 	"github.com/authgo/authgo/mfa"
 	"github.com/authgo/authgo/providers"
@@ -85,7 +86,7 @@ func newSite(t *testing.T, mutate func(*authgo.Config)) *site {
 	s.auth = a
 	mux.Handle("/api/auth/", a.Handler())
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok "+r.URL.Path) })
-	mux.Handle("/admin", a.RequireFactor(authgo.AMROTP)(ok))
+	mux.Handle("/admin", a.RequireFactor(amr.OTP)(ok))
 	mux.Handle("/fresh", a.RequireFreshAuth(10*time.Minute)(ok))
 	mux.Handle("/", ok)
 	return s
@@ -190,7 +191,8 @@ func (b *browser) mustBeSignedOut(step string) {
 	}
 }
 
-func amr(s map[string]any) string {
+// sessionAMR returns the amr of session s, comma-separated.
+func sessionAMR(s map[string]any) string {
 	var out []string
 	list, _ := s["amr"].([]any)
 	for _, m := range list {

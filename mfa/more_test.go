@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
 )
@@ -33,7 +34,7 @@ func TestPasswordAccountNeedsSecondFactor(t *testing.T) {
 	if r := signIn(); path(r.location) != "/dashboard" {
 		t.Fatalf("password sign-in: %d %q %s", r.status, r.location, r.body)
 	}
-	if got := amr(b.session()); got != "pwd" {
+	if got := sessionAMR(b.session()); got != "pwd" {
 		t.Fatalf("amr = %q", got)
 	}
 	secret, _ := b.enrol()
@@ -45,7 +46,7 @@ func TestPasswordAccountNeedsSecondFactor(t *testing.T) {
 	if r := b.challenge(code(t, secret, s.clock.now())); path(r.location) != "/dashboard" {
 		t.Fatalf("challenge: %d %q", r.status, r.location)
 	}
-	if got := amr(b.session()); got != "pwd,otp,mfa" {
+	if got := sessionAMR(b.session()); got != "pwd,otp,mfa" {
 		t.Fatalf("amr = %q", got)
 	}
 }
@@ -76,7 +77,7 @@ func TestCheckFunctions(t *testing.T) {
 			if s.auth.CheckFreshAuth(w, r, time.Minute) == nil {
 				return
 			}
-		} else if s.auth.CheckFactor(w, r, authgo.AMRMultiFactor) == nil {
+		} else if s.auth.CheckFactor(w, r, amr.MultiFactor) == nil {
 			return
 		}
 		io.WriteString(w, "passed")

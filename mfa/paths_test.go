@@ -59,7 +59,7 @@ func TestOAuthSignInNeedsSecondFactor(t *testing.T) {
 	if r := b.oauthSignIn(); path(r.location) != "/dashboard" {
 		t.Fatalf("first OAuth sign-in: %d %q %s", r.status, r.location, r.body)
 	}
-	if got := amr(b.session()); got != "fed" {
+	if got := sessionAMR(b.session()); got != "fed" {
 		t.Fatalf("amr = %q", got)
 	}
 	secret, _ := b.enrol()
@@ -75,7 +75,7 @@ func TestOAuthSignInNeedsSecondFactor(t *testing.T) {
 	if r := b.challenge(code(t, secret, s.clock.now())); path(r.location) != "/dashboard" {
 		t.Fatalf("challenge: %d %q", r.status, r.location)
 	}
-	if got := amr(b.session()); got != "fed,otp,mfa" {
+	if got := sessionAMR(b.session()); got != "fed,otp,mfa" {
 		t.Fatalf("amr = %q", got)
 	}
 	if len(sawAccount) != 2 || sawAccount[1] != "mock" {
@@ -125,7 +125,7 @@ func TestEmailSignInNeedsSecondFactor(t *testing.T) {
 	if r := byLink(link); path(r.location) != "/dashboard" {
 		t.Fatalf("first link: %d %q %s", r.status, r.location, r.body)
 	}
-	if got := amr(b.session()); got != "email" {
+	if got := sessionAMR(b.session()); got != "email" {
 		t.Fatalf("amr = %q", got)
 	}
 	secret, _ := b.enrol()
@@ -139,7 +139,7 @@ func TestEmailSignInNeedsSecondFactor(t *testing.T) {
 	if r := b.challenge(code(t, secret, s.clock.now())); path(r.location) != "/dashboard" {
 		t.Fatalf("challenge after the link: %d %q", r.status, r.location)
 	}
-	if got := amr(b.session()); got != "email,otp,mfa" {
+	if got := sessionAMR(b.session()); got != "email,otp,mfa" {
 		t.Fatalf("amr = %q", got)
 	}
 	b.signOut()
@@ -154,7 +154,7 @@ func TestEmailSignInNeedsSecondFactor(t *testing.T) {
 	if r := b.challenge(code(t, secret, s.clock.now())); r.status != http.StatusFound {
 		t.Fatalf("challenge after the mailed code: %d", r.status)
 	}
-	if got := amr(b.session()); got != "email,otp,mfa" {
+	if got := sessionAMR(b.session()); got != "email,otp,mfa" {
 		t.Fatalf("amr = %q", got)
 	}
 }
@@ -202,7 +202,7 @@ func TestPolicyRequiresEnrolment(t *testing.T) {
 	if r.status != 200 || strings.Count(r.body, "<li><code>") != 10 || !strings.Contains(r.body, "/dashboard") {
 		t.Fatalf("confirm: %d %s", r.status, r.body)
 	}
-	if got := amr(b.session()); got != "pwd,otp,mfa" {
+	if got := sessionAMR(b.session()); got != "pwd,otp,mfa" {
 		t.Fatalf("amr = %q", got)
 	}
 	r = b.post("/api/auth/two-factor/disable", nil, "Accept", "application/json")

@@ -71,7 +71,7 @@ func testPasswordResetNeedsSecondFactor(t *testing.T, strategy authgo.SessionStr
 		t.Fatalf("challenge after the reset: %d %q %s", r.status, r.location, r.body)
 	}
 	sess := b.session()
-	if got := amr(sess); got != "email,otp,mfa" { // the link proved the mailbox
+	if got := sessionAMR(sess); got != "email,otp,mfa" { // the link proved the mailbox
 		t.Fatalf("amr after the reset and the code = %q", got)
 	}
 	if u, _ := sess["user"].(map[string]any); u == nil || u["email"] != addr {
@@ -110,7 +110,7 @@ func testPasswordResetNeedsSecondFactor(t *testing.T, strategy authgo.SessionStr
 	}
 	b2.mustBeSignedOut("after ResetPassword")
 	s.clock.advance(30 * time.Second)
-	if r := b2.challenge(code(t, secret, s.clock.now())); r.status != http.StatusFound || amr(b2.session()) != "email,otp,mfa" {
+	if r := b2.challenge(code(t, secret, s.clock.now())); r.status != http.StatusFound || sessionAMR(b2.session()) != "email,otp,mfa" {
 		t.Fatalf("challenge after ResetPassword: %d %q", r.status, r.location)
 	}
 }
