@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/authgo/authgo/internal/testenv"
 	"github.com/authgo/authgo/password"
 )
 
@@ -18,6 +19,7 @@ func BenchmarkHash(b *testing.B) {
 
 func BenchmarkVerifyArgon2id(b *testing.B) {
 	h, _ := password.Hash("correct horse battery staple")
+	testenv.ReportCPU(b)
 	for b.Loop() {
 		if ok, _ := password.Verify("correct horse battery staple", h); !ok {
 			b.Fatal("no match")
