@@ -73,7 +73,7 @@ type PasswordOptions struct {
 	// Sender sends the account mail (verification, reset, notices).
 	// Required.
 	Sender email.Sender
-	// From is the sender address. Default DefaultEmailFrom.
+	// From is the sender address. Default email.DefaultFrom.
 	From string
 	// Theme styles the mail. Default: Config.Theme's colours and logo.
 	Theme *email.Theme
@@ -91,7 +91,7 @@ type PasswordOptions struct {
 	RequireEmailVerification bool
 	// VerifyMaxAge is how long a verification or change-of-email link
 	// lasts. Default DefaultVerifyMaxAge; a code lasts at most
-	// MaxEmailCodeAge.
+	// email.MaxCodeAge.
 	VerifyMaxAge time.Duration
 	// ResetMaxAge is how long a reset link lasts, at most (and by default)
 	// MaxResetMaxAge.
@@ -99,11 +99,11 @@ type PasswordOptions struct {
 	// ReauthMaxAge: see DefaultReauthMaxAge.
 	ReauthMaxAge time.Duration
 	// NormalizeIdentifier turns what the user typed into the stored
-	// address. Default NormalizeEmailIdentifier.
+	// address. Default email.NormalizeIdentifier.
 	NormalizeIdentifier func(string) (string, error)
 	// SendLimits bound the mail sent (sign-ups, resends, resets, changes
-	// of address). Defaults as EmailOptions.SendLimits.
-	SendLimits EmailSendLimits
+	// of address). Defaults as email.Options.SendLimits.
+	SendLimits email.SendLimits
 }
 
 // accountState is the password provider of an Auth, defaults filled.
@@ -152,7 +152,7 @@ func (o PasswordOptions) normalize(c Config) (PasswordOptions, error) {
 		return o, errors.New("set PasswordOptions.Sender (e.g. email.NewSMTP) to send verification and reset mail")
 	}
 	if o.From == "" {
-		o.From = DefaultEmailFrom
+		o.From = email.DefaultFrom
 	}
 	if o.VerifyMaxAge < 0 || o.ResetMaxAge < 0 || o.ResetMaxAge > MaxResetMaxAge || o.ReauthMaxAge < 0 {
 		return o, errors.New("PasswordOptions: VerifyMaxAge and ReauthMaxAge must not be negative, ResetMaxAge must be 0 to 1 hour")
@@ -173,9 +173,9 @@ func (o PasswordOptions) normalize(c Config) (PasswordOptions, error) {
 		return o, err
 	}
 	if o.NormalizeIdentifier == nil {
-		o.NormalizeIdentifier = NormalizeEmailIdentifier
+		o.NormalizeIdentifier = email.NormalizeIdentifier
 	}
-	return o, o.SendLimits.normalize()
+	return o, sendLimitsWithDefaults(&o.SendLimits)
 }
 
 // accountSteps are the steps under <base>/account/, with their handlers.

@@ -180,7 +180,7 @@ func (a *Auth) signUp(w http.ResponseWriter, rq *request, in SignUpInput) error 
 }
 
 // sendLimits are the attempt limits of account mail.
-func sendLimits(l EmailSendLimits) attemptLimits {
+func sendLimits(l email.SendLimits) attemptLimits {
 	return attemptLimits{ip: l.PerIP, pair: l.PerEmailClient, id: l.PerEmail}
 }
 
@@ -234,6 +234,6 @@ func (a *Auth) sendAccountMail(ctx context.Context, rq *request, addr string, c 
 
 // verifyBindingOptions are the lifetimes of the verification binding
 // cookie.
-func verifyBindingOptions(st *accountState) EmailOptions {
-	return EmailOptions{MaxAge: st.o.VerifyMaxAge, CodeMaxAge: min(MaxEmailCodeAge, st.o.VerifyMaxAge)}
+func verifyBindingOptions(st *accountState) email.Options {
+	return email.Options{MaxAge: st.o.VerifyMaxAge, CodeMaxAge: min(email.MaxCodeAge, st.o.VerifyMaxAge)}
 }

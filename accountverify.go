@@ -27,11 +27,11 @@ func (a *Auth) mailVerification(ctx context.Context, rq *request, u *User) (emai
 	st := a.accounts
 	now := a.now()
 	id := purposeVerify + ":" + u.Email
-	tok, code := randomToken(), newEmailCode(DefaultEmailCodeLength)
+	tok, code := randomToken(), newEmailCode(email.DefaultCodeLength)
 	b := emailBinding{Provider: st.id + "/verify", Email: u.Email, Nonce: randomToken()}
 	b.Link = purposeToken(purposeVerify, u.Email, tok, a.tokenSecret())
 	b.Code = a.email.codeHash(b.Provider, b.Nonce, code)
-	codeAge := min(MaxEmailCodeAge, st.o.VerifyMaxAge)
+	codeAge := min(email.MaxCodeAge, st.o.VerifyMaxAge)
 	if err := a.storeToken(ctx, id, b.Link, now.Add(st.o.VerifyMaxAge)); err != nil {
 		return b, err
 	}
@@ -73,12 +73,12 @@ func (a *Auth) useVerification(w http.ResponseWriter, rq *request) (string, erro
 	ctx := rq.r.Context()
 	st := a.accounts
 	if c := rq.form.get("code"); c != "" {
-		in, err := parseEmailCallback(rq.form.get, DefaultEmailCodeLength)
+		in, err := parseEmailCallback(rq.form.get, email.DefaultCodeLength)
 		b, ok := a.readBinding(rq, st.id+"/verify")
 		if err != nil || !ok {
 			return "", badInput("invalid_code", "That code is not right here. Open the link in the email, or enter the code in the browser where you signed up.", map[string]string{"code": "Enter the 6-digit code from the email."})
 		}
-		key, remaining, ok := a.codeTry(ctx, b.Nonce, MaxEmailCodeAge)
+		key, remaining, ok := a.codeTry(ctx, b.Nonce, email.MaxCodeAge)
 		if !ok {
 			return "", badInput("code_burned", "Too many wrong codes. Ask for a new email.", nil)
 		}

@@ -31,7 +31,7 @@ func TestAttackEmailScannerBurnsLink(t *testing.T) {
 		{"ConsumeOnGet (Auth.js)", true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newEmailFixture(t, func(o *authgo.EmailOptions) { o.ConsumeOnGet = tc.consumeOnGet }, nil)
+			f := newEmailFixture(t, func(o *email.Options) { o.ConsumeOnGet = tc.consumeOnGet }, nil)
 			location(t, f.ask("ada@example.com", nil))
 			link, _ := f.lastMail("ada@example.com")
 			scanner := newBrowserOf(f)
@@ -61,7 +61,7 @@ func TestAttackEmailScannerBurnsLink(t *testing.T) {
 
 // A prefetch never signs in, even with ConsumeOnGet.
 func TestAttackEmailPrefetchConsumesNothing(t *testing.T) {
-	f := newEmailFixture(t, func(o *authgo.EmailOptions) { o.ConsumeOnGet = true }, nil)
+	f := newEmailFixture(t, func(o *email.Options) { o.ConsumeOnGet = true }, nil)
 	location(t, f.ask("ada@example.com", nil))
 	link, _ := f.lastMail("ada@example.com")
 	u, _ := url.Parse(link)
@@ -76,7 +76,7 @@ func TestAttackEmailPrefetchConsumesNothing(t *testing.T) {
 
 // Reuse, expiry and another address's token are the Verification error.
 func TestAttackEmailLinkReuseExpiryOtherAddress(t *testing.T) {
-	f := newEmailFixture(t, func(o *authgo.EmailOptions) { o.MaxAge = 15 * time.Minute }, nil)
+	f := newEmailFixture(t, func(o *email.Options) { o.MaxAge = 15 * time.Minute }, nil)
 	location(t, f.ask("ada@example.com", nil))
 	link, _ := f.lastMail("ada@example.com")
 
@@ -153,7 +153,7 @@ func TestAttackEmailCodeGuessing(t *testing.T) {
 	if wrong == code {
 		wrong = "111111"
 	}
-	for i := range authgo.EmailCodeTries {
+	for i := range email.CodeTries {
 		resp := f.sendCode(wrong)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Fatalf("wrong code %d: status %d", i+1, resp.StatusCode)
@@ -161,7 +161,7 @@ func TestAttackEmailCodeGuessing(t *testing.T) {
 	}
 	resp := f.sendCode(code)
 	if resp.StatusCode != http.StatusForbidden || sessionEmail(f.fixture) != "" {
-		t.Fatalf("right code after %d wrong ones: %d, session %q; want 403 and none", authgo.EmailCodeTries, resp.StatusCode, sessionEmail(f.fixture))
+		t.Fatalf("right code after %d wrong ones: %d, session %q; want 403 and none", email.CodeTries, resp.StatusCode, sessionEmail(f.fixture))
 	}
 	// Still burned when the limiter's window would let one more through.
 	f.clock.advance(3 * time.Minute)
@@ -200,7 +200,7 @@ func TestAttackEmailSMTPDown(t *testing.T) {
 	var down sync.Map
 	down.Store("down", true)
 	mail := &email.Memory{}
-	f := newEmailFixture(t, func(o *authgo.EmailOptions) {
+	f := newEmailFixture(t, func(o *email.Options) {
 		o.Sender = email.SenderFunc(func(ctx context.Context, m *email.Message) error {
 			if v, _ := down.Load("down"); v == true {
 				return &email.SendError{Step: email.StepDial, Err: errors.New("connection refused")}
@@ -237,7 +237,7 @@ func TestAttackEmailSMTPDown(t *testing.T) {
 // SignIn callback) gets no mail and the same answer as an address that
 // gets one; the log names it by its hash only.
 func TestAttackEmailEnumeration(t *testing.T) {
-	f := newEmailFixture(t, func(o *authgo.EmailOptions) { o.DisableSignUp = true }, func(c *authgo.Config) {
+	f := newEmailFixture(t, func(o *email.Options) { o.DisableSignUp = true }, func(c *authgo.Config) {
 		c.Callbacks.SignIn = func(ctx context.Context, p authgo.SignInParams) (string, error) {
 			if strings.HasSuffix(p.User.Email, "@blocked.example") {
 				return "", errors.New("domain not allowed")
@@ -300,7 +300,7 @@ func TestAttackEmailSendFlood(t *testing.T) {
 		t.Fatalf("after the refused send: %d mails, %d tokens stored", f.mail.Len(), len(f.store.created))
 	}
 	// Per client, whatever the address.
-	g := newEmailFixture(t, func(o *authgo.EmailOptions) { o.SendLimits.PerIP = ratelimit.Limit{Events: 2, Per: time.Hour} }, nil)
+	g := newEmailFixture(t, func(o *email.Options) { o.SendLimits.PerIP = ratelimit.Limit{Events: 2, Per: time.Hour} }, nil)
 	location(t, g.ask("a@example.com", nil))
 	location(t, g.ask("b@example.com", nil))
 	if resp := g.ask("c@example.com", nil); resp.StatusCode != http.StatusTooManyRequests {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/authgo/authgo/amr"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/signin"
 	"github.com/google/uuid"
@@ -144,13 +145,13 @@ func (a *Auth) runSignIn(ctx context.Context, rq *request, p SignInParams) (stri
 
 // ensureStoredUser returns the adapter's record of a credentials user, so
 // a database session can point at it: by id, else by email (in its
-// NormalizeEmail form, which a created user is stored under); a user the
+// email.Normalize form, which a created user is stored under); a user the
 // adapter does not know yet is created (Events.CreateUser is told). This is
 // what lets credentials sign-in use database sessions, which Auth.js does
 // not allow (its issue #3729).
 func (a *Auth) ensureStoredUser(ctx context.Context, u *User) (*User, error) {
 	ad := a.cfg.Adapter
-	if e, ok := NormalizeEmail(u.Email); ok {
+	if e, ok := email.Normalize(u.Email); ok {
 		c := *u
 		c.Email = e
 		u = &c

@@ -70,10 +70,10 @@ func (a *Auth) sendSignInMail(w http.ResponseWriter, rq *request, p EmailProvide
 	} else {
 		// The same answer, after about the time a send takes.
 		bind = emailBinding{Provider: p.ID(), Email: identifier, Nonce: randomToken()}
-		if o.links() {
+		if mailsLink(o) {
 			bind.Link = randomToken()
 		}
-		if o.codes() {
+		if mailsCode(o) {
 			bind.Code = randomToken()
 		}
 		a.email.sends.waitLike(ctx, start)
@@ -116,7 +116,7 @@ func (a *Auth) sendFailed(w http.ResponseWriter, rq *request, err error) {
 // with DisableSignUp, or one the SignIn callback refuses, gets none (and a
 // log line naming it by hash). A URL from the callback is where to go
 // instead, as in Auth.js.
-func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o EmailOptions, identifier string) (send bool, to string, err error) {
+func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o email.Options, identifier string) (send bool, to string, err error) {
 	user, err := a.cfg.Adapter.GetUserByEmail(ctx, identifier)
 	if err != nil {
 		return false, "", adapterFailure(err)
@@ -149,12 +149,12 @@ func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o
 // storeAndSend stores the link token and the code and sends the mail. When
 // the send fails, what was stored is removed again and the error is
 // Unavailable (503, "try later").
-func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o EmailOptions, identifier string) (emailBinding, error) {
+func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o email.Options, identifier string) (emailBinding, error) {
 	now := a.now()
 	b := emailBinding{Provider: p.ID(), Email: identifier, Nonce: randomToken()}
-	v := VerificationRequest{Identifier: identifier, Provider: p.ID(), Host: hostOf(rq.origin), From: o.From, Theme: *o.Theme, Request: rq.r}
+	v := email.VerificationRequest{Identifier: identifier, Provider: p.ID(), Host: hostOf(rq.origin), From: o.From, Theme: *o.Theme, Request: rq.r}
 	var stored []string
-	if o.links() {
+	if mailsLink(o) {
 		tok, err := o.GenerateVerificationToken()
 		if err != nil || !validLinkToken(tok) {
 			return b, errorf(Configuration, "GenerateVerificationToken of provider %q made no usable token (1 to 512 printable ASCII characters): %v", p.ID(), err)
@@ -164,14 +164,14 @@ func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o
 		b.Link = storedVerificationToken(tok, o.Secret)
 		stored = append(stored, b.Link)
 	}
-	if o.codes() {
+	if mailsCode(o) {
 		v.Code, v.CodeExpires = newEmailCode(o.CodeLength), now.Add(o.CodeMaxAge)
 		b.Code = a.email.codeHash(p.ID(), b.Nonce, v.Code)
 		stored = append(stored, b.Code)
 	}
 	for i, tok := range stored {
 		expires := v.Expires
-		if i == len(stored)-1 && o.codes() {
+		if i == len(stored)-1 && mailsCode(o) {
 			expires = v.CodeExpires
 		}
 		if err := a.storeToken(ctx, identifier, tok, expires); err != nil {
@@ -189,7 +189,7 @@ func (a *Auth) storeAndSend(ctx context.Context, rq *request, p EmailProvider, o
 
 // sendVerification sends the mail: the provider's own function, or the
 // built-in mail through Sender.
-func (a *Auth) sendVerification(ctx context.Context, o EmailOptions, v VerificationRequest) error {
+func (a *Auth) sendVerification(ctx context.Context, o email.Options, v email.VerificationRequest) error {
 	if o.SendVerificationRequest != nil {
 		return o.SendVerificationRequest(ctx, v)
 	}
@@ -303,9 +303,9 @@ func (a *Auth) bindingCookie(rq *request, maxAge time.Duration) cookie.Options {
 }
 
 // writeBinding sets the binding cookie, encrypted as the session is.
-func (a *Auth) writeBinding(w http.ResponseWriter, rq *request, o EmailOptions, b emailBinding) error {
+func (a *Auth) writeBinding(w http.ResponseWriter, rq *request, o email.Options, b emailBinding) error {
 	age := o.MaxAge
-	if !o.links() {
+	if !mailsLink(o) {
 		age = o.CodeMaxAge
 	}
 	c := a.bindingCookie(rq, age)

@@ -23,7 +23,7 @@ func TestSignInEmailFromTheApp(t *testing.T) {
 	store := &tokenSpy{Adapter: memory.New()}
 	a := mustNew(t, authgo.Config{
 		Secret: []string{testSecret}, LookupEnv: noEnv, URL: "https://app.example/api/auth", Adapter: store,
-		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{
+		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{Options: email.Options{
 			Sender: email.SenderFunc(func(ctx context.Context, m *email.Message) error {
 				if down {
 					return &email.SendError{Step: email.StepDial, Err: errors.New("connection refused")}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/email"
 )
 
 // The provider's own functions, as Auth.js's sendVerificationRequest,
@@ -21,14 +21,14 @@ import (
 func TestEmailProviderFunctions(t *testing.T) {
 	var (
 		mu      sync.Mutex
-		got     []authgo.VerificationRequest
+		got     []email.VerificationRequest
 		sendErr error
 		tokens  = []string{"token-from-the-app-1", "a token with spaces", "token-from-the-app-3"}
 	)
-	f := newEmailFixture(t, func(o *authgo.EmailOptions) {
+	f := newEmailFixture(t, func(o *email.Options) {
 		o.Sender = nil
 		o.MaxAge = 15 * time.Minute
-		o.SendVerificationRequest = func(ctx context.Context, v authgo.VerificationRequest) error {
+		o.SendVerificationRequest = func(ctx context.Context, v email.VerificationRequest) error {
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, v)
@@ -43,7 +43,7 @@ func TestEmailProviderFunctions(t *testing.T) {
 		}
 		// The app's rule: drop "+tag" from the local part.
 		o.NormalizeIdentifier = func(s string) (string, error) {
-			e, err := authgo.NormalizeEmailIdentifier(s)
+			e, err := email.NormalizeIdentifier(s)
 			if err != nil {
 				return "", err
 			}
@@ -91,7 +91,7 @@ func TestEmailProviderFunctions(t *testing.T) {
 
 // checkAppTokenSignIn: the VerificationRequest the app received, the token
 // stored hashed as Auth.js does, and the app's token signing in.
-func checkAppTokenSignIn(t *testing.T, f *emailFixture, v authgo.VerificationRequest, start time.Time) {
+func checkAppTokenSignIn(t *testing.T, f *emailFixture, v email.VerificationRequest, start time.Time) {
 	t.Helper()
 	u, _ := url.Parse(v.URL)
 	if v.Identifier != "ada@example.com" || v.Token != "token-from-the-app-1" || u.Query().Get("token") != v.Token ||

@@ -9,6 +9,7 @@ import (
 
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/amr"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/pages"
 	"github.com/google/uuid"
@@ -104,7 +105,7 @@ func prefetch(r *http.Request) bool {
 }
 
 // emailLink consumes a link's token and signs in.
-func (a *Auth) emailLink(w http.ResponseWriter, rq *request, p EmailProvider, o EmailOptions, in emailCallback) {
+func (a *Auth) emailLink(w http.ResponseWriter, rq *request, p EmailProvider, o email.Options, in emailCallback) {
 	ctx := rq.r.Context()
 	row, err := a.useToken(ctx, in.email, storedVerificationToken(in.token, o.Secret))
 	if err != nil {
@@ -124,8 +125,8 @@ func (a *Auth) emailLink(w http.ResponseWriter, rq *request, p EmailProvider, o 
 }
 
 // emailCode checks a code against the binding cookie of this browser: at
-// most EmailCodeTries wrong codes per mail, then the code is burned.
-func (a *Auth) emailCode(w http.ResponseWriter, rq *request, p EmailProvider, o EmailOptions, code string) {
+// most email.CodeTries wrong codes per mail, then the code is burned.
+func (a *Auth) emailCode(w http.ResponseWriter, rq *request, p EmailProvider, o email.Options, code string) {
 	ctx := rq.r.Context()
 	b, ok := a.readBinding(rq, p.ID())
 	if !ok {
@@ -174,7 +175,7 @@ func (a *Auth) validRow(row *adapter.VerificationToken, identifier, token string
 
 // codeRefused answers a refused code: JSON clients get the Verification
 // error URL, browsers the verify-request page with the sentence.
-func (a *Auth) codeRefused(w http.ResponseWriter, rq *request, p EmailProvider, o EmailOptions, status int, msg string) {
+func (a *Auth) codeRefused(w http.ResponseWriter, rq *request, p EmailProvider, o email.Options, status int, msg string) {
 	if wantsJSON(rq.r) {
 		a.fail(w, rq, errorf(Verification, "code refused"))
 		return
@@ -191,7 +192,7 @@ func (a *Auth) emailFailed(ctx context.Context, rq *request, p EmailProvider, id
 // Auth.js's handleLoginOrRegister does for email: the user found by email
 // gets emailVerified set, an unknown one is created (unless DisableSignUp),
 // no account row is linked; then the session is issued.
-func (a *Auth) emailSignIn(w http.ResponseWriter, rq *request, p EmailProvider, o EmailOptions, identifier string) {
+func (a *Auth) emailSignIn(w http.ResponseWriter, rq *request, p EmailProvider, o email.Options, identifier string) {
 	ctx := rq.r.Context()
 	a.clearBinding(w, rq)
 	in, to, err := a.emailUser(ctx, rq, p, o, identifier)
@@ -221,7 +222,7 @@ func (a *Auth) emailSignIn(w http.ResponseWriter, rq *request, p EmailProvider, 
 
 // emailUser finds or creates the user of identifier and runs the SignIn
 // callback; to is set when the callback redirects instead.
-func (a *Auth) emailUser(ctx context.Context, rq *request, p EmailProvider, o EmailOptions, identifier string) (in signedIn, to string, err error) {
+func (a *Auth) emailUser(ctx context.Context, rq *request, p EmailProvider, o email.Options, identifier string) (in signedIn, to string, err error) {
 	ad := a.cfg.Adapter
 	user, err := ad.GetUserByEmail(ctx, identifier)
 	if err != nil {
@@ -293,7 +294,7 @@ func (a *Auth) renderEmailConfirm(w http.ResponseWriter, rq *request, p EmailPro
 		Theme: a.theme(), Action: rq.actionURL(a, "callback/"+p.ID()), CSRFToken: a.csrfToken(w, rq),
 		CallbackURL: callbackURLParam(rq), Token: in.token, Email: in.email,
 		OtherBrowser: !ok || b.Email != in.email,
-		CodesOffered: a.email.opts[p.ID()].codes(),
+		CodesOffered: mailsCode(a.email.opts[p.ID()]),
 	}
 	if err := pages.RenderEmailConfirm(w, http.StatusOK, d); err != nil {
 		a.log.ErrorContext(rq.r.Context(), "authgo: render email confirmation page", "err", err)
@@ -306,8 +307,8 @@ func (a *Auth) renderVerifyRequest(w http.ResponseWriter, rq *request, status in
 	d := pages.VerifyRequest{Theme: a.theme(), Host: hostOf(rq.origin), HomeURL: rq.origin, Error: msg}
 	if ep, ok := p.(EmailProvider); ok {
 		o := a.email.opts[ep.ID()]
-		d.CodesOnly = !o.links()
-		if o.codes() {
+		d.CodesOnly = !mailsLink(o)
+		if mailsCode(o) {
 			d.CodeAction = rq.actionURL(a, "callback/"+ep.ID())
 			d.CSRFToken = a.csrfToken(w, rq)
 			d.CodeLength = o.CodeLength

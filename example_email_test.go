@@ -23,7 +23,7 @@ func ExampleAuth_SignIn_email() {
 	auth, _ := authgo.New(authgo.Config{
 		Secret: []string{exampleSecret}, URL: "http://localhost/api/auth",
 		Adapter: memory.New(), // keeps the link's token and the users
-		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{
+		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{Options: email.Options{
 			Sender: mailbox, From: "Example <no-reply@example.com>",
 		}})},
 	})

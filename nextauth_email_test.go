@@ -77,7 +77,7 @@ func TestNextAuthReactClientEmail(t *testing.T) {
 	})
 	a := mustNew(t, authgo.Config{
 		Secret: []string{testSecret}, LookupEnv: noEnv, TrustHost: true, Adapter: memory.New(),
-		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: sender}})},
+		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{Options: email.Options{Sender: sender}})},
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/auth/", a.Handler())

@@ -212,7 +212,7 @@ func (a *Auth) verifyChecks(rq *request, p oauth.Provider, checks oauth.Checks, 
 // nonce mismatch is InvalidCheck (error page, shown as Configuration);
 // linking conflicts are OAuthAccountNotLinked; a refusing SignIn callback
 // is AccessDenied. The profile's email is stored and compared in its
-// NormalizeEmail form; one that NFKC would change beyond case (full-width
+// email.Normalize form; one that NFKC would change beyond case (full-width
 // or other look-alike characters) is OAuthCallbackError with code
 // invalid_email.
 func (a *Auth) finishOAuth(w http.ResponseWriter, rq *request, p oauth.Provider) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/ratelimit"
 )
 
@@ -14,7 +15,7 @@ import (
 // through the adapter's VerificationTokenStore, with an identifier and an
 // expiry; using it deletes the row (UseVerificationToken: one winner among
 // concurrent users) and checks identifier, hash and expiry in constant
-// time. Codes allow EmailCodeTries wrong guesses per mail.
+// time. Codes allow email.CodeTries wrong guesses per mail.
 
 // storeToken stores the hash of a token for identifier until expires.
 func (a *Auth) storeToken(ctx context.Context, identifier, stored string, expires time.Time) error {
@@ -47,11 +48,11 @@ func purposeToken(purpose, bound, token, secret string) string {
 }
 
 // codeTry reserves one try of the code mailed with nonce, which lasts
-// maxAge. Per EmailCodeTries tries, one comes back only after maxAge: by
+// maxAge. Per email.CodeTries tries, one comes back only after maxAge: by
 // then the code has expired, so a burned code stays burned. ok is false
 // when the tries are used up (or the limiter failed).
 func (a *Auth) codeTry(ctx context.Context, nonce string, maxAge time.Duration) (key ratelimit.Key, remaining int, ok bool) {
-	key = ratelimit.Key{Name: "authgo:email-code:" + nonce, Limit: ratelimit.Limit{Events: EmailCodeTries, Per: EmailCodeTries * maxAge}}
+	key = ratelimit.Key{Name: "authgo:email-code:" + nonce, Limit: ratelimit.Limit{Events: email.CodeTries, Per: email.CodeTries * maxAge}}
 	res, err := a.email.tries.Reserve(ctx, key)
 	if err != nil {
 		a.log.ErrorContext(ctx, "authgo: rate limiter failed; code refused", "err", err)

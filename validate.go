@@ -3,15 +3,14 @@ package authgo
 import (
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/authgo/authgo/email"
 	"golang.org/x/text/unicode/norm"
 )
 
-// maxEmailBytes is the longest address NormalizeEmail accepts: RFC 5321's
+// maxEmailBytes is the longest address email.Normalize accepts: RFC 5321's
 // path limit, less the angle brackets.
 const maxEmailBytes = 254
 
@@ -23,7 +22,7 @@ const maxEmailBytes = 254
 // Authorize never runs.
 //
 // The zero value is the default for new apps: a field of type "email"
-// must hold a plain address and Authorize receives its NormalizeEmail form
+// must hold a plain address and Authorize receives its email.Normalize form
 // (NFKC, trimmed, lower case); a field of type "password" must hold at
 // least 8 characters and at most 1024 bytes. An app signing in the users of an
 // existing backend (shorter passwords, case-sensitive addresses) uses
@@ -32,7 +31,7 @@ const maxEmailBytes = 254
 // Whatever the rules: a field whose Field.Required is set must not be
 // empty; no submitted value may exceed 1024 bytes (maxCredentialLen, as
 // password.MaxLength); and the identifier that rate limits count and logs
-// hash is folded as NormalizeEmail folds, so "Ada@Example.com" and
+// hash is folded as email.Normalize folds, so "Ada@Example.com" and
 // "ada@example.com" share one budget even when Authorize receives them
 // as typed.
 type InputRules struct {
@@ -55,11 +54,11 @@ type EmailInput int
 
 const (
 	// EmailNormalized refuses a value that is not a plain address and
-	// gives Authorize its NormalizeEmail form: "  Ada@Example.COM" arrives
+	// gives Authorize its email.Normalize form: "  Ada@Example.COM" arrives
 	// as "ada@example.com". The default.
 	EmailNormalized EmailInput = iota
 	// EmailChecked refuses a value that is not a plain address (as
-	// NormalizeEmail judges it) and gives Authorize the value as
+	// email.Normalize judges it) and gives Authorize the value as
 	// submitted, byte for byte: for a backend that compares addresses
 	// case-sensitively but wants typos caught on the form.
 	EmailChecked
@@ -119,48 +118,8 @@ func inputRulesOf(p CredentialsProvider) InputRules {
 	return in.withDefaults()
 }
 
-// NormalizeEmail returns the canonical form of an email address as the
-// user typed it: NFKC-normalised, trimmed and lower-cased, as Auth.js
-// normalises the identifiers of its email provider, so "Ada@Example.COM "
-// and "ada@example.com" name one account. NFKC comes before any check, so
-// full-width letters and a full-width ＠ are folded first (the bypass of
-// Auth.js advisory GHSA-7rqj-j65f-68wh). ok is false when the result is
-// not a plain address (local@domain, no display name, no quotes, no
-// comments) of at most 254 bytes, and for an address built to look like
-// another: an invisible character, or mixed scripts in one part, such as a
-// Cyrillic "а" in "exаmple.com" (see lookalike.go).
-//
-// authgo uses it on every path that stores or looks up an address: the
-// users Authorize returns when the adapter stores them (database
-// sessions), OAuth profiles (see Auth.Handler), the rate-limit identifier
-// and, unless the provider's InputRules say otherwise, credentials fields
-// of type email before Authorize receives them.
-func NormalizeEmail(s string) (email string, ok bool) {
-	s = foldIdentifier(s)
-	if s == "" || len(s) > maxEmailBytes || !utf8.ValidString(s) || strings.ContainsAny(s, "\"(),:;<>[\\]") {
-		return s, false
-	}
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return s, false
-		}
-	}
-	// net/mail knows RFC 5322's address syntax; the checks above already
-	// refused its forms that are not a bare address.
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != s {
-		return s, false
-	}
-	local, domain, _ := strings.Cut(s, "@")
-	if local == "" || len(local) > 64 || domain == "" || strings.Contains(domain, "@") ||
-		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return s, false
-	}
-	return s, !lookalike(s)
-}
-
-// foldIdentifier is the one folding of emails and sign-in identifiers:
-// NFKC, then trimmed and lower-cased.
+// foldIdentifier folds a sign-in identifier as email.Normalize folds an
+// address before its checks: NFKC, then trimmed and lower-cased.
 func foldIdentifier(s string) string {
 	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
 }
@@ -176,14 +135,14 @@ func providerEmail(raw string) (string, error) {
 	if raw == "" {
 		return "", nil
 	}
-	email, ok := NormalizeEmail(raw)
+	addr, ok := email.Normalize(raw)
 	if !ok {
 		return "", errors.New("the profile's email address is not a plain address")
 	}
-	if email != strings.ToLower(strings.TrimSpace(norm.NFC.String(raw))) {
+	if addr != strings.ToLower(strings.TrimSpace(norm.NFC.String(raw))) {
 		return "", errors.New("the profile's email address holds look-alike characters that NFKC folds (full-width, ligature, …)")
 	}
-	return email, nil
+	return addr, nil
 }
 
 // validateCredentials checks the fields of a credentials sign-in by their
@@ -225,7 +184,7 @@ func (in InputRules) checkEmail(f Field, v string) (string, string) {
 	if strings.TrimSpace(v) == "" {
 		return v, "Enter your email address."
 	}
-	e, ok := NormalizeEmail(v)
+	e, ok := email.Normalize(v)
 	switch {
 	case !ok:
 		return v, "Enter an email address like name@example.com."

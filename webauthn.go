@@ -13,6 +13,7 @@ import (
 
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/amr"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/webauthn"
 	"github.com/authgo/authgo/ratelimit"
@@ -105,7 +106,7 @@ func (a *Auth) handleWebAuthnOptions(w http.ResponseWriter, rq *request) {
 		payload.UserID = current.ID
 		c, err = a.beginRegistration(ctx, rq, p, current)
 	case action == "register" && p.Settings().SignUp:
-		email, ok := NormalizeEmail(q.Get("email"))
+		email, ok := email.Normalize(q.Get("email"))
 		if !ok {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Invalid request"})
 			return

@@ -22,4 +22,10 @@
 //	m, err := email.SignIn{Host: "example.com", URL: link, Code: code,
 //		ExpiresIn: 15 * time.Minute}.Message("Example <no-reply@example.com>", to, email.Theme{})
 //	err = s.Send(ctx, m)
+//
+// Options configure authgo's email sign-in provider (providers.Email): the
+// Sender, whether mail carries a link, a one-time code or both (Codes), how
+// long each lasts, and the SendLimits. Normalize is the one form in which
+// authgo stores and compares an address (NFKC, trimmed, lower case, and no
+// look-alike built from invisible characters or mixed scripts).
 package email

@@ -94,7 +94,7 @@ var (
 func TestEmailSignInNeedsSecondFactor(t *testing.T) {
 	mail := &email.Memory{}
 	s := newSite(t, func(c *authgo.Config) {
-		c.Providers = append(c.Providers, providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: mail, From: "App <no-reply@app.example>"}}))
+		c.Providers = append(c.Providers, providers.Email(providers.EmailConfig{Options: email.Options{Sender: mail, From: "App <no-reply@app.example>"}}))
 	})
 	b := s.browser()
 	ask := func() (link, code string) {

@@ -80,7 +80,7 @@ func TestAddPasskeyToOAuthAndEmailUsers(t *testing.T) {
 	s := newServer(t, passkey.Config{}, func(c *authgo.Config) {
 		c.Providers = append(c.Providers,
 			providers.OIDC(providers.OAuthConfig{ID: "mock", Name: "Mock", Issuer: issuer, ClientID: "authgo-client", ClientSecret: "s3cret"}),
-			providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: mail, From: "App <no-reply@app.example>"}}))
+			providers.Email(providers.EmailConfig{Options: email.Options{Sender: mail, From: "App <no-reply@app.example>"}}))
 	})
 	ctx := context.Background()
 	for _, c := range []struct {

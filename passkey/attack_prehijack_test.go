@@ -33,7 +33,7 @@ func (b *browser) postTo(path string, form url.Values) (*http.Response, []byte) 
 func TestAttackPreAccountTakeoverThroughPasskeySignUp(t *testing.T) {
 	box := &email.Memory{}
 	s := newServer(t, passkey.Config{}, func(c *authgo.Config) {
-		c.Providers = append(c.Providers, providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: box}}))
+		c.Providers = append(c.Providers, providers.Email(providers.EmailConfig{Options: email.Options{Sender: box}}))
 	})
 	const victim = "victim@example.com"
 	attacker, key := s.browser(), newSoftKey(t)

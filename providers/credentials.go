@@ -30,7 +30,7 @@ type CredentialsConfig struct {
 	// Input are the checks the fields pass before Authorize runs, and
 	// whether Authorize receives an email field normalised. The zero
 	// value is the default for new apps: an email field must be a plain
-	// address and arrives in its authgo.NormalizeEmail form (trimmed,
+	// address and arrives in its email.Normalize form (trimmed,
 	// lower case); a password field holds at least 8 characters and at
 	// most 1024 bytes. InputAsIs() passes the fields of an existing
 	// backend through untouched. See authgo.InputRules.

@@ -1,10 +1,13 @@
 package providers
 
-import "github.com/authgo/authgo"
+import (
+	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/email"
+)
 
 // EmailConfig configures an email provider: sign-in by a one-time link, a
 // one-time code, or both, mailed to the address the user types. The
-// embedded authgo.EmailOptions hold the settings and their defaults
+// embedded email.Options hold the settings and their defaults
 // (Sender, From, MaxAge, SendVerificationRequest,
 // GenerateVerificationToken, NormalizeIdentifier, codes, limits).
 type EmailConfig struct {
@@ -13,7 +16,7 @@ type EmailConfig struct {
 	ID string
 	// Name is shown on the sign-in page. Default "Email".
 	Name string
-	authgo.EmailOptions
+	email.Options
 }
 
 // Email returns an email provider of Auth.js's type "email", id "email" by
@@ -26,7 +29,7 @@ type EmailConfig struct {
 // code as well (see Codes). MaxAge defaults to 24 hours as in Auth.js; 15
 // minutes is recommended:
 //
-//	providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{
+//	providers.Email(providers.EmailConfig{Options: email.Options{
 //		Sender: smtp, From: "Example <no-reply@example.com>", MaxAge: 15 * time.Minute,
 //	}})
 func Email(cfg EmailConfig) authgo.EmailProvider {
@@ -51,7 +54,7 @@ func Nodemailer(cfg EmailConfig) authgo.EmailProvider {
 
 type emailProvider struct{ cfg EmailConfig }
 
-func (p *emailProvider) ID() string                        { return p.cfg.ID }
-func (p *emailProvider) Name() string                      { return p.cfg.Name }
-func (p *emailProvider) Type() string                      { return authgo.TypeEmail }
-func (p *emailProvider) EmailOptions() authgo.EmailOptions { return p.cfg.EmailOptions }
+func (p *emailProvider) ID() string                  { return p.cfg.ID }
+func (p *emailProvider) Name() string                { return p.cfg.Name }
+func (p *emailProvider) Type() string                { return authgo.TypeEmail }
+func (p *emailProvider) EmailOptions() email.Options { return p.cfg.Options }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
 	"github.com/authgo/authgo/ratelimit"
 )
@@ -57,7 +58,7 @@ func TestAttackPreAccountTakeoverThroughEmailSignIn(t *testing.T) {
 	emailBox, emailSender := startMailbox(t)
 	for _, strategy := range []authgo.SessionStrategy{authgo.StrategyJWT, authgo.StrategyDatabase} {
 		t.Run(string(strategy), func(t *testing.T) {
-			x := newApp(t, stores[0].open(t), strategy, nil, providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: emailSender}}))
+			x := newApp(t, stores[0].open(t), strategy, nil, providers.Email(providers.EmailConfig{Options: email.Options{Sender: emailSender}}))
 			const victim, attackerPW = "victim@example.com", "attacker chose this 1"
 			attacker := x.browser()
 			if resp, _ := x.post(attacker, "account/signup", url.Values{"email": {victim}, "password": {attackerPW}}); resp.StatusCode != http.StatusFound {
@@ -133,7 +134,7 @@ func TestAttackChangeEmailEnumeration(t *testing.T) {
 	const n = 12
 	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
 		l := ratelimit.Limit{Events: 10 * n, Per: time.Hour}
-		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
+		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})
 	const me = "prober@example.com"
 	for i := range n {
@@ -170,7 +171,7 @@ func TestAttackChangeEmailEnumeration(t *testing.T) {
 func TestAttackOldResetLinkAfterPasswordChange(t *testing.T) {
 	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
 		l := ratelimit.Limit{Events: 20, Per: time.Hour}
-		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
+		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})
 	const addr = "ada@example.com"
 	signUpVerified(t, x, addr, strongPW)
@@ -219,7 +220,7 @@ func TestAttackOldResetLinkAfterPasswordChange(t *testing.T) {
 func TestAttackResetLinkAfterChangeOfEmail(t *testing.T) {
 	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
 		l := ratelimit.Limit{Events: 20, Per: time.Hour}
-		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
+		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})
 	const old, next = "old@example.com", "new@example.com"
 	c := signUpVerified(t, x, old, strongPW)

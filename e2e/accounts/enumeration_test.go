@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/ratelimit"
 )
 
@@ -95,7 +96,7 @@ func TestEnumerationResistance(t *testing.T) {
 	const n = 30
 	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
 		l := ratelimit.Limit{Events: 10 * n, Per: time.Hour}
-		o.SendLimits = authgo.EmailSendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
+		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})
 	// A mail server that takes 20 ms per message, as a real one on a
 	// network does: the loopback one takes ~1 ms, less than a loaded

@@ -9,6 +9,7 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/testenv"
 	"github.com/authgo/authgo/providers"
 )
@@ -54,7 +55,7 @@ func testReauthWithoutPassword(t *testing.T, strategy authgo.SessionStrategy) {
 	issuer := testenv.StartJohnIdP(t)
 	linkBox, linkSender := startMailbox(t)
 	x := newApp(t, stores[0].open(t), strategy, func(o *authgo.PasswordOptions) { o.ReauthMaxAge = maxAge },
-		providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: linkSender}}),
+		providers.Email(providers.EmailConfig{Options: email.Options{Sender: linkSender}}),
 		providers.OIDC(providers.OAuthConfig{ID: "mock", Name: "Mock", Issuer: issuer, ClientID: "authgo-client", ClientSecret: "s3cret"}))
 	ps := x.db.(adapter.PasswordStore)
 	const oauthAddr, mailAddr, mailAddr2 = "john@example.com", "link@example.com", "link2@example.com"

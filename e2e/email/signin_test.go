@@ -40,7 +40,7 @@ func signInApp(t *testing.T, s email.Sender) (*httptest.Server, *http.Client) {
 		Secret: []string{"e2e-secret-0123456789abcdef0123456789abcdef"}, URL: srv.URL + "/api/auth",
 		LookupEnv: func(string) (string, bool) { return "", false }, Adapter: memory.New(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{
+		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{Options: email.Options{
 			Sender: s, From: "App <no-reply@app.example.com>",
 		}})},
 	})

@@ -145,7 +145,7 @@ func newApp(t *testing.T, s Store) *app {
 	auth, err := authgo.New(authgo.Config{
 		Secret:    []string{testSecret},
 		TrustHost: true,
-		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{
+		Providers: []authgo.Provider{providers.Email(providers.EmailConfig{Options: email.Options{
 			Sender: a.mail, From: "App <no-reply@app.example>",
 		}})},
 		Adapter:   a.rec,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
 )
 
@@ -23,7 +24,7 @@ import (
 // "credentials", so /login, POST /api/auth/callback/credentials and
 // signIn("credentials") work as before; its mail goes where email
 // sign-in's goes (the /dev/mailbox or --smtp).
-func passwordProvider(mail authgo.EmailOptions) authgo.Provider {
+func passwordProvider(mail email.Options) authgo.Provider {
 	return providers.Password(providers.PasswordConfig{ID: "credentials", Name: "Password", PasswordOptions: authgo.PasswordOptions{
 		Sender: mail.Sender,
 		From:   mail.From,

@@ -49,7 +49,7 @@ func (a *App) emailProvider(smtpURL, from string) (authgo.Provider, error) {
 	if from == "" {
 		from = defaultMailFrom
 	}
-	return providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{
+	return providers.Email(providers.EmailConfig{Options: email.Options{
 		Sender: sender,
 		From:   from,
 		MaxAge: 15 * time.Minute,

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/email"
 )
 
 // Input limits of the demo's forms and JSON API.
@@ -37,13 +37,13 @@ type signInForm struct {
 
 // validateSignIn checks the login form. Its messages speak only of syntax,
 // never of whether an account exists.
-func validateSignIn(email, password string) (signInForm, fieldErrors) {
+func validateSignIn(addr, password string) (signInForm, fieldErrors) {
 	errs := fieldErrors{}
 	f := signInForm{Password: password}
 	var ok bool
-	if strings.TrimSpace(email) == "" {
+	if strings.TrimSpace(addr) == "" {
 		errs.add("email", "Enter your email address.")
-	} else if f.Email, ok = authgo.NormalizeEmail(email); !ok {
+	} else if f.Email, ok = email.Normalize(addr); !ok {
 		errs.add("email", "Enter an email address like name@example.com.")
 	}
 	// The minimum counts characters (8 emoji are 8); the maximum counts

@@ -216,7 +216,7 @@ func emailProvider(f EmailFile) (authgo.Provider, error) {
 	if maxAge == 0 {
 		maxAge = 15 * time.Minute
 	}
-	return providers.Email(providers.EmailConfig{EmailOptions: authgo.EmailOptions{Sender: sender, From: f.From, MaxAge: maxAge}}), nil
+	return providers.Email(providers.EmailConfig{Options: email.Options{Sender: sender, From: f.From, MaxAge: maxAge}}), nil
 }
 
 // open connects the database and Redis (or, for a check, nothing).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/authgo/authgo"
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/providers"
 )
@@ -20,12 +21,12 @@ func newUsers(list []UserFile, roles []string) (users, error) {
 	out := users{}
 	for i, u := range list {
 		where := fmt.Sprintf("users[%d]", i+1)
-		email, ok := authgo.NormalizeEmail(u.Email)
+		addr, ok := email.Normalize(u.Email)
 		if !ok {
 			return nil, fmt.Errorf("%s: email %q is not an email address", where, u.Email)
 		}
-		if _, dup := out[email]; dup {
-			return nil, fmt.Errorf("%s: %s is listed twice", where, email)
+		if _, dup := out[addr]; dup {
+			return nil, fmt.Errorf("%s: %s is listed twice", where, addr)
 		}
 		if u.Role != "" && !slices.Contains(roles, u.Role) {
 			return nil, fmt.Errorf("%s: role %q is not in access.roles (%s)", where, u.Role, strings.Join(roles, ", "))
@@ -35,11 +36,11 @@ func newUsers(list []UserFile, roles []string) (users, error) {
 				return nil, fmt.Errorf("%s: password_hash is not an argon2id or bcrypt hash (make one with authgo serve --hash-password): %v", where, err)
 			}
 		}
-		u.Email = email
+		u.Email = addr
 		if u.ID == "" {
-			u.ID = email
+			u.ID = addr
 		}
-		out[email] = u
+		out[addr] = u
 	}
 	return out, nil
 }
@@ -81,8 +82,8 @@ func (us users) roleJWT(_ context.Context, p authgo.JWTParams) (*authgo.Token, e
 	if t == nil || t.Role != "" || (p.Trigger != authgo.TriggerSignIn && p.Trigger != authgo.TriggerSignUp) {
 		return t, nil
 	}
-	email, _ := authgo.NormalizeEmail(t.Email)
-	if u, ok := us[email]; ok {
+	addr, _ := email.Normalize(t.Email)
+	if u, ok := us[addr]; ok {
 		t.Role = u.Role
 	}
 	return t, nil
