@@ -209,6 +209,11 @@ func TestBackupCodeSingleUseUnderParallelUse(t *testing.T) {
 		}
 	}
 	u, _ := url.Parse(s.srv.URL)
+	for _, c := range winner.client.Jar.Cookies(u) {
+		if strings.Contains(c.Name, "second-factor") {
+			t.Fatalf("the winner still holds a pending sign-in: %s", c.Name)
+		}
+	}
 	stepUps := make([]*browser, len(browsers))
 	for i := range stepUps {
 		stepUps[i] = s.browser()
@@ -278,6 +283,44 @@ func TestPendingStateReplayAndOtherUser(t *testing.T) {
 	// Without any pending state nor session.
 	if r := s.browser().challenge("123456"); r.status != http.StatusFound || !strings.Contains(r.location, "SessionRequired") {
 		t.Fatalf("no state: %d %q", r.status, r.location)
+	}
+}
+
+// TestEarlierPendingSignInsSpent: when one of a user's pending sign-ins is
+// completed, those begun before it are spent and those begun after it are
+// not: a later one is a first factor proved again, and a code of its own
+// completes it. (TestBackupCodeSingleUseUnderParallelUse once ran its
+// step-up race in the losers' browsers, which held such later sign-ins:
+// when one of them won the race, a backup code rightly completed it, and
+// the test read that as a step-up sent to the wrong place.)
+func TestEarlierPendingSignInsSpent(t *testing.T) {
+	s := newSite(t, nil)
+	b := s.browser()
+	b.signIn("ada@example.com")
+	secret, backup := b.enrol()
+	b.signOut()
+	early, done, late := s.browser(), s.browser(), s.browser()
+	for _, br := range []*browser{early, done, late} {
+		if r := br.signIn("ada@example.com"); !strings.Contains(r.location, "two-factor/challenge") {
+			t.Fatalf("sign-in: %d %q", r.status, r.location)
+		}
+		s.clock.advance(time.Millisecond) // each begins at its own time
+	}
+	if r := done.challenge(code(t, secret, s.clock.now())); r.status != http.StatusFound || path(r.location) != "/dashboard" {
+		t.Fatalf("completed sign-in: %d %q", r.status, r.location)
+	}
+	if r := early.challenge(backup[0]); r.status != http.StatusFound || !strings.Contains(r.location, "error=SessionRequired") {
+		t.Fatalf("sign-in begun before the completed one: %d %q", r.status, r.location)
+	}
+	early.mustBeSignedOut("sign-in begun before the completed one")
+	if r := late.challenge(backup[0]); r.status != http.StatusFound || path(r.location) != "/dashboard" {
+		t.Fatalf("sign-in begun after the completed one: %d %q", r.status, r.location)
+	}
+	if got := sessionAMR(late.session()); got != "pwd,backup_code,mfa" {
+		t.Fatalf("amr = %q", got)
+	}
+	if st := late.get("/api/auth/two-factor"); st.json["backupCodes"].(float64) != 9 {
+		t.Fatalf("status: %s", st.body)
 	}
 }
 
