@@ -44,7 +44,9 @@ type Field struct {
 type Credentials map[string]string
 
 // CredentialsProvider signs users in with what they type: an email and a
-// password, a username and a code.
+// password, a username and a code. The fields pass the provider's
+// input.Rules before Authorize runs (the zero Rules when it does not
+// implement input.Provider).
 type CredentialsProvider interface {
 	Provider
 	// Fields lists the form inputs, in order.

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/authgo/authgo/email"
+	"github.com/authgo/authgo/input"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -14,108 +15,13 @@ import (
 // path limit, less the angle brackets.
 const maxEmailBytes = 254
 
-// InputRules are the checks the fields of a credentials sign-in pass
-// before Authorize runs, by each field's declared Type. A field that fails
-// one gets a message that speaks only of its syntax (the built-in sign-in
-// page shows it beside the field; JSON clients get it in "fields"), the
-// sign-in fails with CredentialsSignin and code "invalid_input", and
-// Authorize never runs.
-//
-// The zero value is the default for new apps: a field of type "email"
-// must hold a plain address and Authorize receives its email.Normalize form
-// (NFKC, trimmed, lower case); a field of type "password" must hold at
-// least 8 characters and at most 1024 bytes. An app signing in the users of an
-// existing backend (shorter passwords, case-sensitive addresses) uses
-// providers.InputAsIs, which passes every field through untouched.
-//
-// Whatever the rules: a field whose Field.Required is set must not be
-// empty; no submitted value may exceed 1024 bytes (maxCredentialLen, as
-// password.MaxLength); and the identifier that rate limits count and logs
-// hash is folded as email.Normalize folds, so "Ada@Example.com" and
-// "ada@example.com" share one budget even when Authorize receives them
-// as typed.
-type InputRules struct {
-	// MinPasswordLen is the fewest characters (Unicode code points) a
-	// field of type "password" must hold. Default 8; a negative value
-	// sets no minimum beyond Field.Required.
-	MinPasswordLen int
-	// MaxPasswordLen is the most bytes a field of type "password" may
-	// hold. Default 1024, which is also the most it may be set to
-	// (password.MaxLength).
-	MaxPasswordLen int
-	// Email says what happens to a field of type "email". Default
-	// EmailNormalized.
-	Email EmailInput
-}
-
-// EmailInput says what a credentials sign-in does with a field of type
-// "email" before Authorize runs.
-type EmailInput int
-
-const (
-	// EmailNormalized refuses a value that is not a plain address and
-	// gives Authorize its email.Normalize form: "  Ada@Example.COM" arrives
-	// as "ada@example.com". The default.
-	EmailNormalized EmailInput = iota
-	// EmailChecked refuses a value that is not a plain address (as
-	// email.Normalize judges it) and gives Authorize the value as
-	// submitted, byte for byte: for a backend that compares addresses
-	// case-sensitively but wants typos caught on the form.
-	EmailChecked
-	// EmailAsIs checks nothing and gives Authorize the value as
-	// submitted.
-	EmailAsIs
-)
-
-// Input limits of credentials sign-in that InputRules' zero value stands for.
-const (
-	defaultMinPasswordLen = 8    // characters
-	maxPasswordLen        = 1024 // bytes, as password.MaxLength and maxCredentialLen
-)
-
-// Validate reports rules that cannot work: a MaxPasswordLen above 1024 or
-// below 0, a MinPasswordLen above the maximum, an unknown Email value. A
-// credentials provider that carries InputRules calls it from its own
-// Validate, so New refuses such a configuration.
-func (in InputRules) Validate() error {
-	in = in.withDefaults()
-	switch {
-	case in.MaxPasswordLen < 0 || in.MaxPasswordLen > maxPasswordLen:
-		return fmt.Errorf("MaxPasswordLen is %d; use 1 to %d bytes, or 0 for the default %[2]d", in.MaxPasswordLen, maxPasswordLen)
-	case in.MinPasswordLen > in.MaxPasswordLen:
-		return fmt.Errorf("MinPasswordLen %d is above MaxPasswordLen %d: no password could pass", in.MinPasswordLen, in.MaxPasswordLen)
-	case in.Email < EmailNormalized || in.Email > EmailAsIs:
-		//lint:ignore ST1005 the message continues the caller's field path (CredentialsConfig.Input.Email)
-		return fmt.Errorf("Email is %d; use authgo.EmailNormalized, EmailChecked or EmailAsIs", in.Email)
-	}
-	return nil
-}
-
-// withDefaults fills the fields left zero.
-func (in InputRules) withDefaults() InputRules {
-	if in.MinPasswordLen == 0 {
-		in.MinPasswordLen = defaultMinPasswordLen
-	}
-	if in.MaxPasswordLen == 0 {
-		in.MaxPasswordLen = maxPasswordLen
-	}
-	return in
-}
-
-// CredentialsInputRules is implemented by credentials providers that set
-// their own InputRules (providers.CredentialsConfig.Input does). Without
-// it, the zero InputRules apply.
-type CredentialsInputRules interface {
-	InputRules() InputRules
-}
-
 // inputRulesOf returns the input rules of p, defaults filled.
-func inputRulesOf(p CredentialsProvider) InputRules {
-	var in InputRules
-	if r, ok := p.(CredentialsInputRules); ok {
+func inputRulesOf(p CredentialsProvider) input.Rules {
+	var in input.Rules
+	if r, ok := p.(input.Provider); ok {
 		in = r.InputRules()
 	}
-	return in.withDefaults()
+	return in.WithDefaults()
 }
 
 // foldIdentifier folds a sign-in identifier as email.Normalize folds an
@@ -150,16 +56,16 @@ func providerEmail(raw string) (string, error) {
 // changed (a normalised email) is replaced in creds. It returns a message
 // per invalid field, or nil. The messages speak only of syntax, never of
 // whether an account exists.
-func validateCredentials(fields []Field, in InputRules, creds Credentials) map[string]string {
+func validateCredentials(fields []Field, in input.Rules, creds Credentials) map[string]string {
 	var errs map[string]string
 	for _, f := range fields {
 		v := creds[f.Name]
 		var msg string
 		switch f.Type {
 		case "email":
-			v, msg = in.checkEmail(f, v)
+			v, msg = checkEmail(in, f, v)
 		case "password":
-			msg = in.checkPassword(f, v)
+			msg = checkPassword(in, f, v)
 		default:
 			msg = checkRequired(f, v, "Fill in this field.")
 		}
@@ -175,10 +81,10 @@ func validateCredentials(fields []Field, in InputRules, creds Credentials) map[s
 	return errs
 }
 
-// checkEmail returns the value Authorize receives for an email field, or
-// a message saying what is wrong with it.
-func (in InputRules) checkEmail(f Field, v string) (string, string) {
-	if in.Email == EmailAsIs {
+// checkEmail returns the value Authorize receives for an email field under
+// the rules in, or a message saying what is wrong with it.
+func checkEmail(in input.Rules, f Field, v string) (string, string) {
+	if in.Email == input.EmailAsIs {
 		return v, checkRequired(f, v, "Enter your email address.")
 	}
 	if strings.TrimSpace(v) == "" {
@@ -188,15 +94,15 @@ func (in InputRules) checkEmail(f Field, v string) (string, string) {
 	switch {
 	case !ok:
 		return v, "Enter an email address like name@example.com."
-	case in.Email == EmailChecked:
+	case in.Email == input.EmailChecked:
 		return v, ""
 	}
 	return e, ""
 }
 
 // checkPassword returns a message saying what is wrong with the value of
-// a password field, or "".
-func (in InputRules) checkPassword(f Field, v string) string {
+// a password field under the rules in, or "".
+func checkPassword(in input.Rules, f Field, v string) string {
 	switch {
 	case v == "" && (f.Required || in.MinPasswordLen > 0):
 		return "Enter your password."

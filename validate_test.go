@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/input"
 	"github.com/authgo/authgo/providers"
 )
 
@@ -54,7 +55,7 @@ func TestCredentialsInputValidation(t *testing.T) {
 // Authorize records what it receives and accepts one account of an
 // existing backend: "  Ada@Example.COM" with the four-character password
 // "pw42", compared byte for byte.
-func inputFixture(t *testing.T, in authgo.InputRules) (*fixture, func() authgo.Credentials) {
+func inputFixture(t *testing.T, in input.Rules) (*fixture, func() authgo.Credentials) {
 	var mu sync.Mutex
 	var got authgo.Credentials
 	f := newFixture(t, func(c *authgo.Config) {
@@ -110,10 +111,10 @@ func TestCredentialsInputAsIs(t *testing.T) {
 	}
 }
 
-// The zero InputRules are today's rules, unchanged: Authorize receives the
+// The zero input.Rules are today's rules, unchanged: Authorize receives the
 // normalised address and never sees a password under 8 characters.
 func TestCredentialsInputDefaults(t *testing.T) {
-	f, received := inputFixture(t, authgo.InputRules{})
+	f, received := inputFixture(t, input.Rules{})
 	if b := f.formErrors("  Ada@Example.COM", "pw42"); !strings.Contains(b, "Passwords have at least 8 characters.") || received() != nil {
 		t.Fatalf("short password: Authorize ran or message missing: %s", b)
 	}
@@ -126,7 +127,7 @@ func TestCredentialsInputDefaults(t *testing.T) {
 // Each rule on its own: a longer minimum, a lower maximum, and an email
 // that is checked but arrives as typed.
 func TestCredentialsInputCustom(t *testing.T) {
-	f, received := inputFixture(t, authgo.InputRules{MinPasswordLen: 12, MaxPasswordLen: 64, Email: authgo.EmailChecked})
+	f, received := inputFixture(t, input.Rules{MinPasswordLen: 12, MaxPasswordLen: 64, Email: input.EmailChecked})
 	for pw, msg := range map[string]string{
 		"eleven char":           "Passwords have at least 12 characters.",
 		strings.Repeat("p", 65): "Passwords have at most 64 bytes.",
@@ -147,13 +148,13 @@ func TestCredentialsInputCustom(t *testing.T) {
 // Rules that cannot work fail at New with a sentence naming the field.
 func TestCredentialsInputRulesRefused(t *testing.T) {
 	for _, tc := range []struct {
-		in   authgo.InputRules
+		in   input.Rules
 		want string
 	}{
-		{authgo.InputRules{MaxPasswordLen: 4096}, "CredentialsConfig.Input.MaxPasswordLen is 4096; use 1 to 1024 bytes"},
-		{authgo.InputRules{MaxPasswordLen: -1}, "CredentialsConfig.Input.MaxPasswordLen is -1"},
-		{authgo.InputRules{MinPasswordLen: 20, MaxPasswordLen: 16}, "CredentialsConfig.Input.MinPasswordLen 20 is above MaxPasswordLen 16"},
-		{authgo.InputRules{Email: 7}, "CredentialsConfig.Input.Email is 7"},
+		{input.Rules{MaxPasswordLen: 4096}, "CredentialsConfig.Input.MaxPasswordLen is 4096; use 1 to 1024 bytes"},
+		{input.Rules{MaxPasswordLen: -1}, "CredentialsConfig.Input.MaxPasswordLen is -1"},
+		{input.Rules{MinPasswordLen: 20, MaxPasswordLen: 16}, "CredentialsConfig.Input.MinPasswordLen 20 is above MaxPasswordLen 16"},
+		{input.Rules{Email: 7}, "CredentialsConfig.Input.Email is 7"},
 	} {
 		_, err := authgo.New(authgo.Config{Secret: []string{testSecret}, URL: "https://app.example/api/auth", LookupEnv: func(string) (string, bool) { return "", false },
 			Providers: []authgo.Provider{providers.Credentials(providers.CredentialsConfig{Input: tc.in, Authorize: func(context.Context, authgo.Credentials, *http.Request) (*authgo.User, error) { return nil, nil }})}})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/input"
 )
 
 // CredentialsConfig configures a credentials provider.
@@ -33,8 +34,8 @@ type CredentialsConfig struct {
 	// address and arrives in its email.Normalize form (trimmed,
 	// lower case); a password field holds at least 8 characters and at
 	// most 1024 bytes. InputAsIs() passes the fields of an existing
-	// backend through untouched. See authgo.InputRules.
-	Input authgo.InputRules
+	// backend through untouched. See input.Rules.
+	Input input.Rules
 }
 
 // InputAsIs returns the input rules for an existing backend: Authorize
@@ -43,8 +44,8 @@ type CredentialsConfig struct {
 // up to 1024 bytes); only fields marked Required must not be empty. Rate
 // limits still count an identifier in its folded form, so varying its case
 // earns no extra attempts.
-func InputAsIs() authgo.InputRules {
-	return authgo.InputRules{MinPasswordLen: -1, Email: authgo.EmailAsIs}
+func InputAsIs() input.Rules {
+	return input.Rules{MinPasswordLen: -1, Email: input.EmailAsIs}
 }
 
 // DefaultCredentialFields are the fields of a credentials provider that
@@ -84,7 +85,7 @@ func (c *credentials) Name() string            { return c.cfg.Name }
 func (c *credentials) Type() string            { return authgo.TypeCredentials }
 func (c *credentials) Fields() []authgo.Field  { return c.cfg.Fields }
 func (c *credentials) IdentifierField() string { return c.cfg.IdentifierField }
-func (c *credentials) InputRules() authgo.InputRules {
+func (c *credentials) InputRules() input.Rules {
 	return c.cfg.Input
 }
 
