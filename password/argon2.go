@@ -343,51 +343,35 @@ func mix(a, b, c, d uint64, r1, r2 int) (uint64, uint64, uint64, uint64) {
 
 // permuteRow applies the permutation P of RFC 9106 §3.6 to one row: the
 // eight registers of 16 consecutive words v0 … v15. P is GB on the columns
-// of the 4×4 matrix of words, then on its diagonals.
+// of the 4×4 matrix of words, then on its diagonals. Each GB loads and
+// stores its four words, which keeps fewer values live than holding all
+// sixteen in variables (amd64 has fewer registers than that).
 func permuteRow(q *[16]uint64) {
-	v0, v1, v2, v3, v4, v5, v6, v7 := q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]
-	v8, v9, v10, v11, v12, v13, v14, v15 := q[8], q[9], q[10], q[11], q[12], q[13], q[14], q[15]
-	v0, v4, v8, v12 = mix(v0, v4, v8, v12, 32, 24)
-	v0, v4, v8, v12 = mix(v0, v4, v8, v12, 16, 63)
-	v1, v5, v9, v13 = mix(v1, v5, v9, v13, 32, 24)
-	v1, v5, v9, v13 = mix(v1, v5, v9, v13, 16, 63)
-	v2, v6, v10, v14 = mix(v2, v6, v10, v14, 32, 24)
-	v2, v6, v10, v14 = mix(v2, v6, v10, v14, 16, 63)
-	v3, v7, v11, v15 = mix(v3, v7, v11, v15, 32, 24)
-	v3, v7, v11, v15 = mix(v3, v7, v11, v15, 16, 63)
-	v0, v5, v10, v15 = mix(v0, v5, v10, v15, 32, 24)
-	v0, v5, v10, v15 = mix(v0, v5, v10, v15, 16, 63)
-	v1, v6, v11, v12 = mix(v1, v6, v11, v12, 32, 24)
-	v1, v6, v11, v12 = mix(v1, v6, v11, v12, 16, 63)
-	v2, v7, v8, v13 = mix(v2, v7, v8, v13, 32, 24)
-	v2, v7, v8, v13 = mix(v2, v7, v8, v13, 16, 63)
-	v3, v4, v9, v14 = mix(v3, v4, v9, v14, 32, 24)
-	v3, v4, v9, v14 = mix(v3, v4, v9, v14, 16, 63)
-	q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = v0, v1, v2, v3, v4, v5, v6, v7
-	q[8], q[9], q[10], q[11], q[12], q[13], q[14], q[15] = v8, v9, v10, v11, v12, v13, v14, v15
+	q[0], q[4], q[8], q[12] = gb(q[0], q[4], q[8], q[12])
+	q[1], q[5], q[9], q[13] = gb(q[1], q[5], q[9], q[13])
+	q[2], q[6], q[10], q[14] = gb(q[2], q[6], q[10], q[14])
+	q[3], q[7], q[11], q[15] = gb(q[3], q[7], q[11], q[15])
+	q[0], q[5], q[10], q[15] = gb(q[0], q[5], q[10], q[15])
+	q[1], q[6], q[11], q[12] = gb(q[1], q[6], q[11], q[12])
+	q[2], q[7], q[8], q[13] = gb(q[2], q[7], q[8], q[13])
+	q[3], q[4], q[9], q[14] = gb(q[3], q[4], q[9], q[14])
 }
 
 // permuteColumn applies P to one column: the pairs of words 16 apart
-// starting at q[0], one register of each row.
+// starting at q[0], one register of each row, as v0 … v15.
 func permuteColumn(q *[114]uint64) {
-	v0, v1, v2, v3, v4, v5, v6, v7 := q[0], q[1], q[16], q[17], q[32], q[33], q[48], q[49]
-	v8, v9, v10, v11, v12, v13, v14, v15 := q[64], q[65], q[80], q[81], q[96], q[97], q[112], q[113]
-	v0, v4, v8, v12 = mix(v0, v4, v8, v12, 32, 24)
-	v0, v4, v8, v12 = mix(v0, v4, v8, v12, 16, 63)
-	v1, v5, v9, v13 = mix(v1, v5, v9, v13, 32, 24)
-	v1, v5, v9, v13 = mix(v1, v5, v9, v13, 16, 63)
-	v2, v6, v10, v14 = mix(v2, v6, v10, v14, 32, 24)
-	v2, v6, v10, v14 = mix(v2, v6, v10, v14, 16, 63)
-	v3, v7, v11, v15 = mix(v3, v7, v11, v15, 32, 24)
-	v3, v7, v11, v15 = mix(v3, v7, v11, v15, 16, 63)
-	v0, v5, v10, v15 = mix(v0, v5, v10, v15, 32, 24)
-	v0, v5, v10, v15 = mix(v0, v5, v10, v15, 16, 63)
-	v1, v6, v11, v12 = mix(v1, v6, v11, v12, 32, 24)
-	v1, v6, v11, v12 = mix(v1, v6, v11, v12, 16, 63)
-	v2, v7, v8, v13 = mix(v2, v7, v8, v13, 32, 24)
-	v2, v7, v8, v13 = mix(v2, v7, v8, v13, 16, 63)
-	v3, v4, v9, v14 = mix(v3, v4, v9, v14, 32, 24)
-	v3, v4, v9, v14 = mix(v3, v4, v9, v14, 16, 63)
-	q[0], q[1], q[16], q[17], q[32], q[33], q[48], q[49] = v0, v1, v2, v3, v4, v5, v6, v7
-	q[64], q[65], q[80], q[81], q[96], q[97], q[112], q[113] = v8, v9, v10, v11, v12, v13, v14, v15
+	q[0], q[32], q[64], q[96] = gb(q[0], q[32], q[64], q[96])
+	q[1], q[33], q[65], q[97] = gb(q[1], q[33], q[65], q[97])
+	q[16], q[48], q[80], q[112] = gb(q[16], q[48], q[80], q[112])
+	q[17], q[49], q[81], q[113] = gb(q[17], q[49], q[81], q[113])
+	q[0], q[33], q[80], q[113] = gb(q[0], q[33], q[80], q[113])
+	q[1], q[48], q[81], q[96] = gb(q[1], q[48], q[81], q[96])
+	q[16], q[49], q[64], q[97] = gb(q[16], q[49], q[64], q[97])
+	q[17], q[32], q[65], q[112] = gb(q[17], q[32], q[65], q[112])
+}
+
+// gb is GB of RFC 9106 §3.6: mix with rotations 32 and 24, then 16 and 63.
+func gb(a, b, c, d uint64) (uint64, uint64, uint64, uint64) {
+	a, b, c, d = mix(a, b, c, d, 32, 24)
+	return mix(a, b, c, d, 16, 63)
 }
