@@ -15,8 +15,10 @@ import (
 //	GET  two-factor               {"enabled","backupCodes","required"} of the signed-in user (JSON)
 //	GET  two-factor/challenge     the code form (a pending sign-in, or a step-up)
 //	POST two-factor/challenge     code, trustDevice → the session, or the upgraded session
-//	GET  two-factor/enroll        a new secret: QR code, key, otpauth URI (page or JSON)
+//	GET  two-factor/enroll        the secret being set up: QR code, key, otpauth URI (page or JSON);
+//	                              the same one while it is live (EnrollMaxAge), else a new one
 //	POST two-factor/enroll        code → the factor is on; the backup codes, once
+//	POST two-factor/enroll        newSecret=true → a new secret replaces the pending one
 //	POST two-factor/backup-codes  code (or a fresh sign-in) → new backup codes, once
 //	POST two-factor/disable       code (or a fresh sign-in) → the factor is off
 //
@@ -43,8 +45,8 @@ func (a *Auth) handleTwoFactor(w http.ResponseWriter, rq *request) {
 		a.handleChallengePage(w, rq)
 	case rq.provider == "challenge":
 		a.handleChallenge(w, rq)
-	case rq.provider == "enroll" && get:
-		a.handleEnrolPage(w, rq)
+	case rq.provider == "enroll" && (get || rq.form.get("newSecret") == "true"):
+		a.handleEnrolPage(w, rq, !get)
 	case rq.provider == "enroll":
 		a.handleEnrolConfirm(w, rq)
 	case rq.provider == "backup-codes" && !get:

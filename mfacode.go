@@ -69,24 +69,34 @@ func codeKind(code string) string {
 	return amr.BackupCode
 }
 
-// matchTOTP checks code against the sealed secret of f at the current
+// matchTOTP checks code against the confirmed secret of f at the current
 // time. It returns the time step it matched; a step not after f.LastStep
 // is a reused code.
-func (a *Auth) matchTOTP(f *adapter.SecondFactor, sealed, code string) (int64, error) {
+func (a *Auth) matchTOTP(f *adapter.SecondFactor, code string) (int64, error) {
 	tf := a.twoFactor
-	secret, stale, err := tf.keys.Open(f.UserID, sealed)
+	secret, stale, err := tf.keys.Open(f.UserID, f.TOTPSecret)
 	if err != nil {
 		return 0, errorf(Configuration, "second-factor secret of a user cannot be opened (a retired AUTH_SECRET?): %w", err)
 	}
-	step, ok := tf.cfg.TOTP.Verify(secret, strings.ReplaceAll(strings.TrimSpace(code), " ", ""), a.now())
+	step, err := a.verifyTOTP(f, secret, code)
+	if err != nil {
+		return 0, err
+	}
+	if stale {
+		f.TOTPSecret = tf.keys.Seal(f.UserID, secret) // rotated to the newest secret
+	}
+	return step, nil
+}
+
+// verifyTOTP checks code against secret (base32, opened) at the current
+// time, as matchTOTP does.
+func (a *Auth) verifyTOTP(f *adapter.SecondFactor, secret, code string) (int64, error) {
+	step, ok := a.twoFactor.cfg.TOTP.Verify(secret, strings.ReplaceAll(strings.TrimSpace(code), " ", ""), a.now())
 	if !ok {
 		return 0, errWrongCode()
 	}
 	if step <= f.LastStep {
 		return 0, errReusedCode()
-	}
-	if stale && sealed == f.TOTPSecret {
-		f.TOTPSecret = tf.keys.Seal(f.UserID, secret) // rotated to the newest secret
 	}
 	return step, nil
 }
@@ -101,7 +111,7 @@ func (a *Auth) spendCode(ctx context.Context, userID, code string, pendingAt int
 			return errNoFactor()
 		}
 		if kind == amr.OTP {
-			step, err := a.matchTOTP(f, f.TOTPSecret, code)
+			step, err := a.matchTOTP(f, code)
 			if err != nil {
 				return err
 			}

@@ -46,6 +46,14 @@ type TwoFactorConfig struct {
 	// PendingMaxAge is how long a user has, after the first factor, to
 	// give the second. Default 5 minutes.
 	PendingMaxAge time.Duration
+	// EnrollMaxAge is how long a secret being set up stays the one shown
+	// and the one its first code confirms: opening the enrolment again
+	// within it (a second tab, a reload: GET two-factor/enroll, EnrollTOTP)
+	// shows the same secret to the browser it was shown to, so a QR code
+	// scanned already keeps working, and writes nothing; another browser,
+	// or the first opening after it, gets a new secret. Default 10
+	// minutes.
+	EnrollMaxAge time.Duration
 	// TrustedDeviceMaxAge is how long "don't ask again on this device"
 	// lasts: a signed cookie bound to the user, refused once the user
 	// signs out everywhere (RevokeUserSessions) or changes the factor.
@@ -105,6 +113,9 @@ func (c *Config) normalizeTwoFactor() error {
 	}
 	if t.PendingMaxAge <= 0 {
 		t.PendingMaxAge = 5 * time.Minute
+	}
+	if t.EnrollMaxAge <= 0 {
+		t.EnrollMaxAge = 10 * time.Minute
 	}
 	if t.TrustedDeviceMaxAge == 0 {
 		t.TrustedDeviceMaxAge = 30 * 24 * time.Hour

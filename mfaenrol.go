@@ -2,10 +2,16 @@ package authgo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/internal/cookie"
 )
 
 // Setting the factor up, turning it off and new backup codes: the Go
@@ -54,40 +60,169 @@ func (a *Auth) TwoFactorStatus(ctx context.Context, u *User) (TwoFactorStatus, e
 	return st, nil
 }
 
-// EnrollTOTP starts setting up an authenticator app for u: a new secret,
-// stored sealed as u's pending enrolment (replacing an earlier unconfirmed
-// one). A user whose factor is on already gets an AccessDenied *Error
-// (code "already_enabled"): turn it off first.
-func (a *Auth) EnrollTOTP(ctx context.Context, u *User) (*TOTPEnrolment, error) {
-	tf := a.twoFactor
-	if tf == nil {
-		return nil, errTwoFactorOff()
-	}
-	e, err := a.totpKey(u, "")
-	if err != nil {
-		return nil, err
-	}
-	_, err = a.updateFactor(ctx, u.ID, func(f *adapter.SecondFactor) error {
-		if f.TOTPSecret != "" {
-			return &Error{Type: AccessDenied, Code: "already_enabled"}
-		}
-		f.PendingSecret = tf.keys.Seal(u.ID, e.Secret)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return e, nil
+// EnrollTOTP starts setting up an authenticator app for u, or goes on
+// with the setup that the same browser began less than
+// TwoFactorConfig.EnrollMaxAge ago: then it returns that pending secret
+// again, and writes nothing, so a second tab or a reload shows the QR code
+// the user may have scanned already. Otherwise a new secret, sealed,
+// becomes u's pending enrolment, replacing the one there was. r is the
+// request of the app's page; its session (the session id of a JWT, the
+// token of a database session) is the browser. NewTOTPEnrolment starts
+// over with a new secret. A user whose factor is on already gets an
+// AccessDenied *Error (code "already_enabled"): turn it off first.
+func (a *Auth) EnrollTOTP(r *http.Request, u *User) (*TOTPEnrolment, error) {
+	return a.enrolFromRequest(r, u, false)
 }
 
-// totpKey returns the enrolment of secret for u ("": a new secret).
+// NewTOTPEnrolment starts u's setup of an authenticator app over: a new
+// secret replaces the pending one, whose codes no longer confirm it, for a
+// user who asks for another key (the QR code would not scan, the key was
+// seen by someone else). r and the errors are as for EnrollTOTP.
+func (a *Auth) NewTOTPEnrolment(r *http.Request, u *User) (*TOTPEnrolment, error) {
+	return a.enrolFromRequest(r, u, true)
+}
+
+func (a *Auth) enrolFromRequest(r *http.Request, u *User, fresh bool) (*TOTPEnrolment, error) {
+	if a.twoFactor == nil {
+		return nil, errTwoFactorOff()
+	}
+	s, err := a.Session(nil, r)
+	if err != nil {
+		return nil, err
+	}
+	return a.enrolTOTP(r.Context(), u, a.enrolOwner(a.newRequest(r), nil, s), fresh)
+}
+
+func errAlreadyEnabled() error { return &Error{Type: AccessDenied, Code: "already_enabled"} }
+
+// A pending secret is sealed with the time its enrolment began and its
+// owner, "<Unix µs>:<owner>:<base32 secret>", so that it is shown again
+// within EnrollMaxAge, and only to the browser it was shown to first. The
+// owner is a hash of that browser's pending sign-in (policy sent it to
+// enrolment: the first factor only) or of its session. Without it, a
+// phished password's pending sign-in could open the enrolment first and
+// know the secret the user then scans; with it, the user's opening
+// replaces that secret, as every opening did before EnrollMaxAge. Sealed
+// together, neither the time nor the owner can be changed alone. A
+// pending secret sealed without them (before EnrollMaxAge) counts as
+// expired.
+
+// enrolOwner names the browser of an enrolment: its pending sign-in st,
+// else its session s (nil: "", a caller without either).
+func (a *Auth) enrolOwner(rq *request, st *pendingState, s *Session) string {
+	var id string
+	switch {
+	case st != nil:
+		id = "pending:" + strconv.FormatInt(st.At, 10)
+	case s == nil:
+		return ""
+	case s.Token != nil:
+		id = "jwt:" + tokenSessionID(s.Token)
+	default:
+		id = "database:" + cookie.Value(rq.r, rq.cookies.SessionToken.Name)
+	}
+	sum := sha256.Sum256([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(sum[:16])
+}
+
+// enrolTOTP is EnrollTOTP (fresh false) and NewTOTPEnrolment (fresh true)
+// for the browser owner. Of requests of one browser at once, those that
+// may keep a live pending secret show the one stored first, so two tabs
+// opened together get one secret; a fresh one replaces only the secret it
+// found when it began, not one another request wrote meanwhile.
+func (a *Auth) enrolTOTP(ctx context.Context, u *User, owner string, fresh bool) (*TOTPEnrolment, error) {
+	tf := a.twoFactor
+	now := a.now()
+	if !fresh {
+		// The page opened again: one read, no write.
+		rec, err := tf.store.GetSecondFactor(ctx, u.ID)
+		if err != nil {
+			return nil, &Error{Type: AdapterError, Err: err}
+		}
+		if rec != nil && rec.TOTPSecret != "" {
+			return nil, errAlreadyEnabled()
+		}
+		if secret, ok := a.livePending(u.ID, rec, owner, now); ok {
+			return a.totpKey(u, secret)
+		}
+	}
+	var shown, made, found string
+	first := true
+	_, err := a.updateFactor(ctx, u.ID, func(f *adapter.SecondFactor) error {
+		if f.TOTPSecret != "" {
+			return errAlreadyEnabled()
+		}
+		if first {
+			found, first = f.PendingSecret, false
+		}
+		if secret, ok := a.livePending(u.ID, f, owner, now); ok && (!fresh || f.PendingSecret != found) {
+			shown = secret
+			return errNoChange
+		}
+		if made == "" {
+			secret, _, err := tf.cfg.TOTP.Key(tf.cfg.Issuer, totpAccount(u), "")
+			if err != nil {
+				return errorf(Configuration, "TOTP secret: %w", err)
+			}
+			made = secret
+		}
+		shown, f.PendingSecret = made, a.sealPending(u.ID, owner, made, now)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errNoChange) {
+		return nil, err
+	}
+	return a.totpKey(u, shown)
+}
+
+// sealPending seals secret as userID's pending secret, shown to owner at
+// at.
+func (a *Auth) sealPending(userID, owner, secret string, at time.Time) string {
+	return a.twoFactor.keys.Seal(userID, strconv.FormatInt(at.UnixMicro(), 10)+":"+owner+":"+secret)
+}
+
+// openPending returns the secret of the pending enrolment of f (userID's
+// record, nil for none), its owner and whether it began less than
+// EnrollMaxAge before now; ok is false when there is none, it expired or
+// cannot be opened.
+func (a *Auth) openPending(userID string, f *adapter.SecondFactor, now time.Time) (secret, owner string, ok bool) {
+	if f == nil || f.PendingSecret == "" {
+		return "", "", false
+	}
+	plain, _, err := a.twoFactor.keys.Open(userID, f.PendingSecret)
+	if err != nil {
+		return "", "", false
+	}
+	parts := strings.SplitN(plain, ":", 3)
+	if len(parts) != 3 || parts[2] == "" {
+		return "", "", false
+	}
+	began, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return "", "", false
+	}
+	return parts[2], parts[1], now.Before(time.UnixMicro(began).Add(a.twoFactor.cfg.EnrollMaxAge))
+}
+
+// livePending is the secret of f's live pending enrolment when owner
+// opened it.
+func (a *Auth) livePending(userID string, f *adapter.SecondFactor, owner string, now time.Time) (string, bool) {
+	secret, o, ok := a.openPending(userID, f, now)
+	return secret, ok && o == owner
+}
+
+// totpAccount is the account name of u in the authenticator app.
+func totpAccount(u *User) string {
+	if u.Email != "" {
+		return u.Email
+	}
+	return u.ID
+}
+
+// totpKey returns the enrolment of secret for u.
 func (a *Auth) totpKey(u *User, secret string) (*TOTPEnrolment, error) {
 	tf := a.twoFactor
-	account := u.Email
-	if account == "" {
-		account = u.ID
-	}
-	secret, uri, err := tf.cfg.TOTP.Key(tf.cfg.Issuer, account, secret)
+	secret, uri, err := tf.cfg.TOTP.Key(tf.cfg.Issuer, totpAccount(u), secret)
 	if err != nil {
 		return nil, errorf(Configuration, "TOTP secret: %w", err)
 	}
@@ -98,28 +233,12 @@ func (a *Auth) totpKey(u *User, secret string) (*TOTPEnrolment, error) {
 	return &TOTPEnrolment{Secret: secret, URI: uri, QRCode: png}, nil
 }
 
-// pendingEnrolment is u's enrolment in progress, for the page again after
-// a wrong first code; nil when there is none.
-func (a *Auth) pendingEnrolment(ctx context.Context, u *User) (*TOTPEnrolment, error) {
-	rec, err := a.twoFactor.store.GetSecondFactor(ctx, u.ID)
-	if err != nil {
-		return nil, &Error{Type: AdapterError, Err: err}
-	}
-	if rec == nil || rec.PendingSecret == "" {
-		return nil, nil
-	}
-	secret, _, err := a.twoFactor.keys.Open(u.ID, rec.PendingSecret)
-	if err != nil {
-		return nil, nil
-	}
-	return a.totpKey(u, secret)
-}
-
 // ConfirmTOTP turns u's pending enrolment on with its first code and
 // returns the user's new backup codes, to show once. r is the request of
 // the app's form (its client is rate limited). A wrong code leaves
 // nothing changed; of two confirmations at once, one wins and the other
-// is refused (code "no_enrolment").
+// is refused (code "no_enrolment"), as is a confirmation after
+// TwoFactorConfig.EnrollMaxAge (EnrollTOTP then makes a new secret).
 func (a *Auth) ConfirmTOTP(r *http.Request, u *User, code string) ([]string, error) {
 	if a.twoFactor == nil {
 		return nil, errTwoFactorOff()
@@ -136,16 +255,18 @@ func (a *Auth) confirmTOTP(rq *request, u *User, code string, pendingAt int64) (
 	var codes []string
 	now := a.now()
 	_, err = a.updateFactor(ctx, u.ID, func(f *adapter.SecondFactor) error {
-		if f.PendingSecret == "" {
+		secret, _, ok := a.openPending(u.ID, f, now)
+		if !ok {
 			return errNoEnrolment()
 		}
-		step, err := a.matchTOTP(f, f.PendingSecret, code)
+		step, err := a.verifyTOTP(f, secret, code)
 		if err != nil {
 			return err
 		}
 		var hashes []string
 		codes, hashes = a.twoFactor.keys.NewBackupCodes(backupCodeCount)
-		f.TOTPSecret, f.PendingSecret, f.LastStep, f.BackupCodes, f.TrustedSince = f.PendingSecret, "", step, hashes, now
+		sealed := a.twoFactor.keys.Seal(u.ID, secret)
+		f.TOTPSecret, f.PendingSecret, f.LastStep, f.BackupCodes, f.TrustedSince = sealed, "", step, hashes, now
 		if pendingAt > f.SpentBefore.UnixMicro() {
 			f.SpentBefore = time.UnixMicro(pendingAt)
 		}

@@ -11,50 +11,55 @@ import (
 // over the Go functions of mfaenrol.go.
 
 // enrolUser is who enrols at two-factor/enroll: the user of a pending
-// sign-in that policy sends to enrolment (st), else the signed-in user.
-// When there is neither, or the store fails, it has answered w and ok is
-// false.
-func (a *Auth) enrolUser(w http.ResponseWriter, rq *request) (st *pendingState, u *User, ok bool) {
+// sign-in that policy sends to enrolment (st), else the signed-in user;
+// owner names the browser (enrolOwner). When there is neither, or the
+// store fails, it has answered w and ok is false.
+func (a *Auth) enrolUser(w http.ResponseWriter, rq *request) (st *pendingState, u *User, owner string, ok bool) {
 	st, _, err := a.readPending(rq.r.Context(), rq)
 	if err != nil {
 		a.fail(w, rq, err)
-		return nil, nil, false
+		return nil, nil, "", false
 	}
 	if st != nil {
-		return st, st.User, true
+		return st, st.User, a.enrolOwner(rq, st, nil), true
 	}
 	s, err := a.Session(w, rq.r)
 	switch {
 	case err != nil:
 		a.fail(w, rq, err)
-		return nil, nil, false
+		return nil, nil, "", false
 	case s == nil || s.User == nil:
 		a.pendingMissing(w, rq)
-		return nil, nil, false
+		return nil, nil, "", false
 	}
-	return nil, sessionUser(s), true
+	return nil, sessionUser(s), a.enrolOwner(rq, nil, s), true
 }
 
-// handleEnrolPage is GET two-factor/enroll: a new secret, as a page with
-// the QR code or as JSON (TOTPEnrolment).
-func (a *Auth) handleEnrolPage(w http.ResponseWriter, rq *request) {
-	st, u, ok := a.enrolUser(w, rq)
+// handleEnrolPage is GET two-factor/enroll: the secret being set up (the
+// pending one while it is live, to the browser it was shown to, else a
+// new one), as a page with the QR code or as JSON (TOTPEnrolment); and
+// POST two-factor/enroll with newSecret=true (fresh): a new secret
+// replaces the pending one, answered as JSON, or by a redirect to the
+// page, which shows it.
+func (a *Auth) handleEnrolPage(w http.ResponseWriter, rq *request, fresh bool) {
+	st, u, owner, ok := a.enrolUser(w, rq)
 	if !ok {
 		return
 	}
 	if st == nil {
 		a.rememberCallbackURL(w, rq)
 	}
-	e, err := a.EnrollTOTP(rq.r.Context(), u)
-	if err != nil {
+	e, err := a.enrolTOTP(rq.r.Context(), u, owner, fresh)
+	switch {
+	case err != nil:
 		a.refuse(w, rq, err)
-		return
-	}
-	if wantsJSON(rq.r) {
+	case wantsJSON(rq.r):
 		writeJSON(w, http.StatusOK, e)
-		return
+	case fresh:
+		redirect(w, rq.r, rq.actionURL(a, "two-factor/enroll"))
+	default:
+		a.renderEnrol(w, rq, http.StatusOK, e, st != nil, "")
 	}
-	a.renderEnrol(w, rq, http.StatusOK, e, st != nil, "")
 }
 
 func (a *Auth) renderEnrol(w http.ResponseWriter, rq *request, status int, e *TOTPEnrolment, required bool, msg string) {
@@ -73,7 +78,7 @@ func (a *Auth) renderEnrol(w http.ResponseWriter, rq *request, status int, e *TO
 // sent the user here) then gets its session.
 func (a *Auth) handleEnrolConfirm(w http.ResponseWriter, rq *request) {
 	ctx := rq.r.Context()
-	st, u, ok := a.enrolUser(w, rq)
+	st, u, owner, ok := a.enrolUser(w, rq)
 	if !ok {
 		return
 	}
@@ -83,10 +88,14 @@ func (a *Auth) handleEnrolConfirm(w http.ResponseWriter, rq *request) {
 	}
 	codes, err := a.confirmTOTP(rq, u, rq.form.get("code"), at)
 	if err != nil {
-		e := asError(err, CallbackRouteError)
-		if e.Type == CredentialsSignin && !wantsJSON(rq.r) {
+		switch e := asError(err, CallbackRouteError); {
+		case wantsJSON(rq.r):
+		case e.Type == CredentialsSignin:
 			// The same secret again: the user scanned it already.
-			a.renderEnrolAgain(w, rq, u, st != nil, "That code is not right. Try again.")
+			a.renderEnrolAgain(w, rq, u, owner, st != nil, "That code is not right. Try again.")
+			return
+		case e.Code == "no_enrolment":
+			a.renderEnrolAgain(w, rq, u, owner, st != nil, "That key is no longer valid. Scan this new one.")
 			return
 		}
 		a.refuse(w, rq, err)
@@ -110,13 +119,10 @@ func (a *Auth) handleEnrolConfirm(w http.ResponseWriter, rq *request) {
 	a.renderBackupCodes(w, rq, codes, to)
 }
 
-// renderEnrolAgain shows the enrolment page with a new secret after a
-// wrong first code.
-func (a *Auth) renderEnrolAgain(w http.ResponseWriter, rq *request, u *User, required bool, msg string) {
-	e, err := a.pendingEnrolment(rq.r.Context(), u)
-	if err == nil && e == nil {
-		e, err = a.EnrollTOTP(rq.r.Context(), u)
-	}
+// renderEnrolAgain shows the enrolment page again after a refused first
+// code: the same secret while it is live, else a new one.
+func (a *Auth) renderEnrolAgain(w http.ResponseWriter, rq *request, u *User, owner string, required bool, msg string) {
+	e, err := a.enrolTOTP(rq.r.Context(), u, owner, false)
 	if err != nil {
 		a.refuse(w, rq, err)
 		return

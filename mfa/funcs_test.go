@@ -73,8 +73,40 @@ func TestGoFunctionsEnrol(t *testing.T) {
 	if st, _ := s.auth.TwoFactorStatus(t.Context(), ada); !st.Enabled || st.BackupCodes != 10 {
 		t.Fatalf("status %+v", st)
 	}
-	if _, err := s.auth.EnrollTOTP(t.Context(), ada); !isCode(err, "already_enabled") {
+	if _, err := s.auth.EnrollTOTP(s.form(), ada); !isCode(err, "already_enabled") {
 		t.Fatalf("EnrollTOTP when on: %v", err)
+	}
+}
+
+// TestGoFunctionsEnrolAgain: EnrollTOTP called again for the same
+// browser returns the pending secret; NewTOTPEnrolment replaces it, and
+// only the new secret's code confirms.
+func TestGoFunctionsEnrolAgain(t *testing.T) {
+	s := newSite(t, nil)
+	ada := &authgo.User{ID: "user-1", Email: "ada@example.com"}
+	first, err := s.auth.EnrollTOTP(s.form(), ada)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.auth.EnrollTOTP(s.form(), ada)
+	if err != nil || again.Secret != first.Secret || again.URI != first.URI {
+		t.Fatalf("EnrollTOTP again = %+v, %v; first %s", again, err, first.Secret)
+	}
+	renewed, err := s.auth.NewTOTPEnrolment(s.form(), ada)
+	if err != nil || renewed.Secret == first.Secret || len(renewed.QRCode) == 0 {
+		t.Fatalf("NewTOTPEnrolment = %+v, %v", renewed, err)
+	}
+	if got, _ := s.auth.EnrollTOTP(s.form(), ada); got.Secret != renewed.Secret {
+		t.Fatalf("EnrollTOTP after NewTOTPEnrolment: %s, want %s", got.Secret, renewed.Secret)
+	}
+	if _, err := s.auth.ConfirmTOTP(s.form(), ada, code(t, first.Secret, s.clock.now())); !isCode(err, "invalid_code") {
+		t.Fatalf("ConfirmTOTP with the replaced secret: %v", err)
+	}
+	if codes, err := s.auth.ConfirmTOTP(s.form(), ada, code(t, renewed.Secret, s.clock.now())); err != nil || len(codes) != 10 {
+		t.Fatalf("ConfirmTOTP = %v, %v", codes, err)
+	}
+	if _, err := s.auth.NewTOTPEnrolment(s.form(), ada); !isCode(err, "already_enabled") {
+		t.Fatalf("NewTOTPEnrolment when on: %v", err)
 	}
 }
 
@@ -82,7 +114,7 @@ func TestGoFunctionsEnrol(t *testing.T) {
 // returns its secret and backup codes; the clock moves on a step.
 func enrolGo(t *testing.T, s *site, u *authgo.User) (string, []string) {
 	t.Helper()
-	e, err := s.auth.EnrollTOTP(t.Context(), u)
+	e, err := s.auth.EnrollTOTP(s.form(), u)
 	if err != nil || e.Secret == "" || len(e.QRCode) == 0 {
 		t.Fatalf("EnrollTOTP = %+v, %v", e, err)
 	}

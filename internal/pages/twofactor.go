@@ -21,8 +21,8 @@ type TwoFactor struct {
 
 // TwoFactorEnrol is the data of the page that sets an authenticator app
 // up: the QR code (a PNG, shown as a data: URL), the secret to type by
-// hand, the otpauth URI, and a form that posts the first code with
-// csrfToken to Action.
+// hand, the otpauth URI, a form that posts the first code with csrfToken
+// to Action, and one that posts newSecret=true there for another key.
 type TwoFactorEnrol struct {
 	Theme     Theme
 	Action    string

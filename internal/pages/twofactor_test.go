@@ -31,7 +31,7 @@ func TestTwoFactorPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = w.Body.String()
-	for _, want := range []string{`src="data:image/png;base64,iVBORw==`, "<code>JBSWY3DPEHPK3PXP</code>", `href="otpauth://totp/a:b?secret=JBSWY3DPEHPK3PXP&amp;issuer=%3cx%3e"`, "needs a second factor", `alt="`} {
+	for _, want := range []string{`src="data:image/png;base64,iVBORw==`, "<code>JBSWY3DPEHPK3PXP</code>", `href="otpauth://totp/a:b?secret=JBSWY3DPEHPK3PXP&amp;issuer=%3cx%3e"`, "needs a second factor", `alt="`, `name="newSecret" value="true"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("enrolment page lacks %s:\n%s", want, body)
 		}
