@@ -29,10 +29,9 @@
 // resident memory (the largest VmRSS seen in each phase, and VmHWM), and
 // per phase what the server's Go runtime and threads did: the time its
 // threads ran and the time they waited, runnable, for a CPU (the kernel's
-// schedstat), how busy its Ps were, GC cycles and their CPU, allocation,
-// and the scheduling latency of its goroutines (runtime/metrics
-// /sched/latencies: a session read that is ready but finds no free P waits
-// there). It exits 1 when the hashing flood's p99 is more than -factor
+// schedstat), GC cycles and their CPU, allocation, and the scheduling
+// latency of its goroutines (runtime/metrics /sched/latencies: a session
+// read that is ready but finds no free P waits there). It exits 1 when the hashing flood's p99 is more than -factor
 // times the idle p99 (default 3). -trace FILE and -cpuprofile FILE record
 // the server during the hashing flood (go tool trace, go tool pprof).
 //

@@ -21,7 +21,6 @@ type runtimeSample struct {
 	GCCycles   uint64    `json:"gc_cycles"`
 	GCCPU      float64   `json:"gc_cpu"`       // /cpu/classes/gc/total, seconds
 	ScavCPU    float64   `json:"scavenge_cpu"` // /cpu/classes/scavenge/total, seconds
-	UserCPU    float64   `json:"user_cpu"`     // /cpu/classes/user, seconds
 	AllocBytes uint64    `json:"alloc_bytes"`  // /gc/heap/allocs:bytes
 	SchedEdges []float64 `json:"sched_edges"`  // /sched/latencies, bucket edges
 	SchedCount []uint64  `json:"sched_counts"` // and counts
@@ -31,7 +30,6 @@ var runtimeNames = []string{
 	"/gc/cycles/total:gc-cycles",
 	"/cpu/classes/gc/total:cpu-seconds",
 	"/cpu/classes/scavenge/total:cpu-seconds",
-	"/cpu/classes/user:cpu-seconds",
 	"/gc/heap/allocs:bytes",
 	"/sched/latencies:seconds",
 }
@@ -42,10 +40,10 @@ func serveRuntime(w http.ResponseWriter, _ *http.Request) {
 		s[i].Name = n
 	}
 	metrics.Read(s)
-	h := s[5].Value.Float64Histogram()
+	h := s[4].Value.Float64Histogram()
 	out := runtimeSample{
 		GCCycles: s[0].Value.Uint64(), GCCPU: s[1].Value.Float64(), ScavCPU: s[2].Value.Float64(),
-		UserCPU: s[3].Value.Float64(), AllocBytes: s[4].Value.Uint64(),
+		AllocBytes: s[3].Value.Uint64(),
 		SchedEdges: h.Buckets, SchedCount: h.Counts,
 	}
 	for i, e := range out.SchedEdges { // JSON has no infinities
@@ -71,18 +69,18 @@ func (s *server) runtime() (runtimeSample, error) {
 
 // runtimeDelta is what the server's runtime did during one phase.
 type runtimeDelta struct {
-	gcCycles            uint64
-	gcCPU, scavCPU, cpu float64
-	allocMiB            float64
-	schedP99, schedMax  time.Duration
-	seconds             float64
-	osRun, osWait       time.Duration // the server's threads: on a CPU, and runnable waiting for one
+	gcCycles           uint64
+	gcCPU, scavCPU     float64
+	allocMiB           float64
+	schedP99, schedMax time.Duration
+	seconds            float64
+	osRun, osWait      time.Duration // the server's threads: on a CPU, and runnable waiting for one
 }
 
 func diffRuntime(a, b runtimeSample, d time.Duration) runtimeDelta {
 	r := runtimeDelta{
 		gcCycles: b.GCCycles - a.GCCycles, gcCPU: b.GCCPU - a.GCCPU, scavCPU: b.ScavCPU - a.ScavCPU,
-		cpu: b.UserCPU - a.UserCPU, allocMiB: float64(b.AllocBytes-a.AllocBytes) / (1 << 20), seconds: d.Seconds(),
+		allocMiB: float64(b.AllocBytes-a.AllocBytes) / (1 << 20), seconds: d.Seconds(),
 	}
 	if len(a.SchedCount) != len(b.SchedCount) {
 		return r
@@ -109,8 +107,8 @@ func diffRuntime(a, b runtimeSample, d time.Duration) runtimeDelta {
 }
 
 func (r runtimeDelta) String() string {
-	return fmt.Sprintf("threads on a CPU %4.0f ms/s, waiting for one %4.0f ms/s; Ps busy %4.0f ms/s; GC %4.1f/s (GC CPU %3.0f ms/s, scavenger %2.0f ms/s); alloc %4.0f MiB/s; goroutine sched latency p99 ≤ %v, max ≤ %v",
-		1000*r.osRun.Seconds()/r.seconds, 1000*r.osWait.Seconds()/r.seconds, 1000*r.cpu/r.seconds,
+	return fmt.Sprintf("threads on a CPU %4.0f ms/s, waiting for one %4.0f ms/s; GC %4.1f/s (GC CPU %3.0f ms/s, scavenger %2.0f ms/s); alloc %4.0f MiB/s; goroutine sched latency p99 ≤ %v, max ≤ %v",
+		1000*r.osRun.Seconds()/r.seconds, 1000*r.osWait.Seconds()/r.seconds,
 		float64(r.gcCycles)/r.seconds, 1000*r.gcCPU/r.seconds, 1000*r.scavCPU/r.seconds, r.allocMiB/r.seconds,
 		r.schedP99.Round(time.Microsecond), r.schedMax.Round(time.Microsecond))
 }
