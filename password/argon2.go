@@ -8,10 +8,10 @@ package password
 //     default parameters). With a small live heap every such allocation
 //     starts a garbage collection and the fresh pages are zeroed and
 //     faulted in again, so a server hashing a dozen passwords a second runs
-//     about one GC cycle per hash. Here the work area comes from a pool and
-//     is reused: a hash allocates nothing, and the pool holds at most one
-//     area per hash computed at once (the bound of SetMaxConcurrent), which
-//     the GC drops when hashing stops.
+//     about one GC cycle per hash. Here the work area comes from a free
+//     list and is reused: a hash allocates nothing, no more areas exist
+//     than hashes may run at once (the bound of SetMaxConcurrent), and the
+//     list lets them go when hashing stops (workarea.go).
 //   - IDKey runs to the end once started; the goroutine keeps its P until
 //     the runtime preempts it (after 10 ms), so with two Ps a ready session
 //     read can wait that long for one. Here the computation yields the
@@ -30,7 +30,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"runtime"
-	"sync"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -44,38 +43,11 @@ const (
 	// yieldBlocks is how many blocks are computed between two calls to
 	// runtime.Gosched: about 0.25 ms of work on a current x86 core (under 1 µs a block).
 	yieldBlocks = 256
-	// poolMaxBlocks is the largest work area the pool keeps (64 MiB); a
-	// hash with more memory gets an area of its own that the GC frees.
-	poolMaxBlocks = 64 << 10
 )
 
 // block is one 1 KiB block of the memory matrix, as 128 little-endian
 // 64-bit words.
 type block [blockWords]uint64
-
-// workAreas holds the memory of hashes that have finished, for the next
-// one. A hash takes an area out for its whole computation, so no more
-// areas are in use than hashes run at once; the pool keeps them across
-// one GC cycle unused and drops them at the second.
-var workAreas sync.Pool // of *[]block
-
-func getWorkArea(n int) *[]block {
-	if p, _ := workAreas.Get().(*[]block); p != nil && cap(*p) >= n {
-		*p = (*p)[:n]
-		return p
-	}
-	// Every block is written before it is read (RFC 9106 §3.4: the first
-	// pass writes each block from blocks written before it), so a reused
-	// area needs no clearing; a new one is zero anyway.
-	area := make([]block, n)
-	return &area
-}
-
-func putWorkArea(p *[]block) {
-	if cap(*p) <= poolMaxBlocks {
-		workAreas.Put(p)
-	}
-}
 
 // argon2id returns the Argon2id tag of password and salt, with the secret
 // K and associated data X of RFC 9106 (nil in this package's hashes), t
@@ -89,9 +61,8 @@ func argon2id(password, salt, secret, data []byte, t, m uint32, p uint8, keyLen 
 	// m' = 4p·⌊m/4p⌋, at least 8p blocks (RFC 9106 §3.2, step 3).
 	blocks := max(m, 2*syncPoints*lanes) / (syncPoints * lanes) * (syncPoints * lanes)
 	laneLen := blocks / lanes
-	areaPtr := getWorkArea(int(blocks))
-	defer putWorkArea(areaPtr)
-	area := *areaPtr
+	area := workAreas.get(int(blocks))
+	defer workAreas.put(area)
 
 	// The first two blocks of every lane (RFC 9106 §3.2, steps 4 and 5).
 	var in [blake2b.Size + 8]byte

@@ -3,10 +3,13 @@ package password
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 
@@ -54,9 +57,10 @@ func TestArgon2IDMatchesXCrypto(t *testing.T) {
 	}
 }
 
-// A hash takes its work area from the pool and gives it back: once one
-// has run, the next Verify with the default parameters allocates a few
-// small values, not 19 MiB. (The GC is off meanwhile: it empties pools.)
+// A hash takes its work area from the free list and gives it back: once
+// one has run, the next Verify with the default parameters allocates a few
+// small values, not 19 MiB. (The GC is off meanwhile, so that no idle
+// cycles empty the list.)
 func TestArgon2IDReusesWorkArea(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	h, err := Hash("correct horse battery staple")
@@ -74,25 +78,75 @@ func TestArgon2IDReusesWorkArea(t *testing.T) {
 	}
 }
 
-// The pool does not hold memory for good: two GC cycles without a hash
-// drop the work area, and the next hash makes a new one.
+// freeAreas returns how many work areas the free list holds.
+func freeAreas() int {
+	workAreas.mu.Lock()
+	defer workAreas.mu.Unlock()
+	return len(workAreas.free)
+}
+
+// No more work areas exist than hashes may run at once: many hashes from
+// many goroutines under a bound of 2 make at most 2 areas, and the free
+// list keeps no more than the bound.
+func TestArgon2IDWorkAreasBoundedByConcurrency(t *testing.T) {
+	defer SetMaxConcurrent(SetMaxConcurrent(2))
+	workAreas.mu.Lock()
+	workAreas.free = nil // start from an empty list
+	workAreas.mu.Unlock()
+	h := Hasher{Params: Params{Memory: 1024, Time: 1, Threads: 1, SaltLength: 16, KeyLength: 32}}
+	before := workAreas.made.Load()
+	stored, err := h.Hash("pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var verified, busy atomic.Int64
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				switch ok, err := h.Verify("pw", stored); {
+				case errors.Is(err, ErrBusy):
+					busy.Add(1)
+					runtime.Gosched()
+				case err != nil || !ok:
+					t.Errorf("Verify: %v %v", ok, err)
+				default:
+					verified.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if made := workAreas.made.Load() - before; made > 2 || made < 1 {
+		t.Fatalf("%d hashes (%d refused) made %d work areas under a bound of 2", verified.Load()+1, busy.Load(), made)
+	}
+	for range 3 {
+		workAreas.put(make([]block, 8))
+	}
+	if n := freeAreas(); n != 2 {
+		t.Fatalf("the free list holds %d areas under a bound of 2", n)
+	}
+}
+
+// The free list does not hold memory for good: GC cycles without a hash
+// drop its areas. An area over areaMaxBlocks is never kept.
 func TestArgon2IDWorkAreaReleased(t *testing.T) {
 	argon2id([]byte("pw"), []byte("saltsalt"), nil, nil, 1, 64, 1, 32)
-	if p, _ := workAreas.Get().(*[]block); p == nil {
-		t.Fatal("no work area in the pool after a hash")
-	} else {
-		putWorkArea(p)
+	if freeAreas() == 0 {
+		t.Fatal("no work area in the free list after a hash")
 	}
-	runtime.GC()
-	runtime.GC()
-	if p := workAreas.Get(); p != nil {
-		t.Fatalf("the pool still holds a work area after two GC cycles")
+	// The list hears of a cycle from a cleanup, which runs in its own
+	// goroutine after the cycle: allow it a few cycles more.
+	for i := 0; freeAreas() > 0; i++ {
+		if i == 20 {
+			t.Fatalf("the free list still holds %d areas after %d GC cycles without a hash", freeAreas(), i)
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond) // the cleanup goroutine's turn, not a timing check
 	}
-	// A work area over poolMaxBlocks is never kept.
-	big := make([]block, poolMaxBlocks+1)
-	putWorkArea(&big)
-	if p := workAreas.Get(); p != nil {
-		t.Fatal("the pool kept a work area over its limit")
+	workAreas.put(make([]block, areaMaxBlocks+1))
+	if n := freeAreas(); n != 0 {
+		t.Fatal("the free list kept an area over its limit")
 	}
 }
 

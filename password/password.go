@@ -81,7 +81,10 @@ type Params struct {
 	Memory uint32
 	// Time is the number of passes over the memory.
 	Time uint32
-	// Threads is the degree of parallelism.
+	// Threads is the degree of parallelism (lanes). This package computes
+	// the lanes of one hash one after another in one goroutine, so that a
+	// hash takes one CPU and one slot of the bound: more Threads make a
+	// hash slower here, not faster, and 1 is the default.
 	Threads uint8
 	// SaltLength is the length of the random salt in bytes.
 	SaltLength uint32
