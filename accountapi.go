@@ -3,12 +3,14 @@ package authgo
 import (
 	"net/http"
 	"time"
+
+	"github.com/authgo/authgo/account"
 )
 
 // The Go functions of password accounts, for apps that draw their own
 // forms (as SignIn is for sign-in). Each does what its endpoint under
 // <base>/account/ does (see PasswordProvider) and returns nil, an
-// *AccountError for the user's input (show its Message and Fields), or an
+// *account.Error for the user's input (show its Message and Fields), or an
 // *Error: ErrRateLimited (its RetryAfter says how long), ErrUnavailable
 // (the mail server or the store did not answer; nothing was changed). The
 // CSRF token of the auth endpoints is not required (the form is the
@@ -35,7 +37,7 @@ func (a *Auth) accountRequest(r *http.Request, step string, values map[string]st
 // its owner that someone tried; both answer nil alike (send the user to a
 // "check your email" page). It sets the verification binding cookie on w
 // (the code works in this browser). No session is started.
-func (a *Auth) SignUp(w http.ResponseWriter, r *http.Request, in SignUpInput) error {
+func (a *Auth) SignUp(w http.ResponseWriter, r *http.Request, in account.SignUpInput) error {
 	rq, err := a.accountRequest(r, "signup", map[string]string{})
 	if err != nil {
 		return err
@@ -129,7 +131,7 @@ func (a *Auth) DeleteAccount(w http.ResponseWriter, r *http.Request, current str
 }
 
 // errNoSession is the Go functions' error without a signed-in user.
-var errNoSession = &AccountError{Status: http.StatusUnauthorized, Code: "session_required", Message: "Sign in first."}
+var errNoSession = &account.Error{Status: http.StatusUnauthorized, Code: "session_required", Message: "Sign in first."}
 
 func (a *Auth) accountUserRequest(r *http.Request, step string) (*request, *User, time.Time, error) {
 	rq, err := a.accountRequest(r, step, map[string]string{})

@@ -5,13 +5,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/password"
 )
 
 // errReauth refuses a step that needs the current password from a user
 // who has none and signed in too long ago.
-var errReauth = &AccountError{Status: http.StatusForbidden, Code: "reauth_required", Message: "For your security, sign in again, then retry within a few minutes."}
+var errReauth = &account.Error{Status: http.StatusForbidden, Code: "reauth_required", Message: "For your security, sign in again, then retry within a few minutes."}
 
 // reauthenticate checks the current password of u (through the sign-in
 // rate limits: a wrong one counts as a failed sign-in), or, for a user
@@ -42,7 +43,7 @@ func (a *Auth) reauthenticate(rq *request, u *User, since time.Time, current str
 	case busy(verr):
 		return "", &Error{Type: Unavailable, Err: verr}
 	case verr != nil || !ok:
-		return "", &AccountError{Status: http.StatusForbidden, Code: "wrong_password", Message: "The current password is not right.", Fields: map[string]string{"currentPassword": "The current password is not right."}}
+		return "", &account.Error{Status: http.StatusForbidden, Code: "wrong_password", Message: "The current password is not right.", Fields: map[string]string{"currentPassword": "The current password is not right."}}
 	}
 	att.passed(ctx)
 	return hash, nil
@@ -75,7 +76,7 @@ func (a *Auth) changePassword(w http.ResponseWriter, rq *request, u *User, since
 		return "", adapterFailure(err)
 	}
 	if !swapped { // changed by another request since it was read
-		return "", &AccountError{Status: http.StatusConflict, Code: "conflict", Message: "The password was changed meanwhile. Reload and try again."}
+		return "", &account.Error{Status: http.StatusConflict, Code: "conflict", Message: "The password was changed meanwhile. Reload and try again."}
 	}
 	a.log.InfoContext(ctx, "authgo: password changed", "user_id", u.ID)
 	return a.afterCredentialChange(ctx, w, rq, u, "Your password was changed", "The password of your account was just changed. Every other session was signed out.")

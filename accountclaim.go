@@ -2,6 +2,8 @@ package authgo
 
 import (
 	"context"
+
+	"github.com/authgo/authgo/account"
 )
 
 // claimUnverified is called when the owner of u's address proves the
@@ -36,7 +38,7 @@ func (a *Auth) claimUnverified(ctx context.Context, u *User) error {
 		return adapterFailure(err)
 	}
 	for _, k := range keys {
-		if err := a.DeletePasskey(ctx, u.ID, k.CredentialID, true); err != nil && err != ErrPasskeyNotFound {
+		if err := a.DeletePasskey(ctx, u.ID, k.CredentialID, true); err != nil && err != account.ErrPasskeyNotFound {
 			return err
 		}
 		removed++

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/password"
@@ -55,19 +56,6 @@ type PasswordProvider interface {
 	PasswordOptions() PasswordOptions
 }
 
-// Defaults and bounds of PasswordOptions.
-const (
-	// DefaultVerifyMaxAge is how long an email verification link lasts.
-	DefaultVerifyMaxAge = 24 * time.Hour
-	// MaxResetMaxAge is how long a password reset link lasts at most, and
-	// by default: one hour.
-	MaxResetMaxAge = time.Hour
-	// DefaultReauthMaxAge is how recent a sign-in must be for a user
-	// without a password (OAuth, email) to set one, change the email or
-	// delete the account without typing a password.
-	DefaultReauthMaxAge = 10 * time.Minute
-)
-
 // PasswordOptions configure a PasswordProvider. Sender is required.
 type PasswordOptions struct {
 	// Sender sends the account mail (verification, reset, notices).
@@ -90,13 +78,13 @@ type PasswordOptions struct {
 	// user may sign in at once and verify later.
 	RequireEmailVerification bool
 	// VerifyMaxAge is how long a verification or change-of-email link
-	// lasts. Default DefaultVerifyMaxAge; a code lasts at most
+	// lasts. Default account.DefaultVerifyMaxAge; a code lasts at most
 	// email.MaxCodeAge.
 	VerifyMaxAge time.Duration
 	// ResetMaxAge is how long a reset link lasts, at most (and by default)
-	// MaxResetMaxAge.
+	// account.MaxResetMaxAge.
 	ResetMaxAge time.Duration
-	// ReauthMaxAge: see DefaultReauthMaxAge.
+	// ReauthMaxAge: see account.DefaultReauthMaxAge.
 	ReauthMaxAge time.Duration
 	// NormalizeIdentifier turns what the user typed into the stored
 	// address. Default email.NormalizeIdentifier.
@@ -154,17 +142,17 @@ func (o PasswordOptions) normalize(c Config) (PasswordOptions, error) {
 	if o.From == "" {
 		o.From = email.DefaultFrom
 	}
-	if o.VerifyMaxAge < 0 || o.ResetMaxAge < 0 || o.ResetMaxAge > MaxResetMaxAge || o.ReauthMaxAge < 0 {
+	if o.VerifyMaxAge < 0 || o.ResetMaxAge < 0 || o.ResetMaxAge > account.MaxResetMaxAge || o.ReauthMaxAge < 0 {
 		return o, errors.New("PasswordOptions: VerifyMaxAge and ReauthMaxAge must not be negative, ResetMaxAge must be 0 to 1 hour")
 	}
 	if o.VerifyMaxAge == 0 {
-		o.VerifyMaxAge = DefaultVerifyMaxAge
+		o.VerifyMaxAge = account.DefaultVerifyMaxAge
 	}
 	if o.ResetMaxAge == 0 {
-		o.ResetMaxAge = MaxResetMaxAge
+		o.ResetMaxAge = account.MaxResetMaxAge
 	}
 	if o.ReauthMaxAge == 0 {
-		o.ReauthMaxAge = DefaultReauthMaxAge
+		o.ReauthMaxAge = account.DefaultReauthMaxAge
 	}
 	if o.Theme == nil {
 		o.Theme = &email.Theme{ColorScheme: c.Theme.ColorScheme, BrandColor: c.Theme.BrandColor, Logo: c.Theme.Logo, ButtonText: c.Theme.ButtonText}

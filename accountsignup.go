@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/password"
@@ -17,42 +18,14 @@ import (
 // maxNameRunes bounds a display name.
 const maxNameRunes = 100
 
-// SignUpInput is what a sign-up form submits.
-type SignUpInput struct {
-	Email    string
-	Password string
-	// Name is the display name; optional.
-	Name string
-}
-
-// AccountError is the refusal of a password-account step for the client's
-// input: a wrong current password, a weak new password, a used link. The
-// JSON endpoints answer it as {"error": Code, "message": Message,
-// "fields": Fields} with Status; the Go functions (Auth.SignUp, …) return
-// it. Codes: invalid_email, invalid_name, weak_password, invalid_token,
-// invalid_code, code_burned, no_account, wrong_password, reauth_required,
-// same_email, email_taken, conflict.
-type AccountError struct {
-	// Status is the HTTP status it is answered with (400, 403 or 409).
-	Status int
-	// Code is the machine-readable reason.
-	Code string
-	// Message is a sentence for the user.
-	Message string
-	// Fields holds a sentence per form field at fault; nil for none.
-	Fields map[string]string
-}
-
-func (e *AccountError) Error() string { return "authgo: " + e.Code + ": " + e.Message }
-
-func badInput(code, msg string, fields map[string]string) *AccountError {
-	return &AccountError{Status: http.StatusBadRequest, Code: code, Message: msg, Fields: fields}
+func badInput(code, msg string, fields map[string]string) *account.Error {
+	return &account.Error{Status: http.StatusBadRequest, Code: code, Message: msg, Fields: fields}
 }
 
 // accountAnswer answers the outcome of a step: next and msg on success, the
-// refusal of an *AccountError, or the failure of any other error.
+// refusal of an *account.Error, or the failure of any other error.
 func (a *Auth) accountAnswer(w http.ResponseWriter, rq *request, next, msg string, err error) {
-	var ie *AccountError
+	var ie *account.Error
 	switch {
 	case err == nil:
 		a.accountOK(w, rq, next, msg)
@@ -65,7 +38,7 @@ func (a *Auth) accountAnswer(w http.ResponseWriter, rq *request, next, msg strin
 
 // handleSignUp is POST <base>/account/signup.
 func (a *Auth) handleSignUp(w http.ResponseWriter, rq *request) {
-	in := SignUpInput{Email: rq.form.get("email"), Password: rq.form.get("password"), Name: rq.form.get("name")}
+	in := account.SignUpInput{Email: rq.form.get("email"), Password: rq.form.get("password"), Name: rq.form.get("name")}
 	err := a.signUp(w, rq, in)
 	a.accountAnswer(w, rq, a.checkEmailURL(rq), checkEmailSentence, err)
 }
@@ -137,7 +110,7 @@ func defaultIf(v, def int) int {
 // signUp creates the account of in (and mails the link and code to verify
 // the address), or, when the address has an account, mails its owner that
 // someone tried: the client's answer is the same either way.
-func (a *Auth) signUp(w http.ResponseWriter, rq *request, in SignUpInput) error {
+func (a *Auth) signUp(w http.ResponseWriter, rq *request, in account.SignUpInput) error {
 	ctx := rq.r.Context()
 	st := a.accounts
 	addr, err := a.typedAddress(in.Email)

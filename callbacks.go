@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/netip"
 	"time"
+
+	"github.com/authgo/authgo/account"
 )
 
 // Trigger says why the JWT callback runs.
@@ -99,7 +101,7 @@ type Events struct {
 	// counter did not grow: the credential may have been copied. The
 	// sign-in is refused unless the provider allows counter regressions.
 	// An authgo extension.
-	PasskeyCloneWarning func(ctx context.Context, e PasskeyCloneEvent) error
+	PasskeyCloneWarning func(ctx context.Context, e account.PasskeyCloneEvent) error
 }
 
 // SignInEvent is the payload of Events.SignIn.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter/memory"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/password"
@@ -16,7 +17,7 @@ import (
 )
 
 // An app's own sign-up form calls SignUp: a weak password is an
-// *AccountError with a sentence per field; a new address and a taken one
+// *account.Error with a sentence per field; a new address and a taken one
 // both end on "check your email" (the owner of a taken one is told by
 // mail instead).
 func ExampleAuth_SignUp() {
@@ -30,8 +31,8 @@ func ExampleAuth_SignUp() {
 		}})},
 	})
 	signUp := func(w http.ResponseWriter, r *http.Request) {
-		err := auth.SignUp(w, r, authgo.SignUpInput{Email: r.FormValue("email"), Password: r.FormValue("password")})
-		var ae *authgo.AccountError
+		err := auth.SignUp(w, r, account.SignUpInput{Email: r.FormValue("email"), Password: r.FormValue("password")})
+		var ae *account.Error
 		switch {
 		case errors.As(err, &ae):
 			http.Error(w, ae.Message+" "+ae.Fields["password"], ae.Status)

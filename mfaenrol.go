@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/internal/cookie"
 )
@@ -18,26 +19,6 @@ import (
 // functions an app's own forms call (the endpoints over them are in
 // mfaenrolhttp.go).
 
-// TwoFactorStatus is a user's second factor as an app shows it.
-type TwoFactorStatus struct {
-	// Enabled: the user has a confirmed authenticator app.
-	Enabled bool `json:"enabled"`
-	// BackupCodes is the number of unused backup codes.
-	BackupCodes int `json:"backupCodes"`
-	// Required: policy requires a second factor of the user
-	// (TwoFactorConfig.Required, RequiredForAll); it cannot be turned off.
-	Required bool `json:"required"`
-}
-
-// TOTPEnrolment is an authenticator app being set up: show QRCode (a PNG)
-// or Secret (to type) or URI (an otpauth:// link), then confirm with the
-// first code (ConfirmTOTP). Until then the factor is not on.
-type TOTPEnrolment struct {
-	Secret string `json:"secret"`
-	URI    string `json:"uri"`
-	QRCode []byte `json:"qrCode"` // PNG; base64 in JSON
-}
-
 // errTwoFactorOff is the error of the second-factor functions when
 // TwoFactorConfig.TOTP is not set.
 func errTwoFactorOff() error {
@@ -45,15 +26,15 @@ func errTwoFactorOff() error {
 }
 
 // TwoFactorStatus returns u's second factor.
-func (a *Auth) TwoFactorStatus(ctx context.Context, u *User) (TwoFactorStatus, error) {
+func (a *Auth) TwoFactorStatus(ctx context.Context, u *User) (account.TwoFactorStatus, error) {
 	if a.twoFactor == nil {
-		return TwoFactorStatus{}, errTwoFactorOff()
+		return account.TwoFactorStatus{}, errTwoFactorOff()
 	}
 	rec, err := a.twoFactor.store.GetSecondFactor(ctx, u.ID)
 	if err != nil {
-		return TwoFactorStatus{}, &Error{Type: AdapterError, Err: err}
+		return account.TwoFactorStatus{}, &Error{Type: AdapterError, Err: err}
 	}
-	st := TwoFactorStatus{Required: a.factorRequired(ctx, u)}
+	st := account.TwoFactorStatus{Required: a.factorRequired(ctx, u)}
 	if rec != nil && rec.TOTPSecret != "" {
 		st.Enabled, st.BackupCodes = true, len(rec.BackupCodes)
 	}
@@ -70,7 +51,7 @@ func (a *Auth) TwoFactorStatus(ctx context.Context, u *User) (TwoFactorStatus, e
 // token of a database session) is the browser. NewTOTPEnrolment starts
 // over with a new secret. A user whose factor is on already gets an
 // AccessDenied *Error (code "already_enabled"): turn it off first.
-func (a *Auth) EnrollTOTP(r *http.Request, u *User) (*TOTPEnrolment, error) {
+func (a *Auth) EnrollTOTP(r *http.Request, u *User) (*account.TOTPEnrolment, error) {
 	return a.enrolFromRequest(r, u, false)
 }
 
@@ -78,11 +59,11 @@ func (a *Auth) EnrollTOTP(r *http.Request, u *User) (*TOTPEnrolment, error) {
 // secret replaces the pending one, whose codes no longer confirm it, for a
 // user who asks for another key (the QR code would not scan, the key was
 // seen by someone else). r and the errors are as for EnrollTOTP.
-func (a *Auth) NewTOTPEnrolment(r *http.Request, u *User) (*TOTPEnrolment, error) {
+func (a *Auth) NewTOTPEnrolment(r *http.Request, u *User) (*account.TOTPEnrolment, error) {
 	return a.enrolFromRequest(r, u, true)
 }
 
-func (a *Auth) enrolFromRequest(r *http.Request, u *User, fresh bool) (*TOTPEnrolment, error) {
+func (a *Auth) enrolFromRequest(r *http.Request, u *User, fresh bool) (*account.TOTPEnrolment, error) {
 	if a.twoFactor == nil {
 		return nil, errTwoFactorOff()
 	}
@@ -130,7 +111,7 @@ func (a *Auth) enrolOwner(rq *request, st *pendingState, s *Session) string {
 // may keep a live pending secret show the one stored first, so two tabs
 // opened together get one secret; a fresh one replaces only the secret it
 // found when it began, not one another request wrote meanwhile.
-func (a *Auth) enrolTOTP(ctx context.Context, u *User, owner string, fresh bool) (*TOTPEnrolment, error) {
+func (a *Auth) enrolTOTP(ctx context.Context, u *User, owner string, fresh bool) (*account.TOTPEnrolment, error) {
 	tf := a.twoFactor
 	now := a.now()
 	if !fresh {
@@ -220,7 +201,7 @@ func totpAccount(u *User) string {
 }
 
 // totpKey returns the enrolment of secret for u.
-func (a *Auth) totpKey(u *User, secret string) (*TOTPEnrolment, error) {
+func (a *Auth) totpKey(u *User, secret string) (*account.TOTPEnrolment, error) {
 	tf := a.twoFactor
 	secret, uri, err := tf.cfg.TOTP.Key(tf.cfg.Issuer, totpAccount(u), secret)
 	if err != nil {
@@ -230,7 +211,7 @@ func (a *Auth) totpKey(u *User, secret string) (*TOTPEnrolment, error) {
 	if err != nil {
 		return nil, errorf(Configuration, "QR code: %w", err)
 	}
-	return &TOTPEnrolment{Secret: secret, URI: uri, QRCode: png}, nil
+	return &account.TOTPEnrolment{Secret: secret, URI: uri, QRCode: png}, nil
 }
 
 // ConfirmTOTP turns u's pending enrolment on with its first code and

@@ -3,6 +3,7 @@ package authgo
 import (
 	"net/http"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/internal/pages"
 )
@@ -37,7 +38,7 @@ func (a *Auth) enrolUser(w http.ResponseWriter, rq *request) (st *pendingState, 
 
 // handleEnrolPage is GET two-factor/enroll: the secret being set up (the
 // pending one while it is live, to the browser it was shown to, else a
-// new one), as a page with the QR code or as JSON (TOTPEnrolment); and
+// new one), as a page with the QR code or as JSON (account.TOTPEnrolment); and
 // POST two-factor/enroll with newSecret=true (fresh): a new secret
 // replaces the pending one, answered as JSON, or by a redirect to the
 // page, which shows it.
@@ -62,7 +63,7 @@ func (a *Auth) handleEnrolPage(w http.ResponseWriter, rq *request, fresh bool) {
 	}
 }
 
-func (a *Auth) renderEnrol(w http.ResponseWriter, rq *request, status int, e *TOTPEnrolment, required bool, msg string) {
+func (a *Auth) renderEnrol(w http.ResponseWriter, rq *request, status int, e *account.TOTPEnrolment, required bool, msg string) {
 	d := pages.TwoFactorEnrol{Theme: a.theme(), Action: rq.actionURL(a, "two-factor/enroll"), CSRFToken: a.csrfToken(w, rq),
 		Required: required, Error: msg}
 	if e != nil {

@@ -5,52 +5,16 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/internal/webauthn"
 )
 
-// Passkey is one of a user's passkeys, as ListPasskeys and GET
-// <base>/passkeys show it. It holds no key material.
-type Passkey struct {
-	// ID is the credential id (standard base64, as stored).
-	ID string `json:"id"`
-	// Name is what the user called it; "" until they name it.
-	Name string `json:"name"`
-	// CreatedAt and LastUsedAt are zero for passkeys an Auth.js app added.
-	CreatedAt  time.Time `json:"createdAt,omitzero"`
-	LastUsedAt time.Time `json:"lastUsedAt,omitzero"`
-	// Synced says the passkey may be backed up (a multi-device
-	// credential); BackedUp that it was at its last use.
-	Synced   bool `json:"synced"`
-	BackedUp bool `json:"backedUp"`
-	// Transports are how the browser reaches it (internal, hybrid, usb…).
-	Transports []string `json:"transports,omitempty"`
-	// AAGUID names the authenticator model; all zeros when it did not say.
-	AAGUID string `json:"aaguid,omitempty"`
-}
-
-// Errors of the passkey management functions.
-var (
-	// ErrPasskeyNotFound: the user has no passkey with this id.
-	ErrPasskeyNotFound = errors.New("authgo: the user has no such passkey")
-	// ErrLastPasskey: the passkey is the user's last one and the user has
-	// no other way authgo knows to sign in (an email sign-in with their
-	// address); deleting it needs confirmLast.
-	ErrLastPasskey = errors.New("authgo: this is the user's last passkey and they may have no other way to sign in")
-	// ErrInvalidPasskeyName: a name that is empty, longer than
-	// MaxPasskeyName characters, or holds control characters.
-	ErrInvalidPasskeyName = errors.New("authgo: a passkey name must be 1 to 64 printable characters")
-)
-
-// MaxPasskeyName is the longest passkey name, in characters.
-const MaxPasskeyName = 64
-
-func passkeyOf(x adapter.Authenticator) Passkey {
-	p := Passkey{ID: x.CredentialID, Name: x.Name, CreatedAt: x.CreatedAt, LastUsedAt: x.LastUsedAt,
+func passkeyOf(x adapter.Authenticator) account.Passkey {
+	p := account.Passkey{ID: x.CredentialID, Name: x.Name, CreatedAt: x.CreatedAt, LastUsedAt: x.LastUsedAt,
 		Synced: x.CredentialDeviceType == "multiDevice", BackedUp: x.CredentialBackedUp, AAGUID: x.AAGUID}
 	if x.Transports != "" {
 		p.Transports = strings.Split(x.Transports, ",")
@@ -63,7 +27,7 @@ func passkeyOf(x adapter.Authenticator) Passkey {
 // <base>/webauthn-options/<provider>?action=register, then POST
 // <base>/callback/<provider> (next-auth/webauthn's signIn("passkey",
 // {action: "register"}) does both; so does the built-in script).
-func (a *Auth) ListPasskeys(ctx context.Context, userID string) ([]Passkey, error) {
+func (a *Auth) ListPasskeys(ctx context.Context, userID string) ([]account.Passkey, error) {
 	if a.cfg.Adapter == nil {
 		return nil, errorf(MissingAdapter, "passkeys need Config.Adapter")
 	}
@@ -71,7 +35,7 @@ func (a *Auth) ListPasskeys(ctx context.Context, userID string) ([]Passkey, erro
 	if err != nil {
 		return nil, &Error{Type: AdapterError, Err: err}
 	}
-	out := make([]Passkey, 0, len(rows))
+	out := make([]account.Passkey, 0, len(rows))
 	for _, x := range rows {
 		out = append(out, passkeyOf(x))
 	}
@@ -80,7 +44,7 @@ func (a *Auth) ListPasskeys(ctx context.Context, userID string) ([]Passkey, erro
 }
 
 // sortPasskeys orders newest first, those without a date last.
-func sortPasskeys(ps []Passkey) {
+func sortPasskeys(ps []account.Passkey) {
 	for i := 1; i < len(ps); i++ {
 		for j := i; j > 0 && ps[j].CreatedAt.After(ps[j-1].CreatedAt); j-- {
 			ps[j], ps[j-1] = ps[j-1], ps[j]
@@ -97,13 +61,13 @@ func (a *Auth) manager() (adapter.AuthenticatorManager, error) {
 	return m, nil
 }
 
-// RenamePasskey names the user's passkey: 1 to MaxPasskeyName printable
-// characters, spaces at the ends trimmed (ErrInvalidPasskeyName). A
-// passkey of another user is ErrPasskeyNotFound.
-func (a *Auth) RenamePasskey(ctx context.Context, userID, credentialID, name string) (*Passkey, error) {
+// RenamePasskey names the user's passkey: 1 to account.MaxPasskeyName printable
+// characters, spaces at the ends trimmed (account.ErrInvalidPasskeyName). A
+// passkey of another user is account.ErrPasskeyNotFound.
+func (a *Auth) RenamePasskey(ctx context.Context, userID, credentialID, name string) (*account.Passkey, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxPasskeyName || strings.IndexFunc(name, unicode.IsControl) >= 0 {
-		return nil, ErrInvalidPasskeyName
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > account.MaxPasskeyName || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return nil, account.ErrInvalidPasskeyName
 	}
 	m, err := a.manager()
 	if err != nil {
@@ -114,7 +78,7 @@ func (a *Auth) RenamePasskey(ctx context.Context, userID, credentialID, name str
 		return nil, &Error{Type: AdapterError, Err: err}
 	}
 	if x == nil {
-		return nil, ErrPasskeyNotFound
+		return nil, account.ErrPasskeyNotFound
 	}
 	p := passkeyOf(*x)
 	return &p, nil
@@ -123,9 +87,9 @@ func (a *Auth) RenamePasskey(ctx context.Context, userID, credentialID, name str
 // DeletePasskey deletes the user's passkey and its account. The user's last
 // passkey is deleted only with confirmLast, unless they can sign in by
 // email (an email provider is configured and they have an address):
-// otherwise it is ErrLastPasskey, which an app shows as a warning ("you
+// otherwise it is account.ErrLastPasskey, which an app shows as a warning ("you
 // may lose access") with a button that confirms. A passkey of another user
-// is ErrPasskeyNotFound.
+// is account.ErrPasskeyNotFound.
 func (a *Auth) DeletePasskey(ctx context.Context, userID, credentialID string, confirmLast bool) error {
 	m, err := a.manager()
 	if err != nil {
@@ -143,17 +107,17 @@ func (a *Auth) DeletePasskey(ctx context.Context, userID, credentialID string, c
 		}
 	}
 	if row == nil {
-		return ErrPasskeyNotFound
+		return account.ErrPasskeyNotFound
 	}
 	if len(rows) == 1 && !confirmLast && !a.canSignInByEmail(ctx, userID) {
-		return ErrLastPasskey
+		return account.ErrLastPasskey
 	}
 	gone, err := m.DeleteAuthenticator(ctx, userID, credentialID)
 	if err != nil {
 		return &Error{Type: AdapterError, Err: err}
 	}
 	if !gone {
-		return ErrPasskeyNotFound
+		return account.ErrPasskeyNotFound
 	}
 	for _, p := range a.order {
 		if _, ok := p.(webauthn.Provider); ok {
@@ -255,12 +219,12 @@ func (a *Auth) passkeysUser(w http.ResponseWriter, rq *request) (*User, bool) {
 // passkeysFailed answers a failed management call.
 func (a *Auth) passkeysFailed(w http.ResponseWriter, rq *request, err error) {
 	switch {
-	case errors.Is(err, ErrPasskeyNotFound):
+	case errors.Is(err, account.ErrPasskeyNotFound):
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "NotFound", "message": "You have no such passkey."})
-	case errors.Is(err, ErrLastPasskey):
+	case errors.Is(err, account.ErrLastPasskey):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "LastPasskey",
 			"message": "This is your last passkey. Without it you may not be able to sign in. Delete it anyway with confirm=true."})
-	case errors.Is(err, ErrInvalidPasskeyName):
+	case errors.Is(err, account.ErrInvalidPasskeyName):
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "InvalidName", "message": "A name is 1 to 64 printable characters."})
 	default:
 		e := asError(err, AdapterError)

@@ -6,25 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
-	"time"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/internal/cookie"
 )
-
-// SessionInfo describes one database session of a user, for a "your
-// sessions" page. ID identifies it without revealing its token.
-type SessionInfo struct {
-	ID         string
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	Expires    time.Time
-	UserAgent  string
-	IP         string
-	// Current is set for the session of the request passed to
-	// ListUserSessions.
-	Current bool
-}
 
 // sessionID is the public id of a session token.
 func sessionID(token string) string {
@@ -35,7 +21,7 @@ func sessionID(token string) string {
 // ListUserSessions lists the unexpired database sessions of userID, newest
 // first, marking the one r uses as Current. It needs database sessions and
 // an adapter that implements adapter.SessionLister.
-func (a *Auth) ListUserSessions(r *http.Request, userID string) ([]SessionInfo, error) {
+func (a *Auth) ListUserSessions(r *http.Request, userID string) ([]account.Session, error) {
 	ctx := r.Context()
 	currentToken := cookie.Value(r, a.newRequest(r).cookies.SessionToken.Name)
 	l, ok := a.cfg.Adapter.(adapter.SessionLister)
@@ -46,9 +32,9 @@ func (a *Auth) ListUserSessions(r *http.Request, userID string) ([]SessionInfo, 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]SessionInfo, 0, len(rows))
+	out := make([]account.Session, 0, len(rows))
 	for _, s := range rows {
-		out = append(out, SessionInfo{
+		out = append(out, account.Session{
 			ID: sessionID(s.SessionToken), CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt, Expires: s.Expires,
 			UserAgent: s.UserAgent, IP: s.IP, Current: currentToken != "" && s.SessionToken == currentToken,
 		})
@@ -57,7 +43,7 @@ func (a *Auth) ListUserSessions(r *http.Request, userID string) ([]SessionInfo, 
 }
 
 // RevokeSession deletes one database session of userID, named by its
-// SessionInfo.ID. A session of another user is never touched; an unknown
+// account.Session.ID. A session of another user is never touched; an unknown
 // id is not an error (it may have expired).
 func (a *Auth) RevokeSession(ctx context.Context, userID, id string) error {
 	l, ok := a.cfg.Adapter.(adapter.SessionLister)

@@ -7,30 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/netip"
 
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/internal/webauthn"
 )
-
-// PasskeyCloneEvent is the payload of Events.PasskeyCloneWarning: a
-// passkey sign-in whose signature counter did not grow, so that two copies
-// of the credential may exist. It carries no key material.
-type PasskeyCloneEvent struct {
-	// Provider is the passkey provider's id.
-	Provider string
-	// UserID owns the credential.
-	UserID string
-	// CredentialID is the credential (standard base64), as stored.
-	CredentialID string
-	// StoredCounter is the counter stored before; Counter the one sent.
-	StoredCounter, Counter int64
-	// ClientIP is the client, as RateLimitConfig.Proxies find it.
-	ClientIP netip.Addr
-	// Refused says the sign-in was refused (the provider does not allow
-	// counter regressions, the default).
-	Refused bool
-}
 
 // webauthnRegister finishes a registration: the new credential of the
 // signed-in user the ceremony was begun for, or of a new user with the
@@ -220,7 +201,7 @@ func (a *Auth) recordPasskeyUse(ctx context.Context, credentialID string, as *we
 // Events.PasskeyCloneWarning.
 func (a *Auth) cloneWarning(ctx context.Context, rq *request, p webauthn.Provider, as *webauthn.Assertion, refused bool) {
 	row := as.Authenticator
-	ev := PasskeyCloneEvent{Provider: p.ID(), UserID: row.UserID, CredentialID: row.CredentialID, StoredCounter: row.Counter, Counter: as.Counter,
+	ev := account.PasskeyCloneEvent{Provider: p.ID(), UserID: row.UserID, CredentialID: row.CredentialID, StoredCounter: row.Counter, Counter: as.Counter,
 		ClientIP: a.clientIP(rq.r), Refused: refused}
 	a.log.WarnContext(ctx, "authgo: passkey signature counter did not grow; the credential may be cloned", "provider", p.ID(),
 		"credential_hash", a.signIns.identifierHash(row.CredentialID), "stored_counter", row.Counter, "counter", as.Counter, "refused", refused)

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter/memory"
 	"github.com/authgo/authgo/passkey"
 )
@@ -32,7 +33,7 @@ type server struct {
 	origin string
 	logs   *bytes.Buffer
 	mu     sync.Mutex
-	clones []authgo.PasskeyCloneEvent
+	clones []account.PasskeyCloneEvent
 	fails  []authgo.SignInFailureEvent
 }
 
@@ -53,7 +54,7 @@ func newServer(t testing.TB, pc passkey.Config, edit func(*authgo.Config)) *serv
 		Logger:    slog.New(slog.NewTextHandler(lockedWriter{&s.mu, s.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		LookupEnv: func(string) (string, bool) { return "", false },
 	}
-	cfg.Events.PasskeyCloneWarning = func(_ context.Context, e authgo.PasskeyCloneEvent) error {
+	cfg.Events.PasskeyCloneWarning = func(_ context.Context, e account.PasskeyCloneEvent) error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.clones = append(s.clones, e)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/passkey"
 	"github.com/authgo/authgo/providers"
 )
@@ -55,9 +56,9 @@ func (b *browser) post(form url.Values) (int, map[string]any) {
 	return res.StatusCode, v
 }
 
-func (b *browser) list() (int, []authgo.Passkey) {
+func (b *browser) list() (int, []account.Passkey) {
 	res, body := b.get("/api/auth/passkeys")
-	var v struct{ Passkeys []authgo.Passkey }
+	var v struct{ Passkeys []account.Passkey }
 	json.Unmarshal(body, &v)
 	return res.StatusCode, v.Passkeys
 }
@@ -166,7 +167,7 @@ func checkDeleteToLast(t *testing.T, s *server, b *browser, adaID string, keys [
 	if status, v := b.post(url.Values{"action": {"delete"}, "id": {id1}}); status != http.StatusConflict || v["error"] != "LastPasskey" {
 		t.Errorf("delete the last passkey = %d %v, want 409 LastPasskey", status, v)
 	}
-	if err := s.auth.DeletePasskey(ctx, adaID, id1, false); !errors.Is(err, authgo.ErrLastPasskey) {
+	if err := s.auth.DeletePasskey(ctx, adaID, id1, false); !errors.Is(err, account.ErrLastPasskey) {
 		t.Errorf("DeletePasskey(last) = %v, want ErrLastPasskey", err)
 	}
 

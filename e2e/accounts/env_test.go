@@ -22,6 +22,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/e2e/internal/sqlstores"
 	"github.com/authgo/authgo/email"
@@ -211,7 +212,7 @@ func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, e
 		io.WriteString(w, s.User.Email)
 	})
 	mux.HandleFunc("POST /own/signup", func(w http.ResponseWriter, r *http.Request) {
-		err := a.SignUp(w, r, authgo.SignUpInput{Email: r.FormValue("email"), Password: r.FormValue("password")})
+		err := a.SignUp(w, r, account.SignUpInput{Email: r.FormValue("email"), Password: r.FormValue("password")})
 		writeOutcome(w, err)
 	})
 	mux.HandleFunc("POST /own/forgot", func(w http.ResponseWriter, r *http.Request) {
@@ -227,10 +228,10 @@ func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, e
 	return &app{t: t, srv: srv, box: box, auth: a, db: db, logs: logs}
 }
 
-// writeOutcome answers an app's own form: 204, or the AccountError's
+// writeOutcome answers an app's own form: 204, or the account.Error's
 // status and code.
 func writeOutcome(w http.ResponseWriter, err error) {
-	var ae *authgo.AccountError
+	var ae *account.Error
 	switch {
 	case err == nil:
 		w.WriteHeader(http.StatusNoContent)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 )
 
 // Passkeys: /login offers "Sign in with a passkey" (and passkeys in the
@@ -20,7 +20,7 @@ const cspPasskeys = "; script-src 'self'; connect-src 'self'"
 
 // passkeysData is the passkey section of the settings page.
 type passkeysData struct {
-	List []authgo.Passkey
+	List []account.Passkey
 	// ConfirmDelete is the id of the last passkey whose deletion awaits
 	// a confirmation.
 	ConfirmDelete string
@@ -34,9 +34,9 @@ func (a *App) renamePasskey(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := a.auth.RenamePasskey(r.Context(), userID(s), r.PostForm.Get("id"), r.PostForm.Get("name"))
 	switch {
-	case errors.Is(err, authgo.ErrInvalidPasskeyName):
+	case errors.Is(err, account.ErrInvalidPasskeyName):
 		http.Redirect(w, r, "/settings?passkey=badname", http.StatusSeeOther)
-	case errors.Is(err, authgo.ErrPasskeyNotFound):
+	case errors.Is(err, account.ErrPasskeyNotFound):
 		http.Redirect(w, r, "/settings?passkey=gone", http.StatusSeeOther)
 	case err != nil:
 		a.fail(w, r, err)
@@ -55,9 +55,9 @@ func (a *App) deletePasskey(w http.ResponseWriter, r *http.Request) {
 	id := r.PostForm.Get("id")
 	err := a.auth.DeletePasskey(r.Context(), userID(s), id, r.PostForm.Get("confirm") == "true")
 	switch {
-	case errors.Is(err, authgo.ErrLastPasskey):
+	case errors.Is(err, account.ErrLastPasskey):
 		http.Redirect(w, r, "/settings?passkey=last&id="+url.QueryEscape(id), http.StatusSeeOther)
-	case errors.Is(err, authgo.ErrPasskeyNotFound):
+	case errors.Is(err, account.ErrPasskeyNotFound):
 		http.Redirect(w, r, "/settings?passkey=gone", http.StatusSeeOther)
 	case err != nil:
 		a.fail(w, r, err)

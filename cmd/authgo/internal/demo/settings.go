@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 )
 
@@ -13,9 +14,9 @@ type settingsData struct {
 	Strategy authgo.SessionStrategy
 	// Listed is true when sessions live in the database and are listed.
 	Listed   bool
-	Sessions []authgo.SessionInfo
+	Sessions []account.Session
 	// TwoFactor is the user's second factor (twofactor.go).
-	TwoFactor authgo.TwoFactorStatus
+	TwoFactor account.TwoFactorStatus
 }
 
 // settings lists the signed-in user's sessions — created, last seen,
@@ -109,7 +110,7 @@ func (a *App) revokeAll(w http.ResponseWriter, r *http.Request) {
 }
 
 // revokeOne signs one database session of the user out: POST
-// /settings/sessions/{id}/revoke, id being the SessionInfo.ID shown on the
+// /settings/sessions/{id}/revoke, id being the account.Session.ID shown on the
 // settings page. authgo never touches another user's session.
 func (a *App) revokeOne(w http.ResponseWriter, r *http.Request) {
 	s := a.settingsForm(w, r)
