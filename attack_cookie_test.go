@@ -96,7 +96,12 @@ func checkPrivate(t *testing.T, what string, resp *http.Response, guarded bool) 
 // user's session cookie must be one no shared cache stores, or the next
 // visitor of the page would be handed that user's session.
 func TestSessionCookieResponsesStayPrivate(t *testing.T) {
-	f := newFixture(t, func(c *authgo.Config) { c.Access.SignInPage = "/login" })
+	// Every read re-issues the cookie here (JWTUpdateAge < 0), so each
+	// signed-in response below carries it.
+	f := newFixture(t, func(c *authgo.Config) {
+		c.Access.SignInPage = "/login"
+		c.Session.JWTUpdateAge = -1
+	})
 	a := f.auth
 	cacheable := func(name string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/authgo/authgo"
 )
@@ -75,10 +76,23 @@ func TestTwoAuthsNeverShareASession(t *testing.T) {
 // TestGuardChainReadsTheSessionOnce is the README's quick start with a role
 // check added: RequireAuth, RequireRole and a handler that calls
 // Auth.Session, with and without Middleware in front. One request runs the
-// JWT callback once and carries one Set-Cookie for the session cookie.
+// JWT callback once and carries at most one Set-Cookie for the session
+// cookie: exactly one when the read re-issues the token (JWTUpdateAge < 0:
+// every read), none for a token issued just now (the default).
 func TestGuardChainReadsTheSessionOnce(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		updateAge  time.Duration
+		setCookies int
+	}{{"re-issued", -1, 1}, {"fresh", 0, 0}} {
+		t.Run(c.name, func(t *testing.T) { guardChainReads(t, c.updateAge, c.setCookies) })
+	}
+}
+
+func guardChainReads(t *testing.T, updateAge time.Duration, setCookies int) {
 	var reads atomic.Int32
 	f := newFixture(t, func(c *authgo.Config) {
+		c.Session.JWTUpdateAge = updateAge
 		c.Callbacks.JWT = func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) {
 			if p.Trigger == authgo.TriggerRead {
 				reads.Add(1)
@@ -123,8 +137,8 @@ func TestGuardChainReadsTheSessionOnce(t *testing.T) {
 		if got := reads.Load(); got != wantReads {
 			t.Errorf("GET %s ran the JWT callback %d times, want %d", path, got, wantReads)
 		}
-		if n := setCookieNames(resp.Header)["authjs.session-token"]; n != 1 {
-			t.Errorf("GET %s: %d Set-Cookie headers for the session cookie, want 1", path, n)
+		if n := setCookieNames(resp.Header)["authjs.session-token"]; n != setCookies {
+			t.Errorf("GET %s: %d Set-Cookie headers for the session cookie, want %d", path, n, setCookies)
 		}
 	}
 }

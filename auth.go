@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -34,6 +35,7 @@ type Auth struct {
 	cookies   [2]cookie.Set
 	cop       *http.CrossOriginProtection
 	now       func() time.Time
+	sumSeed   maphash.Seed // tokenSum's key
 
 	revocations  *revocations
 	sessionCache *sessionCache
@@ -63,6 +65,7 @@ func New(cfg Config) (*Auth, error) {
 		providers: make(map[string]Provider, len(c.Providers)),
 		order:     c.Providers,
 		now:       c.Now,
+		sumSeed:   maphash.MakeSeed(),
 
 		revocations:  newRevocations(c),
 		sessionCache: newSessionCache(c.Session.CacheTTL),

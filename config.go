@@ -142,7 +142,10 @@ const (
 	defaultBasePath  = "/api/auth"
 	defaultMaxAge    = 30 * 24 * time.Hour
 	defaultUpdateAge = 24 * time.Hour
-	minSecretLen     = 32
+	// defaultJWTUpdateAge is Session.JWTUpdateAge's default (capped at
+	// MaxAge/4).
+	defaultJWTUpdateAge = time.Minute
+	minSecretLen        = 32
 )
 
 var providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)

@@ -39,9 +39,20 @@ type SessionConfig struct {
 	// level 2 (MaxAuthAge 12 hours, MaxAge 30 minutes).
 	MaxAuthAge time.Duration
 	// UpdateAge is how often a database session's expiry is written back.
-	// Default 24 hours. Unused by JWT sessions, which are re-encoded on
-	// every read.
+	// Default 24 hours. JWT sessions use JWTUpdateAge.
 	UpdateAge time.Duration
+	// JWTUpdateAge is how often reads re-issue a JWT session cookie: a read
+	// encrypts the token again, with a new exp MaxAge ahead, only when the
+	// token in the cookie was issued at least this long ago, when a JWT
+	// callback changed its content, on an update (POST /session,
+	// Auth.UpdateSession) and when a cookie from NextAuth v4 or Next.js
+	// lacks authgo's session claims. Other reads answer from the cookie as
+	// it is (Session.Expires is then the token's own exp), which spares
+	// the encryption and the Set-Cookie header on most requests: an active
+	// session's idle expiry lags by at most this much. Default: 1 minute,
+	// or MaxAge/4 when that is shorter; it must be shorter than MaxAge. A
+	// negative value re-issues on every read, as Auth.js does.
+	JWTUpdateAge time.Duration
 	// GenerateToken makes database session tokens. Default: 32 random
 	// bytes, hex.
 	GenerateToken func() string
@@ -86,6 +97,12 @@ func (s *SessionConfig) normalize(hasAdapter bool) error {
 	}
 	if s.UpdateAge == 0 {
 		s.UpdateAge = defaultUpdateAge
+	}
+	if s.JWTUpdateAge == 0 {
+		s.JWTUpdateAge = min(defaultJWTUpdateAge, s.MaxAge/4)
+	}
+	if s.JWTUpdateAge >= s.MaxAge {
+		return configErr("Session.JWTUpdateAge (%v) must be shorter than Session.MaxAge (%v): a session read again and again would still expire", s.JWTUpdateAge, s.MaxAge)
 	}
 	if s.GenerateToken == nil {
 		s.GenerateToken = randomToken

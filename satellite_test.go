@@ -33,6 +33,8 @@ func TestSessionCrossesSubdomainsToSatellite(t *testing.T) {
 		URL:       "http://app.example.test/api/auth",
 		Cookies:   shared,
 		Satellite: &authgo.SatelliteConfig{SignInURL: "http://auth.example.test/api/auth/signin"},
+		// Re-issue on every read, so the refresh below happens at once.
+		Session:   authgo.SessionConfig{JWTUpdateAge: -1},
 		LookupEnv: noEnv,
 	})
 

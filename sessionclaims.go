@@ -69,11 +69,13 @@ func tokenSessionID(t *Token) string {
 //   - auth_time: the token's iat, the earliest time this session is known
 //     to have existed; nothing when there is no iat (such a token counts as
 //     signed in at the Unix epoch, so it is expired when MaxAuthAge is set).
-func adoptSessionClaims(t *Token, raw string) {
+//
+// It reports whether it gave t a claim.
+func adoptSessionClaims(t *Token, raw string) bool {
 	_, hasID := t.Extra[sessionIDClaim].(string)
 	_, hasTime := t.Extra[authTimeClaim].(float64)
 	if hasID && hasTime {
-		return
+		return false
 	}
 	if t.Extra == nil {
 		t.Extra = map[string]any{}
@@ -88,6 +90,7 @@ func adoptSessionClaims(t *Token, raw string) {
 	if !hasTime && t.IssuedAt > 0 {
 		t.Extra[authTimeClaim] = float64(t.IssuedAt)
 	}
+	return true
 }
 
 // keepSessionClaims copies the session id, sign-in time and amr of the token a

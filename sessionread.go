@@ -3,9 +3,11 @@ package authgo
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authgo/authgo/internal/cookie"
@@ -95,6 +97,13 @@ func (a *Auth) readJWTCookie(rq *request) jwtCookie {
 // decodeJWTCookie decodes the token of c and gives it the session claims it
 // lacks (adoptSessionClaims).
 func (a *Auth) decodeJWTCookie(c jwtCookie) (*Token, error) {
+	tok, _, err := a.decodeJWT(c)
+	return tok, err
+}
+
+// decodeJWT is decodeJWTCookie, and reports whether the token was given a
+// session claim (so the cookie must be re-issued to carry it).
+func (a *Auth) decodeJWT(c jwtCookie) (*Token, bool, error) {
 	var tok Token
 	var err error
 	if c.v4 {
@@ -103,10 +112,10 @@ func (a *Auth) decodeJWTCookie(c jwtCookie) (*Token, error) {
 		err = a.codec.DecodeInto(c.raw, c.opts.Name, &tok)
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	adoptSessionClaims(&tok, c.raw)
-	return &tok, nil
+	adopted := adoptSessionClaims(&tok, c.raw)
+	return &tok, adopted, nil
 }
 
 func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger, data any) (sessionRead, error) {
@@ -114,7 +123,7 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 	if c.raw == "" {
 		return sessionRead{}, nil
 	}
-	tok, err := a.decodeJWTCookie(c)
+	tok, adopted, err := a.decodeJWT(c)
 	if err != nil {
 		lvl := a.log.InfoContext
 		if !errors.Is(err, jwt.ErrExpired) {
@@ -129,6 +138,11 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 	} else if !live {
 		return clearRead(rq, c.opts), nil
 	}
+	reissue := adopted || c.v4 || trigger != TriggerRead || a.tokenDue(tok, now)
+	var before uint64
+	if !reissue && a.cfg.Callbacks.JWT != nil {
+		before = a.tokenSum(tok)
+	}
 	next, err := a.runJWT(ctx, JWTParams{Token: tok, Trigger: trigger, Session: data})
 	if err != nil {
 		return sessionRead{}, err
@@ -137,7 +151,13 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 		return clearRead(rq, c.opts), nil
 	}
 	keepSessionClaims(tok, next)
-	expires, maxAge := a.sessionExpiry(tokenSignInTime(next), now)
+	if !reissue && a.cfg.Callbacks.JWT != nil {
+		reissue = a.tokenSum(next) != before
+	}
+	expires, maxAge := time.Unix(next.ExpiresAt, 0), time.Duration(0)
+	if reissue {
+		expires, maxAge = a.sessionExpiry(tokenSignInTime(next), now)
+	}
 	s, err := a.runSession(ctx, SessionParams{Session: defaultSession(next, expires), Token: next, Trigger: trigger, NewSession: data})
 	if err != nil {
 		return sessionRead{}, err
@@ -146,12 +166,44 @@ func (a *Auth) readJWTSession(ctx context.Context, rq *request, trigger Trigger,
 		s.Token = next
 	}
 	emit(ctx, a.log, "session", a.cfg.Events.Session, SessionEvent{Session: s, Token: next})
-	res := sessionRead{session: s, r: rq.r, set: rq.cookies.SessionToken, token: next, maxAge: maxAge, expires: expires, codec: a.codec, log: a.log}
+	res := sessionRead{session: s, r: rq.r}
+	if reissue {
+		res.set, res.token, res.maxAge, res.expires, res.codec, res.log = rq.cookies.SessionToken, next, maxAge, expires, a.codec, a.log
+	}
 	if c.v4 {
 		res.clear = c.opts // upgraded to a v5 cookie
 	}
 	return res, nil
 }
+
+// tokenDue reports whether a read at now re-issues t for its age alone:
+// it was issued Session.JWTUpdateAge ago or earlier (always when that is
+// negative), or carries no issue time.
+func (a *Auth) tokenDue(t *Token, now time.Time) bool {
+	age := a.cfg.Session.JWTUpdateAge
+	return age < 0 || t.IssuedAt <= 0 || now.Sub(time.Unix(t.IssuedAt, 0)) >= age
+}
+
+// tokenSum is a keyed hash of t's JSON: equal sums before and after the
+// JWT callback mean it left the token as it was, so a read need not
+// re-issue it. The seed is the Auth's own, so content cannot be chosen to
+// collide.
+func (a *Auth) tokenSum(t *Token) uint64 {
+	bp := sumBuffers.Get().(*[]byte)
+	b, err := t.AppendPayload((*bp)[:0])
+	if err != nil {
+		// Not writable as JSON: the encoder will say so when it re-issues.
+		sumBuffers.Put(bp)
+		return 0
+	}
+	sum := maphash.Bytes(a.sumSeed, b)
+	*bp = b
+	sumBuffers.Put(bp)
+	return sum
+}
+
+// sumBuffers holds tokenSum's scratch buffers.
+var sumBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // tokenLive reports whether a decoded token still stands for a session:
 // not past Session.MaxAuthAge, not revoked. Only a failing revocation store

@@ -102,3 +102,35 @@ type headerWriter struct{ h http.Header }
 func (w *headerWriter) Header() http.Header         { return w.h }
 func (w *headerWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *headerWriter) WriteHeader(int)             {}
+
+// FuzzValidValue: the word-at-a-time check of a cookie value agrees with
+// the byte table on every input.
+func FuzzValidValue(f *testing.F) {
+	f.Add("eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..abc.def.ghi")
+	f.Add("abcdefg\x7fhij")
+	f.Add("abcdefgh\"ijklmnop")
+	f.Fuzz(func(t *testing.T, s string) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			want = want && validValueByte(s[i])
+		}
+		if got := validValue(s); got != want {
+			t.Fatalf("validValue(%q) = %v, the byte table says %v", s, got, want)
+		}
+	})
+}
+
+// TestValidValueEveryByte puts every byte value at every place of a
+// two-word value of valid bytes.
+func TestValidValueEveryByte(t *testing.T) {
+	base := []byte(strings.Repeat("aZ09-_.~", 2) + "xyz")
+	for pos := range base {
+		for b := range 256 {
+			v := append([]byte(nil), base...)
+			v[pos] = byte(b)
+			if got, want := validValue(string(v)), validValueByte(byte(b)); got != want {
+				t.Fatalf("byte %#x at %d: validValue %v, want %v", b, pos, got, want)
+			}
+		}
+	}
+}
