@@ -40,9 +40,10 @@ func ginGuard(guard func(http.Handler) http.Handler) gin.HandlerFunc {
 // read the session with auth.SessionFrom(c.Request.Context()).
 // auth.Middleware wraps the whole engine: it reads the session once per
 // request (so SessionFrom finds it on every route, guarded or not),
-// writes the refreshed cookie, adds Vary: Cookie, and keeps a response
-// that sets a cookie private (Cache-Control: private, no-store) even when
-// a handler sets a Cache-Control of its own. Those last two need the
+// writes the re-issued cookie when the token is due (Session.JWTUpdateAge),
+// adds Vary: Cookie, and keeps a response that sets a cookie private
+// (Cache-Control: private, no-store) even when a handler sets a
+// Cache-Control of its own. Those last two need the
 // writer the guard hands on, which gin handlers only write to when the
 // guard wraps the engine; ginGuard alone passes on just the request.
 //
@@ -102,19 +103,19 @@ func Example_gin() {
 			if loc := resp.Header.Get("Location"); loc != "" {
 				answer = "→ " + strings.TrimPrefix(loc, srv.URL)
 			}
-			if cc := resp.Header.Get("Cache-Control"); cc != "" {
-				answer += " (" + cc + ")"
+			if v := resp.Header.Get("Vary"); v != "" {
+				answer += " (Vary: " + v + ")"
 			}
 			fmt.Println(path, resp.StatusCode, answer)
 		}
 	}
 	// Output:
-	// / 200 Hello, guest
-	// /admin/users 302 → /api/auth/signin?callbackUrl=%2Fadmin%2Fusers
-	// / 200 Hello, Grace (private, no-store)
-	// /admin/users 403 You do not have access to this page. (private, no-store)
-	// / 200 Hello, Ada (private, no-store)
-	// /admin/users 200 users, for ada@example.com (private, no-store)
+	// / 200 Hello, guest (Vary: Cookie)
+	// /admin/users 302 → /api/auth/signin?callbackUrl=%2Fadmin%2Fusers (Vary: Cookie)
+	// / 200 Hello, Grace (Vary: Cookie)
+	// /admin/users 403 You do not have access to this page. (Vary: Cookie)
+	// / 200 Hello, Ada (Vary: Cookie)
+	// /admin/users 200 users, for ada@example.com (Vary: Cookie)
 }
 
 // ginBrowser returns a client that does not follow redirects and in which
