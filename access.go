@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/authgo/authgo/guardpath"
 )
 
 // AccessConfig configures route guards and role checks.
@@ -106,8 +108,8 @@ func (a *Auth) isAPI(r *http.Request) bool {
 	if wantsJSON(r) {
 		return true
 	}
-	rp := readPaths(r, nil)
-	return a.apiPaths.any(&rp)
+	rp := guardpath.Read(r, nil)
+	return a.apiPaths.Any(&rp)
 }
 
 // unauthenticated answers a request that needs a session and has none.
@@ -143,7 +145,7 @@ func (a *Auth) forbidden(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p := a.cfg.Access.UnauthorizedPage; p != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		http.Redirect(w, r, withQuery(p, "from", cleanPath(r.URL.Path)), http.StatusFound)
+		http.Redirect(w, r, withQuery(p, "from", guardpath.Clean(r.URL.Path)), http.StatusFound)
 		return
 	}
 	http.Error(w, "You do not have access to this page.", http.StatusForbidden)

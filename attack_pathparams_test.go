@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/guardpath"
 )
 
 // Servlet containers (Tomcat, Jetty behind Spring) cut a path parameter
 // off each segment and then resolve dot segments: /public/..;/admin is
 // /admin to them, while nginx, Go's routers and a plain cleaning see a
-// segment "..;" under /public. Before the fix no reading of PathReadings
+// segment "..;" under /public. Before the fix no reading of guardpath.Readings
 // was /admin, so a forward-auth rule on /admin (authgo serve) let a viewer
 // — or, with /public public, anyone — through to a Java app's /admin. Now
 // the loose reading (parameters and trailing dots cut) also has its dot
@@ -29,7 +29,7 @@ func TestAttackPathParameterDotSegments(t *testing.T) {
 		"/public/..%3B/admin":      "admin",
 		"/public/..;jsessionid=1/": "",
 	} {
-		readings := authgo.PathReadings(httptest.NewRequest("GET", target, nil))
+		readings := guardpath.Readings(httptest.NewRequest("GET", target, nil))
 		found := slices.ContainsFunc(readings, func(segs []string) bool { return strings.Join(segs, "/") == want })
 		if !found {
 			t.Errorf("%s: no reading is /%s: %q", target, want, readings)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo/guardpath"
 	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/csrf"
@@ -39,7 +40,7 @@ type Auth struct {
 
 	revocations  *revocations
 	sessionCache *sessionCache
-	apiPaths     *matcher // Access.APIPrefixes
+	apiPaths     *guardpath.Matcher // Access.APIPrefixes
 	signIns      *signInGuard
 	email        *emailState   // email sign-in (emailsignin.go)
 	accounts     *accountState // password accounts (accounts.go); nil without
@@ -86,7 +87,7 @@ func New(cfg Config) (*Auth, error) {
 	for i, secure := range []bool{false, true} {
 		a.cookies[i] = c.Cookies.apply(cookie.Defaults(secure))
 	}
-	a.apiPaths = newMatcher(c.Access.APIPrefixes, true)
+	a.apiPaths = guardpath.NewMatcher(c.Access.APIPrefixes, true)
 	a.cop = http.NewCrossOriginProtection()
 	// An OAuth provider with response_mode=form_post is called back by a
 	// cross-site POST from the identity provider; state, nonce and PKCE

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/authgo/authgo/guardpath"
 	"github.com/authgo/authgo/internal/cookie"
 )
 
@@ -76,8 +77,8 @@ func Respond(h http.Handler) Verdict { return Verdict{respond: h} }
 // handlers that mutate data: use RequireAuth, RequireRole and CanModify
 // there too.
 func (a *Auth) Middleware(cfg MiddlewareConfig) func(http.Handler) http.Handler {
-	protect := newMatcher(cfg.Protect, true)
-	public := newMatcher(append(append([]string{a.cfg.BasePath}, cfg.Public...), a.alwaysPublic()...), false)
+	protect := guardpath.NewMatcher(cfg.Protect, true)
+	public := guardpath.NewMatcher(append(append([]string{a.cfg.BasePath}, cfg.Public...), a.alwaysPublic()...), false)
 	guardAll := len(cfg.Protect) == 0
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -85,13 +86,13 @@ func (a *Auth) Middleware(cfg MiddlewareConfig) func(http.Handler) http.Handler 
 			if !ok {
 				return
 			}
-			if s != nil && cfg.SignedInRedirect != "" && a.isSignInPage(cleanPath(r.URL.Path)) {
+			if s != nil && cfg.SignedInRedirect != "" && a.isSignInPage(guardpath.Clean(r.URL.Path)) {
 				http.Redirect(w, r, cfg.SignedInRedirect, http.StatusFound)
 				return
 			}
 			var segs [8]string
-			rp := readPaths(r, segs[:0])
-			if public.all(&rp) || (!guardAll && !protect.any(&rp)) {
+			rp := guardpath.Read(r, segs[:0])
+			if public.All(&rp) || (!guardAll && !protect.Any(&rp)) {
 				next.ServeHTTP(w, r)
 				return
 			}

@@ -25,20 +25,3 @@ func (a *Auth) PeekSession(r *http.Request) (*Session, error) {
 	}
 	return res.session, nil
 }
-
-// PathReadings returns the ways a router may read the path of r, each as
-// its decoded segments: the decoded and cleaned path, and, for a path with
-// escapes, dot segments, doubled slashes or ";", the readings of ServeMux,
-// chi, a file server and routers that drop matrix parameters (see
-// MiddlewareConfig.Protect). A check on the path that must hold whatever
-// the router in front of the handler does — a forward-auth rule, say —
-// checks every reading. Plain paths have one reading.
-func PathReadings(r *http.Request) [][]string {
-	rp := readPaths(r, nil)
-	views := rp.loose()
-	out := make([][]string, len(views))
-	for i, v := range views {
-		out[i] = v.segs
-	}
-	return out
-}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 
 	"github.com/authgo/authgo"
 )
@@ -32,18 +31,4 @@ func ExampleAuth_PeekSession() {
 	verify.ServeHTTP(rec, httptest.NewRequest("GET", "/api/auth/verify", nil))
 	fmt.Println(rec.Code, len(rec.Result().Cookies()))
 	// Output: 401 0
-}
-
-// A rule on a path prefix holds however a router reads the path: check
-// every reading.
-func ExamplePathReadings() {
-	r := httptest.NewRequest("GET", "/public/..%2Fadmin", nil)
-	for _, segs := range authgo.PathReadings(r) {
-		fmt.Println("/" + strings.Join(segs, "/"))
-	}
-	// Unordered output:
-	// /admin
-	// /admin
-	// /public/../admin
-	// /public/../admin
 }

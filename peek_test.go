@@ -2,10 +2,7 @@ package authgo_test
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,36 +67,4 @@ func TestPeekSessionJWT(t *testing.T) {
 	if s, err := a.PeekSession(httptest.NewRequest("GET", "/x", nil)); s != nil || err != nil {
 		t.Fatalf("no cookie: %+v, %v", s, err)
 	}
-}
-
-func TestPathReadings(t *testing.T) {
-	for _, tc := range []struct {
-		target string
-		want   []string // one reading joined by "|" must equal each of these
-	}{
-		{"/admin/x", []string{"admin|x"}},
-		{"/public/..%2Fadmin", []string{"admin", "public|../admin"}},
-		{"/public/../admin", []string{"admin"}},
-		{"/admin;x/p", []string{"admin|p"}},
-	} {
-		r := &http.Request{Method: "GET", Host: "h", URL: mustParse(t, tc.target)}
-		var got []string
-		for _, segs := range authgo.PathReadings(r) {
-			got = append(got, strings.Join(segs, "|"))
-		}
-		for _, w := range tc.want {
-			if !slices.Contains(got, w) {
-				t.Errorf("%s: readings %q lack %q", tc.target, got, w)
-			}
-		}
-	}
-}
-
-func mustParse(t *testing.T, raw string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }

@@ -33,7 +33,7 @@ func (o *original) origin() string {
 // String is the URL the client asked for.
 func (o *original) String() string { return o.origin() + o.uri.RequestURI() }
 
-// request is the original request as authgo.PathReadings reads it.
+// request is the original request as guardpath.Readings reads it.
 func (o *original) request() *http.Request {
 	return &http.Request{Method: o.method, Host: o.host, URL: o.uri, Header: http.Header{}}
 }

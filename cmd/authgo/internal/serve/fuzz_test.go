@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/guardpath"
 )
 
 // Whatever a proxy (or a client through it) sends, readOriginal either
@@ -35,7 +35,7 @@ func FuzzReadOriginal(f *testing.F) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !validHost(o.host) || strings.ToLower(u.Hostname()) != o.host {
 			t.Fatalf("accepted %q → %q (%v)", []string{orig, proto, host, uri, suffix}, o.String(), err)
 		}
-		_ = authgo.PathReadings(o.request())
+		_ = guardpath.Readings(o.request())
 	})
 }
 

@@ -238,7 +238,7 @@ const (
 )
 
 // decide applies the rules to a request to host:port with the path
-// readings paths (authgo.PathReadings), for session s. A request passes
+// readings paths (guardpath.Readings), for session s. A request passes
 // only when every reading, compared with and without regard to case,
 // passes the rule it matches: a router that reads the path another way, or
 // an upstream that ignores case, cannot route around a rule. It returns

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/guardpath"
 )
 
 // verifier is the forward-auth endpoint, GET <base>/verify.
@@ -73,7 +74,7 @@ func (v *verifier) serve(w http.ResponseWriter, r *http.Request) string {
 		http.Error(w, "The sign-in service is unavailable. Try again in a moment.", http.StatusServiceUnavailable)
 		return decUnavailable
 	}
-	verdict, by := v.rules.decide(o.host, o.port, authgo.PathReadings(o.request()), s, v.auth.HasRole)
+	verdict, by := v.rules.decide(o.host, o.port, guardpath.Readings(o.request()), s, v.auth.HasRole)
 	switch verdict {
 	case allow:
 		iss := v.issuer

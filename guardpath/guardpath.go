@@ -1,13 +1,8 @@
-package authgo
-
-import (
-	"net/http"
-	"net/url"
-	"path"
-	"slices"
-	"strings"
-)
-
+// Package guardpath reads the path of a request every way a router may,
+// for checks on the path that must hold whatever the router in front of
+// the handler does: authgo's Middleware (Protect, Public) and its API
+// prefixes, the forward-auth rules of authgo serve, or an app's own.
+//
 // A guard must decide on the path the router will route, but routers do
 // not agree on what that path is. ServeMux and chi split the escaped path
 // on "/" and decode each segment, so /admin/..%2F is /admin/{page} with
@@ -22,7 +17,20 @@ import (
 // any reading falls under it, and a path is public only when every reading
 // is. Paths made of plain segments have one reading and take a fast path.
 // No library reads a path the ways of several routers at once, hence this
-// file.
+// package.
+//
+// Read returns the readings of a request's path; a Matcher checks them
+// against path prefixes and ServeMux patterns (Any for what to guard, All
+// for what is public); Readings lists them, each as its decoded segments.
+package guardpath
+
+import (
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+)
 
 // pathView is one reading of a request path: its decoded segments (one may
 // hold "/" when the path had %2F; only chi's reading keeps empty ones) and
@@ -32,22 +40,22 @@ type pathView struct {
 	dir  bool
 }
 
-// requestPaths holds the readings of the path of r: first, and for a path
-// that is not plain, more.
-type requestPaths struct {
+// Paths holds the readings of the path of a request: the first, and for a
+// path that is not plain, more. Read makes one.
+type Paths struct {
 	r     *http.Request
 	first pathView
 	more  []pathView
 }
 
-// readPaths returns the readings of the path of r. The segments of a
-// plain path (its one reading) are appended to segs, so a guard that
-// passes a slice of an array of its own reads the path of every request
-// with no allocation.
-func readPaths(r *http.Request, segs []string) requestPaths {
+// Read returns the readings of the path of r. The segments of a plain path
+// (its one reading) are appended to segs, so a guard that passes a slice
+// of an array of its own reads the path of every request with no
+// allocation; segs may be nil.
+func Read(r *http.Request, segs []string) Paths {
 	esc := r.URL.EscapedPath()
 	dir := strings.HasSuffix(esc, "/")
-	rp := requestPaths{r: r, first: pathView{split(segs, cleanPath(r.URL.Path), false), dir}}
+	rp := Paths{r: r, first: pathView{split(segs, Clean(r.URL.Path), false), dir}}
 	if r.URL.RawPath == "" && !strings.ContainsAny(esc, "%\\;. ") && !strings.Contains(esc, "//") {
 		return rp
 	}
@@ -65,9 +73,9 @@ func readPaths(r *http.Request, segs []string) requestPaths {
 }
 
 // count is the number of readings; view(i) is the i-th.
-func (rp *requestPaths) count() int { return 1 + len(rp.more) }
+func (rp *Paths) count() int { return 1 + len(rp.more) }
 
-func (rp *requestPaths) view(i int) pathView {
+func (rp *Paths) view(i int) pathView {
 	if i == 0 {
 		return rp.first
 	}
@@ -80,7 +88,7 @@ func (rp *requestPaths) view(i int) pathView {
 // their dot segments then resolved, as servlet containers do (Tomcat cuts
 // "..;" to "..", so /public/..;/admin is /admin to it). None when they are
 // the same as the last reading.
-func (rp *requestPaths) looseViews() []pathView {
+func (rp *Paths) looseViews() []pathView {
 	raw := rp.view(rp.count() - 1)
 	if !slices.ContainsFunc(raw.segs, func(s string) bool { return looseSegment(s) != s }) {
 		return nil
@@ -115,7 +123,7 @@ func resolveDots(segs []string) []string {
 }
 
 // loose returns the readings of rp and its loose ones.
-func (rp *requestPaths) loose() []pathView {
+func (rp *Paths) loose() []pathView {
 	return append(append([]pathView{rp.first}, rp.more...), rp.looseViews()...)
 }
 
@@ -132,7 +140,7 @@ func looseSegment(s string) string {
 // splitClean splits a decoded path after resolving dot segments, with "\"
 // read as "/".
 func splitClean(p string) []string {
-	return split(nil, cleanPath(p), false)
+	return split(nil, Clean(p), false)
 }
 
 // splitEscaped splits an escaped path and decodes each segment.
@@ -197,10 +205,10 @@ func unescapeAll(p string) string {
 	return p
 }
 
-// cleanPath returns the decoded, cleaned form of a request path: "\" read
-// as "/", dots and double slashes resolved, so /./admin, //admin and
-// /admin/ all read /admin.
-func cleanPath(p string) string {
+// Clean returns the decoded, cleaned form of a request path: "\" read as
+// "/", dots and double slashes resolved, so /./admin, //admin and /admin/
+// all read /admin. It is the first reading of Read, as one string.
+func Clean(p string) string {
 	if p == "" || p[0] != '/' {
 		p = "/" + p
 	}
@@ -250,18 +258,23 @@ func (v pathView) under(p []string, fold bool) bool {
 	return true
 }
 
-// matcher matches requests against path prefixes and ServeMux patterns.
-type matcher struct {
+// Matcher matches the readings of a request path against path prefixes
+// and ServeMux patterns. NewMatcher makes one; it is safe for concurrent
+// use.
+type Matcher struct {
 	prefixes [][]string
 	mux      *http.ServeMux
 	fold     bool // compare prefix segments without regard to case
 }
 
-// newMatcher returns a matcher of entries: an entry with "{" or a space is
-// a ServeMux pattern, any other a path prefix matched on segment
-// boundaries (case-insensitively when fold is true).
-func newMatcher(entries []string, fold bool) *matcher {
-	m := &matcher{fold: fold}
+// NewMatcher returns a Matcher of entries: an entry with "{" or a space is
+// a ServeMux pattern ("GET /posts/{id}/edit"), any other a path prefix
+// matched on segment boundaries ("/admin" matches /admin and /admin/x, not
+// /administrator), case-insensitively when fold is true. Empty entries are
+// ignored. It panics, as ServeMux.Handle does, on an invalid or
+// conflicting pattern.
+func NewMatcher(entries []string, fold bool) *Matcher {
+	m := &Matcher{fold: fold}
 	for _, e := range entries {
 		if e == "" {
 			continue
@@ -278,9 +291,9 @@ func newMatcher(entries []string, fold bool) *matcher {
 	return m
 }
 
-// any reports whether some reading of the path matches, the loose one
+// Any reports whether some reading of the path matches, the loose ones
 // included (a guard's Protect: when in doubt, guard).
-func (m *matcher) any(rp *requestPaths) bool {
+func (m *Matcher) Any(rp *Paths) bool {
 	for i := range rp.count() {
 		if m.matchView(rp.r, rp.view(i)) {
 			return true
@@ -294,9 +307,9 @@ func (m *matcher) any(rp *requestPaths) bool {
 	return false
 }
 
-// all reports whether every reading of the path matches (a guard's
+// All reports whether every reading of the path matches (a guard's
 // Public: when in doubt, guard).
-func (m *matcher) all(rp *requestPaths) bool {
+func (m *Matcher) All(rp *Paths) bool {
 	for i := range rp.count() {
 		if !m.matchView(rp.r, rp.view(i)) {
 			return false
@@ -307,7 +320,7 @@ func (m *matcher) all(rp *requestPaths) bool {
 
 // matchView reports whether v falls under a prefix of m, or is routed to
 // (or redirected to) one of its patterns.
-func (m *matcher) matchView(r *http.Request, v pathView) bool {
+func (m *Matcher) matchView(r *http.Request, v pathView) bool {
 	for _, p := range m.prefixes {
 		if v.under(p, m.fold) {
 			return true
@@ -318,4 +331,21 @@ func (m *matcher) matchView(r *http.Request, v pathView) bool {
 	}
 	_, pattern := m.mux.Handler(v.request(r))
 	return pattern != ""
+}
+
+// Readings returns the ways a router may read the path of r, each as its
+// decoded segments: the decoded and cleaned path, and, for a path with
+// escapes, dot segments, doubled slashes or ";", the readings of ServeMux,
+// chi, a file server and routers that drop matrix parameters (see
+// authgo.MiddlewareConfig.Protect). A check on the path that must hold
+// whatever the router in front of the handler does — a forward-auth rule,
+// say — checks every reading. Plain paths have one reading.
+func Readings(r *http.Request) [][]string {
+	rp := Read(r, nil)
+	views := rp.loose()
+	out := make([][]string, len(views))
+	for i, v := range views {
+		out[i] = v.segs
+	}
+	return out
 }
