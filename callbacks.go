@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/account"
+	"github.com/authgo/authgo/email"
 )
 
 // Trigger says why the JWT callback runs.
@@ -51,7 +52,7 @@ type SignInParams struct {
 	// Email is set for an email sign-in: before the mail is sent
 	// (VerificationRequest true; refusing sends nothing and answers the
 	// client as for any address) and when the link or code is used.
-	Email   *EmailSignInParams
+	Email   *email.SignInParams
 	Request *http.Request
 }
 

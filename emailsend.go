@@ -130,7 +130,7 @@ func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o
 	}
 	if reason == "" {
 		acct := &Account{Type: TypeEmail, Provider: p.ID(), ProviderAccountID: identifier, UserID: user.ID}
-		to, err = a.runSignIn(ctx, rq, SignInParams{User: user, Account: acct, Email: &EmailSignInParams{VerificationRequest: true}, Request: rq.r})
+		to, err = a.runSignIn(ctx, rq, SignInParams{User: user, Account: acct, Email: &email.SignInParams{VerificationRequest: true}, Request: rq.r})
 		switch {
 		case err != nil:
 			reason = "the SignIn callback refused the address: " + err.Error()

@@ -66,15 +66,6 @@ type EmailProvider interface {
 	EmailOptions() email.Options
 }
 
-// EmailSignInParams is SignInParams.Email: set when the SignIn callback
-// runs for an email sign-in.
-type EmailSignInParams struct {
-	// VerificationRequest is true when the callback runs before the mail
-	// is sent (refusing then sends nothing, and the client gets the same
-	// answer as for any address), false when the link or code is used.
-	VerificationRequest bool
-}
-
 // emailState is what the email providers of an Auth share.
 type emailState struct {
 	opts    map[string]email.Options // by provider id, defaults filled

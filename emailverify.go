@@ -236,7 +236,7 @@ func (a *Auth) emailUser(ctx context.Context, rq *request, p EmailProvider, o em
 		candidate = &User{ID: uuid.NewString(), Email: identifier}
 	}
 	acct := &Account{Type: TypeEmail, Provider: p.ID(), ProviderAccountID: identifier, UserID: candidate.ID}
-	if to, err := a.runSignIn(ctx, rq, SignInParams{User: candidate, Account: acct, Email: &EmailSignInParams{}, Request: rq.r}); err != nil || to != "" {
+	if to, err := a.runSignIn(ctx, rq, SignInParams{User: candidate, Account: acct, Email: &email.SignInParams{}, Request: rq.r}); err != nil || to != "" {
 		return in, to, err
 	}
 	now := a.now().UTC()

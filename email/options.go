@@ -107,6 +107,16 @@ type SendLimits struct {
 	PerIP ratelimit.Limit
 }
 
+// SignInParams is authgo.SignInParams.Email: what the SignIn callback
+// learns of an email sign-in, as Auth.js's signIn callback's email
+// parameter.
+type SignInParams struct {
+	// VerificationRequest is true when the callback runs before the mail
+	// is sent (refusing then sends nothing, and the client gets the same
+	// answer as for any address), false when the link or code is used.
+	VerificationRequest bool
+}
+
 // VerificationRequest is what Options.SendVerificationRequest receives:
 // the mail to send.
 type VerificationRequest struct {
