@@ -71,9 +71,10 @@ func (a *Auth) ResendVerification(w http.ResponseWriter, r *http.Request, emailA
 	return a.resendVerification(w, rq, emailAddr)
 }
 
-// RequestPasswordReset mails a reset link (valid PasswordOptions.ResetMaxAge,
-// at most an hour, once) when the address has an account; nil alike, after
-// about the same time, for any address.
+// RequestPasswordReset mails a reset link (valid
+// account.PasswordOptions.ResetMaxAge, at most an hour, once) when the
+// address has an account; nil alike, after about the same time, for any
+// address.
 func (a *Auth) RequestPasswordReset(r *http.Request, emailAddr string) error {
 	rq, err := a.accountRequest(r, "forgot-password", map[string]string{})
 	if err != nil {
@@ -96,8 +97,8 @@ func (a *Auth) ResetPassword(w http.ResponseWriter, r *http.Request, token, user
 
 // ChangePassword changes the password of r's signed-in user, who proves
 // the current one (a user without a password, from OAuth or email
-// sign-in, sets a first one within PasswordOptions.ReauthMaxAge of signing
-// in). Every other session ends; w gets a new session.
+// sign-in, sets a first one within account.PasswordOptions.ReauthMaxAge of
+// signing in). Every other session ends; w gets a new session.
 func (a *Auth) ChangePassword(w http.ResponseWriter, r *http.Request, current, newPassword string) error {
 	rq, u, since, err := a.accountUserRequest(r, "change-password")
 	if err != nil {

@@ -3,12 +3,10 @@ package authgo
 import (
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
-	"github.com/authgo/authgo/password"
 )
 
 // PasswordProvider is a credentials provider whose accounts authgo keeps
@@ -24,7 +22,7 @@ import (
 // hashed, so the same password typed on another keyboard signs in. A
 // stored bcrypt hash (imported from another system) verifies and is
 // replaced by an argon2id hash at that sign-in; so is an argon2id hash
-// with weaker parameters than PasswordOptions.Hasher's.
+// with weaker parameters than account.PasswordOptions.Hasher's.
 //
 // The endpoints are authgo's own (Auth.js has none); each answers JSON to
 // API clients (Accept: application/json or X-Auth-Return-Redirect) and
@@ -53,51 +51,13 @@ type PasswordProvider interface {
 	CredentialsProvider
 	// PasswordOptions returns the provider's settings; New fills in the
 	// defaults and checks them.
-	PasswordOptions() PasswordOptions
-}
-
-// PasswordOptions configure a PasswordProvider. Sender is required.
-type PasswordOptions struct {
-	// Sender sends the account mail (verification, reset, notices).
-	// Required.
-	Sender email.Sender
-	// From is the sender address. Default email.DefaultFrom.
-	From string
-	// Theme styles the mail. Default: Config.Theme's colours and logo.
-	Theme *email.Theme
-	// Policy is what a new password must satisfy. Default: 8 to 128
-	// characters, no breach check (set Policy.Breached, e.g.
-	// password.PwnedPasswords{} or a password.BreachedList).
-	Policy password.Policy
-	// Hasher hashes new passwords (argon2id). Default: the zero Hasher,
-	// OWASP's parameters.
-	Hasher password.Hasher
-	// RequireEmailVerification refuses a password sign-in until the
-	// address is verified (no session before); the refusal has the code
-	// "email_unverified" and mails a fresh link. Default false: a new
-	// user may sign in at once and verify later.
-	RequireEmailVerification bool
-	// VerifyMaxAge is how long a verification or change-of-email link
-	// lasts. Default account.DefaultVerifyMaxAge; a code lasts at most
-	// email.MaxCodeAge.
-	VerifyMaxAge time.Duration
-	// ResetMaxAge is how long a reset link lasts, at most (and by default)
-	// account.MaxResetMaxAge.
-	ResetMaxAge time.Duration
-	// ReauthMaxAge: see account.DefaultReauthMaxAge.
-	ReauthMaxAge time.Duration
-	// NormalizeIdentifier turns what the user typed into the stored
-	// address. Default email.NormalizeIdentifier.
-	NormalizeIdentifier func(string) (string, error)
-	// SendLimits bound the mail sent (sign-ups, resends, resets, changes
-	// of address). Defaults as email.Options.SendLimits.
-	SendLimits email.SendLimits
+	PasswordOptions() account.PasswordOptions
 }
 
 // accountState is the password provider of an Auth, defaults filled.
 type accountState struct {
 	id    string
-	o     PasswordOptions
+	o     account.PasswordOptions
 	store adapter.PasswordStore
 	theme email.Theme
 	// resets and resends time the mail of a known address, so an unknown
@@ -109,7 +69,7 @@ type accountState struct {
 func newAccountState(c Config) *accountState {
 	for _, p := range c.Providers {
 		if pp, ok := p.(PasswordProvider); ok {
-			o, _ := pp.PasswordOptions().normalize(c) // checked by Config.normalize
+			o, _ := normalizePasswordOptions(pp.PasswordOptions(), c) // checked by Config.normalize
 			return &accountState{id: p.ID(), o: o, store: c.Adapter.(adapter.PasswordStore), theme: *o.Theme}
 		}
 	}
@@ -129,13 +89,15 @@ func checkPasswordProvider(p PasswordProvider, c Config) error {
 	if _, ok := c.Adapter.(adapter.PasswordStore); !ok {
 		return configErr("provider %q keeps password hashes, but Config.Adapter (%T) does not implement adapter.PasswordStore: use adapter/sql or adapter/memory", p.ID(), c.Adapter)
 	}
-	if _, err := p.PasswordOptions().normalize(c); err != nil {
+	if _, err := normalizePasswordOptions(p.PasswordOptions(), c); err != nil {
 		return configErr("provider %q: %v", p.ID(), err)
 	}
 	return nil
 }
 
-func (o PasswordOptions) normalize(c Config) (PasswordOptions, error) {
+// normalizePasswordOptions fills in the defaults of o (the mail theme
+// from c.Theme) and checks it.
+func normalizePasswordOptions(o account.PasswordOptions, c Config) (account.PasswordOptions, error) {
 	if o.Sender == nil {
 		return o, errors.New("set PasswordOptions.Sender (e.g. email.NewSMTP) to send verification and reset mail")
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // errUnverified refuses a password sign-in until the address is verified
-// (PasswordOptions.RequireEmailVerification).
+// (account.PasswordOptions.RequireEmailVerification).
 var errUnverified = &Error{Type: CredentialsSignin, Code: "email_unverified"}
 
 // passwordAuthorize is the Authorize of a password provider, run inside the

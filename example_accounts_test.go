@@ -25,7 +25,7 @@ func ExampleAuth_SignUp() {
 	auth, _ := authgo.New(authgo.Config{
 		Secret: []string{exampleSecret}, URL: "http://localhost/api/auth",
 		Adapter: memory.New(), // keeps users, password hashes and tokens
-		Providers: []authgo.Provider{providers.Password(providers.PasswordConfig{PasswordOptions: authgo.PasswordOptions{
+		Providers: []authgo.Provider{providers.Password(providers.PasswordConfig{PasswordOptions: account.PasswordOptions{
 			Sender: mailbox, From: "Example <no-reply@example.com>",
 			Policy: password.Policy{Breached: password.NewBreachedList("password123")},
 		}})},

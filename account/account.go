@@ -1,18 +1,19 @@
 // Package account holds what an app hands to and gets back from the
-// account functions of an authgo.Auth: the sign-up form (SignUpInput) and
-// the refusal of a password-account step (*Error), a user's passkeys
-// (Passkey and the errors of renaming and deleting one), the state of the
-// second factor (TwoFactorStatus, TOTPEnrolment) and the database sessions
-// of a "your sessions" page (Session). The flows themselves are the
-// methods of authgo.Auth (SignUp, ListPasskeys, EnrollTOTP,
-// ListUserSessions, …); this package has no behaviour of its own, so an
-// app's templates and handlers can name these types without the root
-// package's API around them.
+// account functions of an authgo.Auth: the settings of password accounts
+// (PasswordOptions, for providers.Password), the sign-up form
+// (SignUpInput) and the refusal of a password-account step (*Error), a
+// user's passkeys (Passkey and the errors of renaming and deleting one),
+// the state of the second factor (TwoFactorStatus, TOTPEnrolment) and the
+// database sessions of a "your sessions" page (Session). The flows
+// themselves are the methods of authgo.Auth (SignUp, ListPasskeys,
+// EnrollTOTP, ListUserSessions, …); this package has no behaviour of its
+// own, so an app's templates and handlers can name these types without
+// the root package's API around them.
 package account
 
 import "time"
 
-// Bounds and defaults of authgo.PasswordOptions, the settings of password
+// Bounds and defaults of PasswordOptions, the settings of password
 // accounts.
 const (
 	// DefaultVerifyMaxAge is how long an email verification link lasts.

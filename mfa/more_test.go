@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/amr"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
@@ -21,7 +22,7 @@ import (
 func TestPasswordAccountNeedsSecondFactor(t *testing.T) {
 	mail := &email.Memory{}
 	s := newSite(t, func(c *authgo.Config) {
-		c.Providers = append(c.Providers, providers.Password(providers.PasswordConfig{PasswordOptions: authgo.PasswordOptions{Sender: mail, From: "App <no-reply@app.example>"}}))
+		c.Providers = append(c.Providers, providers.Password(providers.PasswordConfig{PasswordOptions: account.PasswordOptions{Sender: mail, From: "App <no-reply@app.example>"}}))
 	})
 	b := s.browser()
 	r := b.post("/api/auth/account/signup", url.Values{"email": {"pat@example.com"}, "password": {"a long enough password"}}, "Accept", "application/json")

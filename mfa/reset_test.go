@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
 )
@@ -33,7 +34,7 @@ func testPasswordResetNeedsSecondFactor(t *testing.T, strategy authgo.SessionStr
 	mail := &email.Memory{}
 	s := newSite(t, func(c *authgo.Config) {
 		c.Session.Strategy = strategy
-		c.Providers = append(c.Providers, providers.Password(providers.PasswordConfig{PasswordOptions: authgo.PasswordOptions{Sender: mail, From: "App <no-reply@app.example>"}}))
+		c.Providers = append(c.Providers, providers.Password(providers.PasswordConfig{PasswordOptions: account.PasswordOptions{Sender: mail, From: "App <no-reply@app.example>"}}))
 	})
 	b := s.browser()
 	pwSignIn := func(pw string) response {

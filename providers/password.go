@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 )
 
 // PasswordConfig configures Password.
@@ -14,7 +15,7 @@ type PasswordConfig struct {
 	ID string
 	// Name is shown on the sign-in page. Default "Password".
 	Name string
-	authgo.PasswordOptions
+	account.PasswordOptions
 }
 
 // Password returns the provider of password accounts that authgo keeps
@@ -35,12 +36,12 @@ func Password(cfg PasswordConfig) authgo.PasswordProvider {
 
 type passwordProvider struct{ cfg PasswordConfig }
 
-func (p *passwordProvider) ID() string                              { return p.cfg.ID }
-func (p *passwordProvider) Name() string                            { return p.cfg.Name }
-func (p *passwordProvider) Type() string                            { return authgo.TypeCredentials }
-func (p *passwordProvider) Fields() []authgo.Field                  { return DefaultCredentialFields }
-func (p *passwordProvider) IdentifierField() string                 { return "email" }
-func (p *passwordProvider) PasswordOptions() authgo.PasswordOptions { return p.cfg.PasswordOptions }
+func (p *passwordProvider) ID() string                               { return p.cfg.ID }
+func (p *passwordProvider) Name() string                             { return p.cfg.Name }
+func (p *passwordProvider) Type() string                             { return authgo.TypeCredentials }
+func (p *passwordProvider) Fields() []authgo.Field                   { return DefaultCredentialFields }
+func (p *passwordProvider) IdentifierField() string                  { return "email" }
+func (p *passwordProvider) PasswordOptions() account.PasswordOptions { return p.cfg.PasswordOptions }
 
 // errPasswordAuthorize is Authorize's answer: authgo checks password
 // accounts itself and never calls it.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
 	"github.com/authgo/authgo/ratelimit"
@@ -101,7 +102,7 @@ func (c *countingBreached) Breached(context.Context, string) (bool, error) {
 // checks that a weak password still does not burn a real link.)
 func TestAttackResetWithBogusTokensHashesNothing(t *testing.T) {
 	checks := &countingBreached{}
-	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) { o.Policy.Breached = checks })
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *account.PasswordOptions) { o.Policy.Breached = checks })
 	c := x.browser()
 	limited := false
 	for i := range 30 {
@@ -132,7 +133,7 @@ func TestAttackResetWithBogusTokensHashesNothing(t *testing.T) {
 // taken address is answered after about the time a free one takes.
 func TestAttackChangeEmailEnumeration(t *testing.T) {
 	const n = 12
-	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *account.PasswordOptions) {
 		l := ratelimit.Limit{Events: 10 * n, Per: time.Hour}
 		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})
@@ -169,7 +170,7 @@ func TestAttackChangeEmailEnumeration(t *testing.T) {
 // who had just secured it. Now a reset link is bound to the password it
 // replaces.
 func TestAttackOldResetLinkAfterPasswordChange(t *testing.T) {
-	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *account.PasswordOptions) {
 		l := ratelimit.Limit{Events: 20, Per: time.Hour}
 		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})
@@ -218,7 +219,7 @@ func TestAttackOldResetLinkAfterPasswordChange(t *testing.T) {
 // afterwards (for the rest of its hour); now a reset link is bound to the
 // address too.
 func TestAttackResetLinkAfterChangeOfEmail(t *testing.T) {
-	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *account.PasswordOptions) {
 		l := ratelimit.Limit{Events: 20, Per: time.Hour}
 		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/ratelimit"
 )
@@ -94,7 +95,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // their lengths) and in overlapping time. Run with -v to see the figures.
 func TestEnumerationResistance(t *testing.T) {
 	const n = 30
-	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *account.PasswordOptions) {
 		l := ratelimit.Limit{Events: 10 * n, Per: time.Hour}
 		o.SendLimits = email.SendLimits{PerEmail: l, PerEmailClient: l, PerIP: l}
 	})

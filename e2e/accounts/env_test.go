@@ -181,13 +181,13 @@ type app struct {
 }
 
 // more are further providers beside the password one.
-func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, edit func(*authgo.PasswordOptions), more ...authgo.Provider) *app {
+func newApp(t *testing.T, db adapter.Adapter, strategy authgo.SessionStrategy, edit func(*account.PasswordOptions), more ...authgo.Provider) *app {
 	t.Helper()
 	box, snd := startMailbox(t)
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	o := authgo.PasswordOptions{Sender: snd, From: "App <no-reply@app.example.com>", Policy: password.Policy{Breached: password.NewBreachedList("password123", "qwertyuiop")}}
+	o := account.PasswordOptions{Sender: snd, From: "App <no-reply@app.example.com>", Policy: password.Policy{Breached: password.NewBreachedList("password123", "qwertyuiop")}}
 	if edit != nil {
 		edit(&o)
 	}

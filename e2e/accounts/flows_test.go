@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/ratelimit"
 )
@@ -22,7 +23,7 @@ func TestAccountFlows(t *testing.T) {
 	for _, s := range stores {
 		for _, strategy := range []authgo.SessionStrategy{authgo.StrategyJWT, authgo.StrategyDatabase} {
 			t.Run(s.name+"/"+string(strategy), func(t *testing.T) {
-				x := newApp(t, s.open(t), strategy, func(o *authgo.PasswordOptions) {
+				x := newApp(t, s.open(t), strategy, func(o *account.PasswordOptions) {
 					o.RequireEmailVerification = true
 					// The races below spend 38 wrong tokens from one client.
 					o.SendLimits.PerIP = ratelimit.Limit{Events: 200, Per: time.Hour}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/ratelimit"
@@ -36,7 +37,7 @@ func (x *app) postJSON(c *http.Client, path string, form url.Values) (int, map[s
 // built-in pages, the Go functions, expired and deleted-user links, a
 // bcrypt import, and logs without secrets.
 func TestAccountSurfaces(t *testing.T) {
-	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) {
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *account.PasswordOptions) {
 		o.SendLimits.PerIP = ratelimit.Limit{Events: 30, Per: time.Hour}
 	})
 	c := x.browser()
@@ -197,7 +198,7 @@ func surfaceResendVerification(t *testing.T, x *app, c *http.Client) {
 
 // surfaceExpiredResetLink is the ExpiredResetLink step of TestAccountSurfaces.
 func surfaceExpiredResetLink(t *testing.T) {
-	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *authgo.PasswordOptions) { o.ResetMaxAge = 300 * time.Millisecond })
+	x := newApp(t, stores[0].open(t), authgo.StrategyJWT, func(o *account.PasswordOptions) { o.ResetMaxAge = 300 * time.Millisecond })
 	signUpVerified(t, x, "late@example.com", strongPW)
 	x.post(x.browser(), "account/forgot-password", url.Values{"email": {"late@example.com"}})
 	q := query(t, x.link("late@example.com"))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/testenv"
@@ -54,7 +55,7 @@ func testReauthWithoutPassword(t *testing.T, strategy authgo.SessionStrategy) {
 	const maxAge = 3 * time.Second // a JWT's auth_time is in whole seconds
 	issuer := testenv.StartJohnIdP(t)
 	linkBox, linkSender := startMailbox(t)
-	x := newApp(t, stores[0].open(t), strategy, func(o *authgo.PasswordOptions) { o.ReauthMaxAge = maxAge },
+	x := newApp(t, stores[0].open(t), strategy, func(o *account.PasswordOptions) { o.ReauthMaxAge = maxAge },
 		providers.Email(providers.EmailConfig{Options: email.Options{Sender: linkSender}}),
 		providers.OIDC(providers.OAuthConfig{ID: "mock", Name: "Mock", Issuer: issuer, ClientID: "authgo-client", ClientSecret: "s3cret"}))
 	ps := x.db.(adapter.PasswordStore)

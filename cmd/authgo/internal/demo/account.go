@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/providers"
@@ -25,7 +26,7 @@ import (
 // signIn("credentials") work as before; its mail goes where email
 // sign-in's goes (the /dev/mailbox or --smtp).
 func passwordProvider(mail email.Options) authgo.Provider {
-	return providers.Password(providers.PasswordConfig{ID: "credentials", Name: "Password", PasswordOptions: authgo.PasswordOptions{
+	return providers.Password(providers.PasswordConfig{ID: "credentials", Name: "Password", PasswordOptions: account.PasswordOptions{
 		Sender: mail.Sender,
 		From:   mail.From,
 	}})
