@@ -53,19 +53,20 @@ func main() {
 	password := flag.String("password", "", "authgo mode: the bench user's password")
 	response := flag.String("response", "", "bare mode: the recorded response to answer with (JSON from loadgen capture)")
 	maxLife := flag.Duration("max-life", 10*time.Minute, "exit after this long in any case")
+	updateAge := flag.Duration("jwt-update-age", 0, "authgo mode: Session.JWTUpdateAge (0: its default, 1 minute; negative: re-issue the cookie on every read, as Auth.js)")
 	flag.Parse()
-	if err := run(*mode, *addr, *password, *response, *maxLife); err != nil {
+	if err := run(*mode, *addr, *password, *response, *maxLife, *updateAge); err != nil {
 		fmt.Fprintln(os.Stderr, "sessionserver:", err)
 		os.Exit(1)
 	}
 }
 
-func run(mode, addr, password, response string, maxLife time.Duration) error {
+func run(mode, addr, password, response string, maxLife, updateAge time.Duration) error {
 	var h http.Handler
 	var err error
 	switch mode {
 	case "authgo":
-		h, err = authgoHandler(password)
+		h, err = authgoHandler(password, updateAge)
 	case "bare":
 		h, err = bareHandler(response)
 	default:
@@ -102,7 +103,7 @@ func run(mode, addr, password, response string, maxLife time.Duration) error {
 
 // authgoHandler is an authgo app whose credentials provider accepts
 // benchEmail with password; the secret comes from AUTH_SECRET.
-func authgoHandler(password string) (http.Handler, error) {
+func authgoHandler(password string, updateAge time.Duration) (http.Handler, error) {
 	if password == "" {
 		return nil, errors.New("authgo mode needs -password")
 	}
@@ -122,6 +123,7 @@ func authgoHandler(password string) (http.Handler, error) {
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		// Loopback only, behind no proxy: the load tools' Host is this server's.
 		TrustHost: true,
+		Session:   authgo.SessionConfig{JWTUpdateAge: updateAge},
 	})
 	if err != nil {
 		return nil, err
