@@ -220,6 +220,10 @@ func (a *Auth) totpKey(u *User, secret string) (*account.TOTPEnrolment, error) {
 // nothing changed; of two confirmations at once, one wins and the other
 // is refused (code "no_enrolment"), as is a confirmation after
 // TwoFactorConfig.EnrollMaxAge (EnrollTOTP then makes a new secret).
+// u is the app's to vouch for: the endpoint (POST two-factor/enroll)
+// takes only a session that signed in within PasswordOptions.ReauthMaxAge
+// (account.DefaultReauthMaxAge without password accounts), and an app's
+// own form should ask as much.
 func (a *Auth) ConfirmTOTP(r *http.Request, u *User, code string) ([]string, error) {
 	if a.twoFactor == nil {
 		return nil, errTwoFactorOff()

@@ -48,6 +48,10 @@ func (a *Auth) handleEnrolPage(w http.ResponseWriter, rq *request, fresh bool) {
 		return
 	}
 	if st == nil {
+		if ok, err := a.signedInRecently(rq.r, u.ID); err != nil || !ok {
+			a.enrolNeedsSignIn(w, rq, err)
+			return
+		}
 		a.rememberCallbackURL(w, rq)
 	}
 	e, err := a.enrolTOTP(rq.r.Context(), u, owner, fresh)
@@ -60,6 +64,22 @@ func (a *Auth) handleEnrolPage(w http.ResponseWriter, rq *request, fresh bool) {
 		redirect(w, rq.r, rq.actionURL(a, "two-factor/enroll"))
 	default:
 		a.renderEnrol(w, rq, http.StatusOK, e, st != nil, "")
+	}
+}
+
+// enrolNeedsSignIn answers an enrolment opened by a session that began
+// more than reauthMaxAge ago (or err, when the store failed): JSON clients
+// get 403 reauth_required, a browser goes to the sign-in page and comes
+// back to the enrolment after it.
+func (a *Auth) enrolNeedsSignIn(w http.ResponseWriter, rq *request, err error) {
+	switch {
+	case err != nil:
+		a.fail(w, rq, err)
+	case wantsJSON(rq.r):
+		a.refuse(w, rq, errReauthRequired())
+	default:
+		back := rq.actionURL(a, "two-factor/enroll")
+		redirect(w, rq.r, withQuery(a.pageURL(rq, a.cfg.Pages.SignIn, "signin"), "callbackUrl", back))
 	}
 }
 
@@ -86,6 +106,10 @@ func (a *Auth) handleEnrolConfirm(w http.ResponseWriter, rq *request) {
 	var at int64
 	if st != nil {
 		at = st.At
+	} else if recent, err := a.signedInRecently(rq.r, u.ID); err != nil || !recent {
+		// A signed-in user adds the factor: a recent sign-in only.
+		a.enrolNeedsSignIn(w, rq, err)
+		return
 	}
 	codes, err := a.confirmTOTP(rq, u, rq.form.get("code"), at)
 	if err != nil {

@@ -166,7 +166,9 @@ func (a *Auth) handlePasskeysList(w http.ResponseWriter, rq *request) {
 // last passkey): 200 with the renamed passkey or {"deleted": true}; 400
 // for a bad name or action, 403 without a valid CSRF token, 404 for a
 // passkey the user does not have, 409 {"error":"LastPasskey"} for the last
-// one without confirm.
+// one without confirm; a delete from a session that signed in more than
+// PasswordOptions.ReauthMaxAge ago (account.DefaultReauthMaxAge without
+// password accounts) is 403 {"error":"ReauthRequired"} (see reauth.go).
 func (a *Auth) handlePasskeysChange(w http.ResponseWriter, rq *request) {
 	noStore(w)
 	if !a.csrfValid(rq) {
@@ -187,6 +189,14 @@ func (a *Auth) handlePasskeysChange(w http.ResponseWriter, rq *request) {
 		}
 		writeJSON(w, http.StatusOK, p)
 	case "delete":
+		if recent, err := a.signedInRecently(rq.r, u.ID); err != nil || !recent {
+			if err != nil {
+				a.passkeysFailed(w, rq, err)
+			} else {
+				a.reauthJSON(w)
+			}
+			return
+		}
 		if err := a.DeletePasskey(ctx, u.ID, id, rq.form.get("confirm") == "true"); err != nil {
 			a.passkeysFailed(w, rq, err)
 			return

@@ -103,6 +103,14 @@ func (a *Auth) handleWebAuthnOptions(w http.ResponseWriter, rq *request) {
 			a.fail(w, rq, err)
 			return
 		}
+		if recent, err := a.signedInRecently(rq.r, current.ID); err != nil {
+			a.fail(w, rq, err)
+			return
+		} else if !recent {
+			// A copied session cookie must not add a passkey of its own.
+			a.reauthJSON(w)
+			return
+		}
 		payload.UserID = current.ID
 		c, err = a.beginRegistration(ctx, rq, p, current)
 	case action == "register" && p.Settings().SignUp:

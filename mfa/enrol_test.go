@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo"
+	"github.com/authgo/authgo/account"
 	"github.com/authgo/authgo/internal/limittest"
 )
 
@@ -119,12 +120,14 @@ func TestEnrolmentOpenedTogether(t *testing.T) {
 // key is no longer valid (409 no_enrolment in JSON; the page with a new
 // key), and that new key's code confirms.
 func TestEnrolmentExpires(t *testing.T) {
-	s := newSite(t, func(c *authgo.Config) { c.TwoFactor.EnrollMaxAge = 10 * time.Minute })
+	// EnrollMaxAge 4 min: the session stays within the 10 minutes of
+	// sign-in that adding a factor needs (TestEnrolmentNeedsRecentSignIn).
+	s := newSite(t, func(c *authgo.Config) { c.TwoFactor.EnrollMaxAge = 4 * time.Minute })
 	b := s.browser()
 	b.signIn("ada@example.com")
 	old := b.openEnrolment()
 	written := s.factorVersion("ada@example.com")
-	s.clock.advance(10*time.Minute + time.Second)
+	s.clock.advance(4*time.Minute + time.Second)
 	renewed := b.openEnrolment()
 	if renewed == old {
 		t.Fatal("an expired pending secret was shown again")
@@ -136,7 +139,7 @@ func TestEnrolmentExpires(t *testing.T) {
 		t.Fatalf("code of the expired secret: %d %s", r.status, r.body)
 	}
 
-	s.clock.advance(10*time.Minute + time.Second)
+	s.clock.advance(4*time.Minute + time.Second)
 	if r := b.confirmEnrolment(code(t, renewed, s.clock.now())); r.status != http.StatusConflict || r.json["code"] != "no_enrolment" {
 		t.Fatalf("JSON confirmation after EnrollMaxAge: %d %s", r.status, r.body)
 	}
@@ -226,5 +229,45 @@ func TestEnrolmentSecretStaysWithItsBrowser(t *testing.T) {
 	phone.signIn("grace@example.com")
 	if laptop.openEnrolment() == phone.openEnrolment() {
 		t.Fatal("two sessions of a user were shown one secret")
+	}
+}
+
+// TestEnrolmentNeedsRecentSignIn: a copied session cookie must not turn
+// on a second factor its owner does not hold (the owner would be locked
+// out). Adding the factor needs a sign-in within
+// account.DefaultReauthMaxAge: a browser on an older session is sent to
+// the sign-in page and back, JSON clients get 403 reauth_required, and a
+// confirmation is refused with nothing stored; after signing in again the
+// enrolment goes through.
+func TestEnrolmentNeedsRecentSignIn(t *testing.T) {
+	s := newSite(t, nil)
+	b := s.browser()
+	b.signIn("ada@example.com")
+	secret := b.openEnrolment()
+	s.clock.advance(account.DefaultReauthMaxAge)
+	written := s.factorVersion("ada@example.com")
+
+	if r := b.get(enrolPath, "Accept", "application/json"); r.status != http.StatusForbidden || r.json["code"] != "reauth_required" {
+		t.Fatalf("JSON enrolment on an old session: %d %s", r.status, r.body)
+	}
+	page := b.get(enrolPath)
+	to, _ := url.Parse(page.location)
+	if page.status != http.StatusFound || to == nil || to.Path != "/api/auth/signin" || !strings.HasSuffix(to.Query().Get("callbackUrl"), enrolPath) {
+		t.Fatalf("enrolment page on an old session: %d %q, want the sign-in page and back", page.status, page.location)
+	}
+	if r := b.confirmEnrolment(code(t, secret, s.clock.now())); r.status != http.StatusForbidden || r.json["code"] != "reauth_required" {
+		t.Fatalf("confirmation on an old session: %d %s", r.status, r.body)
+	}
+	if v := s.factorVersion("ada@example.com"); v != written {
+		t.Fatalf("a refused enrolment wrote the factor record %d times", v-written)
+	}
+	if st, _ := s.auth.TwoFactorStatus(t.Context(), &authgo.User{ID: "user-1"}); st.Enabled {
+		t.Fatal("the factor was turned on from an old session")
+	}
+
+	b.signIn("ada@example.com")
+	fresh := b.openEnrolment()
+	if r := b.confirmEnrolment(code(t, fresh, s.clock.now())); r.status != http.StatusOK {
+		t.Fatalf("confirmation after signing in again: %d %s", r.status, r.body)
 	}
 }
