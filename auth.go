@@ -45,6 +45,7 @@ type Auth struct {
 	email        *emailState   // email sign-in (emailsignin.go)
 	accounts     *accountState // password accounts (accounts.go); nil without
 	twoFactor    *twoFactor    // nil when TwoFactor is off (mfa*.go)
+	busy         busyHold      // refusals held by RateLimit.BusyDelay
 }
 
 // New checks cfg and returns the Auth it describes. A mistake in cfg is a

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authgo/authgo/adapter"
+	"github.com/authgo/authgo/password"
 )
 
 // fail answers a failed action as Auth.js's catch block does: log the error,
@@ -31,6 +32,9 @@ func (a *Auth) fail(w http.ResponseWriter, rq *request, err error) {
 		a.tooManyRequests(w, rq, e)
 		return
 	case e.Type == Unavailable:
+		if errors.Is(e, password.ErrBusy) {
+			a.holdBusy(ctx)
+		}
 		w.Header().Set("Retry-After", "5")
 		if wantsJSON(rq.r) {
 			writeJSON(w, http.StatusServiceUnavailable, a.jsonFailure(rq, Unavailable, nil))

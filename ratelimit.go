@@ -1,13 +1,16 @@
 package authgo
 
 import (
+	"context"
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/authgo/authgo/password"
@@ -77,11 +80,30 @@ type RateLimitConfig struct {
 	// Auth in it. Default 0: password.DefaultMaxConcurrent, half of
 	// GOMAXPROCS (at least 1), fewer under a small GOMEMLIMIT.
 	ConcurrentHashes int
+	// BusyDelay holds the 503 answer to a sign-in refused because
+	// ConcurrentHashes hashes were running (a tarpit: nothing is hashed
+	// later, a timer waits, no CPU is used). A client that retries as soon
+	// as it is answered — the connections of a login flood — then sends a
+	// few attempts a second each instead of thousands, and the CPU stays
+	// with session reads. At most maxBusyHeld answers are held at once;
+	// past that they go out at once. Default 250 ms (each hold is between
+	// half and one and a half times it); negative: no hold.
+	BusyDelay time.Duration
 }
+
+// maxBusyHeld bounds the refusals RateLimit.BusyDelay holds at once (each
+// a parked goroutine and an open connection).
+const maxBusyHeld = 4096
+
+// defaultBusyDelay is RateLimit.BusyDelay's default.
+const defaultBusyDelay = 250 * time.Millisecond
 
 func (c *RateLimitConfig) normalize() error {
 	if c.ConcurrentHashes < 0 {
 		return configErr("RateLimit.ConcurrentHashes is %d; use 0 for the default or a positive bound", c.ConcurrentHashes)
+	}
+	if c.BusyDelay == 0 {
+		c.BusyDelay = defaultBusyDelay
 	}
 	if c.Disabled {
 		return nil
@@ -167,4 +189,43 @@ func normalizeIdentifier(s string) string {
 		s = s[:320]
 	}
 	return s
+}
+
+// busyHold is RateLimit.BusyDelay's state: the refusals held now, and the
+// wait (a timer; replaced in tests).
+type busyHold struct {
+	held atomic.Int64
+	wait func(ctx context.Context, d time.Duration)
+}
+
+// waitTimer waits d or until ctx ends (the client went away).
+func waitTimer(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// holdBusy holds the answer to a sign-in refused for want of a hashing
+// slot for RateLimit.BusyDelay, give or take half, unless maxBusyHeld are
+// held already (see BusyDelay).
+func (a *Auth) holdBusy(ctx context.Context) {
+	d := a.cfg.RateLimit.BusyDelay
+	if d <= 0 {
+		return
+	}
+	b := &a.busy
+	if b.held.Add(1) > maxBusyHeld {
+		b.held.Add(-1)
+		return
+	}
+	defer b.held.Add(-1)
+	wait := b.wait
+	if wait == nil {
+		wait = waitTimer
+	}
+	// Spread over [d/2, 3d/2): held answers do not come back together.
+	wait(ctx, d/2+rand.N(d))
 }

@@ -17,6 +17,12 @@ package password
 //     read can wait that long for one. Here the computation yields the
 //     processor (runtime.Gosched) every yieldBlocks blocks, a fraction of a
 //     millisecond, so other goroutines run between two stretches of hashing.
+//     On Linux it also runs on a thread of its own at a lower priority
+//     (lowprio_linux.go), so the kernel gives a CPU to the process's other
+//     threads first. A yield there is a thread hand-off and costs time
+//     (50-55 ms a default hash, 38-41 ms without yields, on the development
+//     machine), but without them a session read waits for the hash's P
+//     again (bench/hash-flood's p99 up to 3 ms against 1.1-1.4 ms).
 //
 // It is written from RFC 9106 alone, in portable Go (x/crypto has SSE4.1
 // assembly on amd64, so this one is slower per hash; DEVELOPERS.md's Speed
@@ -53,8 +59,16 @@ type block [blockWords]uint64
 // K and associated data X of RFC 9106 (nil in this package's hashes), t
 // passes over m KiB of memory in p lanes and a tag of keyLen bytes. It
 // gives the bytes x/crypto's argon2.IDKey(password, salt, t, m, p, keyLen)
-// gives. t and p must be at least 1 and keyLen at least 4.
-func argon2id(password, salt, secret, data []byte, t, m uint32, p uint8, keyLen uint32) []byte {
+// gives. t and p must be at least 1 and keyLen at least 4. It runs on a
+// hashing thread of lower CPU priority (lowPriority).
+func argon2id(password, salt, secret, data []byte, t, m uint32, p uint8, keyLen uint32) (key []byte) {
+	lowPriority(func() { key = argon2idNow(password, salt, secret, data, t, m, p, keyLen, yieldBlocks) })
+	return key
+}
+
+// argon2idNow is argon2id on the caller's thread, yielding the processor
+// every yieldEvery blocks (never when 0).
+func argon2idNow(password, salt, secret, data []byte, t, m uint32, p uint8, keyLen uint32, yieldEvery int) []byte {
 	lanes := uint32(p)
 	h0 := initialHash(password, salt, secret, data, t, m, lanes, keyLen)
 
@@ -77,7 +91,7 @@ func argon2id(password, salt, secret, data []byte, t, m uint32, p uint8, keyLen 
 		}
 	}
 
-	f := filler{area: area, lanes: lanes, laneLen: laneLen, segLen: laneLen / syncPoints, passes: t, blocks: blocks}
+	f := filler{area: area, lanes: lanes, laneLen: laneLen, segLen: laneLen / syncPoints, passes: t, blocks: blocks, yieldEvery: yieldEvery}
 	for pass := range t {
 		for slice := range uint32(syncPoints) {
 			// The lanes of one slice depend only on earlier slices, so
@@ -175,7 +189,7 @@ type filler struct {
 	area                    []block
 	lanes, laneLen, segLen  uint32
 	passes, blocks          uint32
-	sinceYield              int
+	sinceYield, yieldEvery  int
 	addresses, input, zeros block
 }
 
@@ -214,7 +228,7 @@ func (f *filler) segment(pass, slice, lane uint32) {
 		}
 		ref := f.reference(pass, slice, lane, i, rand)
 		compress(&f.area[cur], &f.area[prev], &f.area[ref], pass > 0)
-		if f.sinceYield++; f.sinceYield == yieldBlocks {
+		if f.sinceYield++; f.sinceYield == f.yieldEvery {
 			f.sinceYield = 0
 			runtime.Gosched()
 		}
