@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -36,26 +34,17 @@ func newUpdateAgeApp(t *testing.T, mutate func(*authgo.Config)) *updateAgeApp {
 	t.Helper()
 	c := &clock{}
 	c.t.Store(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC).UnixNano())
-	cfg := authgo.Config{
-		Secret:    []string{testSecret},
-		URL:       "http://localhost/api/auth",
-		Providers: []authgo.Provider{testCredentials()},
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		LookupEnv: noEnv,
-		Now:       c.now,
-	}
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	a, err := authgo.New(cfg)
+	a, req := benchAuth(t, func(cfg *authgo.Config) {
+		cfg.Now = c.now
+		if mutate != nil {
+			mutate(cfg)
+		}
+	})
+	session, err := req.Cookie("authjs.session-token")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := httptest.NewRecorder()
-	if _, err := a.SignIn(rec, httptest.NewRequest("POST", "http://localhost/login", nil), "credentials", authgo.SignInOptions{Credentials: map[string]string{"email": "ada@example.com", "password": "correct horse battery"}}); err != nil {
-		t.Fatal(err)
-	}
-	app := &updateAgeApp{auth: a, clock: c, cookie: sessionCookieOf(t, rec.Result())}
+	app := &updateAgeApp{auth: a, clock: c, cookie: session.Name + "=" + session.Value}
 	app.guard = a.Middleware(authgo.MiddlewareConfig{Protect: []string{"/admin"}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
