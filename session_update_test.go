@@ -120,133 +120,154 @@ func expOf(t *testing.T, cookie string) time.Time {
 // cookie only once the token is that old (sliding the expiry forward), or
 // when its content changed, and answers the token's own expiry otherwise.
 func TestJWTUpdateAge(t *testing.T) {
+	t.Run("reads slide the expiry once a minute", updateAgeSlides)
+	t.Run("negative re-issues every read", updateAgeNegative)
+	t.Run("default is a quarter of a short MaxAge", updateAgeShortMaxAge)
+	t.Run("a JWT callback's change is written at once", updateAgeCallbackChange)
+	t.Run("update always writes", updateAgeUpdate)
+	t.Run("a Next.js token gets authgo's claims at the first read", updateAgeNextJSToken)
+	t.Run("bad values", updateAgeBadValues)
+}
+
+// updateAgeSlides: reads slide the expiry once a minute.
+func updateAgeSlides(t *testing.T) {
 	const maxAge = 30 * 24 * time.Hour
-	t.Run("reads slide the expiry once a minute", func(t *testing.T) {
-		app := newUpdateAgeApp(t, nil)
-		signedIn := app.clock.now()
-		exp0 := expOf(t, app.cookie)
-		if !exp0.Equal(signedIn.Add(maxAge).Truncate(time.Second)) {
-			t.Fatalf("sign-in token exp %v", exp0)
-		}
-		app.clock.advance(59 * time.Second)
-		if expires, set := app.read(t); set != "" || !expires.Equal(exp0) {
-			t.Fatalf("read 59 s after sign-in: re-issued %q, expires %v, want none and the token's %v", set, expires, exp0)
-		}
-		if set := app.guarded(t); set != "" {
-			t.Fatalf("guarded request 59 s after sign-in re-issued the cookie")
-		}
-		app.clock.advance(time.Second)
-		expires, set := app.read(t)
-		want := app.clock.now().Add(maxAge)
-		if set == "" || !expires.Equal(want) || !expOf(t, set).Equal(want.Truncate(time.Second)) {
-			t.Fatalf("read 60 s after sign-in: re-issued %q (exp %v), expires %v, want a new token expiring %v", set, expOf(t, set), expires, want)
-		}
-		app.cookie = set
-		app.clock.advance(30 * time.Second)
-		if set := app.guarded(t); set != "" {
-			t.Fatal("guarded request 30 s after the re-issue wrote the cookie again")
-		}
-		app.clock.advance(30 * time.Second)
-		if set := app.guarded(t); set == "" || !expOf(t, set).Equal(app.clock.now().Add(maxAge).Truncate(time.Second)) {
-			t.Fatalf("guarded request 60 s after the re-issue: %q, want a re-issued cookie", set)
-		}
-	})
-	t.Run("negative re-issues every read", func(t *testing.T) {
-		app := newUpdateAgeApp(t, func(c *authgo.Config) { c.Session.JWTUpdateAge = -1 })
-		for range 3 {
-			if _, set := app.read(t); set == "" {
-				t.Fatal("read did not re-issue the cookie")
-			}
-			if set := app.guarded(t); set == "" {
-				t.Fatal("guarded request did not re-issue the cookie")
-			}
-		}
-	})
-	t.Run("default is a quarter of a short MaxAge", func(t *testing.T) {
-		app := newUpdateAgeApp(t, func(c *authgo.Config) { c.Session.MaxAge = 2 * time.Minute })
-		app.clock.advance(29 * time.Second)
-		if _, set := app.read(t); set != "" {
-			t.Fatal("read at 29 s re-issued with MaxAge 2 min")
-		}
-		app.clock.advance(time.Second)
+	app := newUpdateAgeApp(t, nil)
+	signedIn := app.clock.now()
+	exp0 := expOf(t, app.cookie)
+	if !exp0.Equal(signedIn.Add(maxAge).Truncate(time.Second)) {
+		t.Fatalf("sign-in token exp %v", exp0)
+	}
+	app.clock.advance(59 * time.Second)
+	if expires, set := app.read(t); set != "" || !expires.Equal(exp0) {
+		t.Fatalf("read 59 s after sign-in: re-issued %q, expires %v, want none and the token's %v", set, expires, exp0)
+	}
+	if set := app.guarded(t); set != "" {
+		t.Fatalf("guarded request 59 s after sign-in re-issued the cookie")
+	}
+	app.clock.advance(time.Second)
+	expires, set := app.read(t)
+	want := app.clock.now().Add(maxAge)
+	if set == "" || !expires.Equal(want) || !expOf(t, set).Equal(want.Truncate(time.Second)) {
+		t.Fatalf("read 60 s after sign-in: re-issued %q (exp %v), expires %v, want a new token expiring %v", set, expOf(t, set), expires, want)
+	}
+	app.cookie = set
+	app.clock.advance(30 * time.Second)
+	if set := app.guarded(t); set != "" {
+		t.Fatal("guarded request 30 s after the re-issue wrote the cookie again")
+	}
+	app.clock.advance(30 * time.Second)
+	if set := app.guarded(t); set == "" || !expOf(t, set).Equal(app.clock.now().Add(maxAge).Truncate(time.Second)) {
+		t.Fatalf("guarded request 60 s after the re-issue: %q, want a re-issued cookie", set)
+	}
+}
+
+// updateAgeNegative: negative re-issues every read.
+func updateAgeNegative(t *testing.T) {
+	app := newUpdateAgeApp(t, func(c *authgo.Config) { c.Session.JWTUpdateAge = -1 })
+	for range 3 {
 		if _, set := app.read(t); set == "" {
-			t.Fatal("read at 30 s did not re-issue with MaxAge 2 min")
+			t.Fatal("read did not re-issue the cookie")
 		}
-	})
-	t.Run("a JWT callback's change is written at once", func(t *testing.T) {
-		var n atomic.Int32
-		for name, cb := range map[string]func(context.Context, authgo.JWTParams) (*authgo.Token, error){
-			"new token": func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) {
-				next := p.Token.Clone()
-				next.Name = "Ada " + string(rune('A'+n.Add(1)))
-				return next, nil
-			},
-			"changed in place": func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) {
-				if p.Token.Extra == nil {
-					p.Token.Extra = map[string]any{}
-				}
-				p.Token.Extra["visits"] = float64(n.Add(1))
-				return p.Token, nil
-			},
-		} {
-			app := newUpdateAgeApp(t, func(c *authgo.Config) { c.Callbacks.JWT = cb })
-			for i := range 2 {
-				_, set := app.read(t)
-				if set == "" {
-					t.Fatalf("%s: read %d right after sign-in did not write the changed token", name, i)
-				}
-				app.cookie = set
+		if set := app.guarded(t); set == "" {
+			t.Fatal("guarded request did not re-issue the cookie")
+		}
+	}
+}
+
+// updateAgeShortMaxAge: default is a quarter of a short MaxAge.
+func updateAgeShortMaxAge(t *testing.T) {
+	app := newUpdateAgeApp(t, func(c *authgo.Config) { c.Session.MaxAge = 2 * time.Minute })
+	app.clock.advance(29 * time.Second)
+	if _, set := app.read(t); set != "" {
+		t.Fatal("read at 29 s re-issued with MaxAge 2 min")
+	}
+	app.clock.advance(time.Second)
+	if _, set := app.read(t); set == "" {
+		t.Fatal("read at 30 s did not re-issue with MaxAge 2 min")
+	}
+}
+
+// updateAgeCallbackChange: a JWT callback's change is written at once.
+func updateAgeCallbackChange(t *testing.T) {
+	var n atomic.Int32
+	for name, cb := range map[string]func(context.Context, authgo.JWTParams) (*authgo.Token, error){
+		"new token": func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) {
+			next := p.Token.Clone()
+			next.Name = "Ada " + string(rune('A'+n.Add(1)))
+			return next, nil
+		},
+		"changed in place": func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) {
+			if p.Token.Extra == nil {
+				p.Token.Extra = map[string]any{}
 			}
-		}
-		unchanged := newUpdateAgeApp(t, func(c *authgo.Config) {
-			c.Callbacks.JWT = func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) { return p.Token.Clone(), nil }
-		})
-		if _, set := unchanged.read(t); set != "" {
-			t.Fatal("a callback that returned an equal token re-issued it")
-		}
-	})
-	t.Run("update always writes", func(t *testing.T) {
-		app := newUpdateAgeApp(t, nil)
-		req := httptest.NewRequest("GET", "http://localhost/profile", nil)
-		req.Header.Set("Cookie", app.cookie)
-		rec := httptest.NewRecorder()
-		if _, err := app.auth.Update(rec, req, map[string]any{"name": "Ada"}); err != nil {
-			t.Fatal(err)
-		}
-		if sessionCookieOf(t, rec.Result()) == "" {
-			t.Fatal("Update right after sign-in wrote no cookie")
-		}
-	})
-	t.Run("a Next.js token gets authgo's claims at the first read", func(t *testing.T) {
-		app := newUpdateAgeApp(t, nil)
-		codec, err := jwt.NewCodec([]string{testSecret}, jwt.WithClock(app.clock.now))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, err := codec.Encode(map[string]any{"sub": "user-1", "email": "ada@example.com", "name": "Ada"}, "authjs.session-token", time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		app.cookie = "authjs.session-token=" + tok
-		_, set := app.read(t)
-		if set == "" {
-			t.Fatal("a token without session_id was not re-issued with it")
-		}
-		app.cookie = set
-		if _, set := app.read(t); set != "" {
-			t.Fatal("the re-issued token was re-issued again at once")
-		}
-	})
-	t.Run("bad values", func(t *testing.T) {
-		for _, s := range []authgo.SessionConfig{
-			{JWTUpdateAge: 30 * 24 * time.Hour},
-			{MaxAge: time.Hour, JWTUpdateAge: 2 * time.Hour},
-		} {
-			_, err := authgo.New(authgo.Config{Secret: []string{testSecret}, URL: "http://localhost/api/auth", Providers: []authgo.Provider{testCredentials()}, LookupEnv: noEnv, Session: s})
-			var ce *authgo.ConfigError
-			if !errors.As(err, &ce) || !strings.Contains(err.Error(), "JWTUpdateAge") {
-				t.Errorf("%+v: %v, want a ConfigError naming JWTUpdateAge", s, err)
+			p.Token.Extra["visits"] = float64(n.Add(1))
+			return p.Token, nil
+		},
+	} {
+		app := newUpdateAgeApp(t, func(c *authgo.Config) { c.Callbacks.JWT = cb })
+		for i := range 2 {
+			_, set := app.read(t)
+			if set == "" {
+				t.Fatalf("%s: read %d right after sign-in did not write the changed token", name, i)
 			}
+			app.cookie = set
 		}
+	}
+	unchanged := newUpdateAgeApp(t, func(c *authgo.Config) {
+		c.Callbacks.JWT = func(_ context.Context, p authgo.JWTParams) (*authgo.Token, error) { return p.Token.Clone(), nil }
 	})
+	if _, set := unchanged.read(t); set != "" {
+		t.Fatal("a callback that returned an equal token re-issued it")
+	}
+}
+
+// updateAgeUpdate: update always writes.
+func updateAgeUpdate(t *testing.T) {
+	app := newUpdateAgeApp(t, nil)
+	req := httptest.NewRequest("GET", "http://localhost/profile", nil)
+	req.Header.Set("Cookie", app.cookie)
+	rec := httptest.NewRecorder()
+	if _, err := app.auth.Update(rec, req, map[string]any{"name": "Ada"}); err != nil {
+		t.Fatal(err)
+	}
+	if sessionCookieOf(t, rec.Result()) == "" {
+		t.Fatal("Update right after sign-in wrote no cookie")
+	}
+}
+
+// updateAgeNextJSToken: a Next.js token gets authgo's claims at the first read.
+func updateAgeNextJSToken(t *testing.T) {
+	app := newUpdateAgeApp(t, nil)
+	codec, err := jwt.NewCodec([]string{testSecret}, jwt.WithClock(app.clock.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := codec.Encode(map[string]any{"sub": "user-1", "email": "ada@example.com", "name": "Ada"}, "authjs.session-token", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.cookie = "authjs.session-token=" + tok
+	_, set := app.read(t)
+	if set == "" {
+		t.Fatal("a token without session_id was not re-issued with it")
+	}
+	app.cookie = set
+	if _, set := app.read(t); set != "" {
+		t.Fatal("the re-issued token was re-issued again at once")
+	}
+}
+
+// updateAgeBadValues: bad values.
+func updateAgeBadValues(t *testing.T) {
+	for _, s := range []authgo.SessionConfig{
+		{JWTUpdateAge: 30 * 24 * time.Hour},
+		{MaxAge: time.Hour, JWTUpdateAge: 2 * time.Hour},
+	} {
+		_, err := authgo.New(authgo.Config{Secret: []string{testSecret}, URL: "http://localhost/api/auth", Providers: []authgo.Provider{testCredentials()}, LookupEnv: noEnv, Session: s})
+		var ce *authgo.ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "JWTUpdateAge") {
+			t.Errorf("%+v: %v, want a ConfigError naming JWTUpdateAge", s, err)
+		}
+	}
 }
