@@ -11,7 +11,7 @@ import (
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/clip"
 	"github.com/authgo/authgo/internal/signin"
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 )
 
 // maxCredentialLen bounds every submitted credential; a longer value (a
@@ -107,7 +107,7 @@ func (a *Auth) authorize(ctx context.Context, r *http.Request, p CredentialsProv
 	}
 	c := *u
 	if c.ID == "" {
-		c.ID = uuid.NewString()
+		c.ID = uuid.New()
 	}
 	return &c, nil
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/cookie"
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 )
 
 // emailSend is POST /signin/<id> of an email provider: send the mail and
@@ -126,7 +126,7 @@ func (a *Auth) emailAllowed(ctx context.Context, rq *request, p EmailProvider, o
 		if o.DisableSignUp {
 			reason = "no user with this address and sign-up is disabled"
 		}
-		user = &User{ID: uuid.NewString(), Email: identifier}
+		user = &User{ID: uuid.New(), Email: identifier}
 	}
 	if reason == "" {
 		acct := &Account{Type: TypeEmail, Provider: p.ID(), ProviderAccountID: identifier, UserID: user.ID}

@@ -12,7 +12,7 @@ import (
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/pages"
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -233,7 +233,7 @@ func (a *Auth) emailUser(ctx context.Context, rq *request, p EmailProvider, o em
 		if o.DisableSignUp {
 			return in, "", errorf(AccessDenied, "no user has this address and sign-up is disabled")
 		}
-		candidate = &User{ID: uuid.NewString(), Email: identifier}
+		candidate = &User{ID: uuid.New(), Email: identifier}
 	}
 	acct := &Account{Type: TypeEmail, Provider: p.ID(), ProviderAccountID: identifier, UserID: candidate.ID}
 	if to, err := a.runSignIn(ctx, rq, SignInParams{User: candidate, Account: acct, Email: &email.SignInParams{}, Request: rq.r}); err != nil || to != "" {

@@ -7,7 +7,7 @@ import (
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/oauth"
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 )
 
 // userIDNamespace is the UUID namespace of the user ids derived from a
@@ -20,7 +20,7 @@ var userIDNamespace = uuid.MustParse("3d0f6f9e-5b7a-4c1e-9a57-2f4b8c0d6e21")
 // sign-in, so the session's sub is stable — unlike Auth.js, which makes a
 // new random id each time (its issue #12050).
 func StableUserID(provider, providerAccountID string) string {
-	return uuid.NewSHA1(userIDNamespace, []byte(provider+"\x00"+providerAccountID)).String()
+	return uuid.NewSHA1(userIDNamespace, []byte(provider+"\x00"+providerAccountID))
 }
 
 // oauthSignIn runs the SignIn callback and Auth.js's handleLoginOrRegister

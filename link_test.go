@@ -175,3 +175,17 @@ func TestLinkSignInCallbackDeniesOrRedirects(t *testing.T) {
 		t.Errorf("redirecting SignIn callback: %q", loc)
 	}
 }
+
+// TestStableUserIDNeverChanges: the ids StableUserID gave before authgo
+// made its own UUIDs (they were github.com/google/uuid's NewSHA1): sessions
+// and an app's own rows hold them, so they must stay.
+func TestStableUserIDNeverChanges(t *testing.T) {
+	for _, c := range []struct{ provider, account, want string }{
+		{"github", "12345", "84cb5ba3-1a77-573b-9ae6-d665f6d8850f"},
+		{"google", "1098765432109876543210", "1d048d99-9aac-51f5-b4ff-b9985ba51f07"},
+	} {
+		if got := authgo.StableUserID(c.provider, c.account); got != c.want {
+			t.Errorf("StableUserID(%q, %q) = %s, want %s", c.provider, c.account, got, c.want)
+		}
+	}
+}

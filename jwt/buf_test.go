@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // TestDecodeReleasesClearedBuffer checks the one release in decode: after a
@@ -69,22 +67,6 @@ func TestDecodeReleasesClearedBuffer(t *testing.T) {
 		}
 		if !checked {
 			t.Fatalf("%s: the pool never returned a buffer", tc.name)
-		}
-	}
-}
-
-// appendUUID writes what github.com/google/uuid writes for a version 4
-// UUID of the same random bytes.
-func TestAppendUUIDMatchesGoogleUUID(t *testing.T) {
-	for i := range 200 {
-		r := make([]byte, 16)
-		for j := range r {
-			r[j] = byte(i*31 + j*7)
-		}
-		got := string(appendUUID(nil, r))
-		u, err := uuid.FromBytes(r) // r now has the version and variant bits
-		if err != nil || got != u.String() || u.Version() != 4 || u.Variant() != uuid.RFC4122 {
-			t.Fatalf("%x: %s, google/uuid %s (version %d, variant %v)", r, got, u, u.Version(), u.Variant())
 		}
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/authgo/authgo/internal/uuid"
 	"slices"
 	"time"
 )
@@ -65,7 +65,7 @@ func (c *Codec) Encode(claims any, salt string, maxAge time.Duration) (string, e
 	iat := c.now().Unix()
 	exp := iat + int64(maxAge/time.Second)
 	var jti [36]byte
-	pt, err := appendClaims(st.pt[:0], st.obj, iat, exp, appendUUID(jti[:0], st.rnd[16:32]))
+	pt, err := appendClaims(st.pt[:0], st.obj, iat, exp, uuid.Append(jti[:0], (*[16]byte)(st.rnd[16:32])))
 	if err != nil {
 		return "", fmt.Errorf("jwt: claims are not a JSON object: %w", err)
 	}
@@ -129,21 +129,4 @@ func appendObject(dst []byte, claims any) ([]byte, error) {
 		return dst, fmt.Errorf("jwt: encoding claims: %w", err)
 	}
 	return append(dst, b...), nil
-}
-
-// appendUUID appends the random (version 4) UUID of the 16 bytes r, in its
-// text form (RFC 9562 §5.4), setting the version and variant bits of r.
-// It is written here, not with github.com/google/uuid, so the jti of a
-// token re-encoded on every request costs no allocation.
-func appendUUID(dst, r []byte) []byte {
-	r[6] = r[6]&0x0f | 0x40
-	r[8] = r[8]&0x3f | 0x80
-	for i, g := range [5]int{4, 2, 2, 2, 6} {
-		if i > 0 {
-			dst = append(dst, '-')
-		}
-		dst = hex.AppendEncode(dst, r[:g])
-		r = r[g:]
-	}
-	return dst
 }

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 
 	"github.com/authgo/authgo/adapter"
 )
@@ -120,7 +120,7 @@ func (m *Adapter) CreateUser(ctx context.Context, u adapter.User) (*adapter.User
 
 func (m *Adapter) createUser(u adapter.User, method string) (*adapter.User, error) {
 	if u.ID == "" {
-		u.ID = uuid.NewString()
+		u.ID = uuid.New()
 	}
 	if _, ok := m.users[u.ID]; ok {
 		return nil, fail(method, adapter.ErrDuplicate)

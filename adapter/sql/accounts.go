@@ -3,7 +3,7 @@ package sql
 import (
 	"context"
 	dbsql "database/sql"
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 
 	"github.com/authgo/authgo/adapter"
 )
@@ -33,7 +33,7 @@ func (a *Adapter) linkAccount(ctx context.Context, db queryer, x adapter.Account
 	if !a.schema.own() {
 		return a.sideLinkAccount(ctx, db, x)
 	}
-	_, err := db.ExecContext(ctx, a.q.linkAccount, uuid.NewString(), x.UserID, x.Type, x.Provider, x.ProviderAccountID,
+	_, err := db.ExecContext(ctx, a.q.linkAccount, uuid.New(), x.UserID, x.Type, x.Provider, x.ProviderAccountID,
 		str(x.RefreshToken), str(x.AccessToken), num(x.ExpiresAt), str(x.TokenType), str(x.Scope), str(x.IDToken), str(x.SessionState))
 	return err
 }

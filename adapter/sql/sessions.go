@@ -5,7 +5,7 @@ import (
 	dbsql "database/sql"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 
 	"github.com/authgo/authgo/adapter"
 )
@@ -47,7 +47,7 @@ func (a *Adapter) CreateSession(ctx context.Context, s adapter.Session) (*adapte
 		}
 		return &s, nil
 	}
-	_, err := a.db.ExecContext(ctx, a.q.createSession, uuid.NewString(), s.SessionToken, s.UserID,
+	_, err := a.db.ExecContext(ctx, a.q.createSession, uuid.New(), s.SessionToken, s.UserID,
 		a.d.timeArg(s.Expires), a.d.timeArg(s.CreatedAt), a.d.timeArg(s.LastSeenAt), str(s.UserAgent), str(s.IP))
 	if err != nil {
 		return nil, a.fail(ctx, "CreateSession", err)

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 
 	"github.com/authgo/authgo/adapter"
 )
@@ -154,7 +154,7 @@ func (a *Adapter) sideCreateUser(ctx context.Context, tx queryer, u adapter.User
 	switch {
 	case !a.schema.IntegerIDs:
 		if u.ID == "" {
-			u.ID = uuid.NewString()
+			u.ID = uuid.New()
 		}
 		if _, err := tx.ExecContext(ctx, a.side.createUser, append([]any{u.ID}, args...)...); err != nil {
 			return nil, err

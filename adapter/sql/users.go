@@ -3,7 +3,7 @@ package sql
 import (
 	"context"
 	dbsql "database/sql"
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 
 	"github.com/authgo/authgo/adapter"
 )
@@ -47,7 +47,7 @@ func (a *Adapter) CreateUser(ctx context.Context, u adapter.User) (*adapter.User
 
 func (a *Adapter) createUser(ctx context.Context, db execer, u adapter.User) (*adapter.User, error) {
 	if u.ID == "" {
-		u.ID = uuid.NewString()
+		u.ID = uuid.New()
 	}
 	if badKey(u.ID, u.Email) {
 		return nil, errBadKey

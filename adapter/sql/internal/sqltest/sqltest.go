@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/authgo/authgo/internal/uuid"
 
 	"github.com/authgo/authgo/adapter"
 	"github.com/authgo/authgo/adapter/adaptertest"
@@ -235,7 +235,7 @@ func BenchmarkGetSessionAndUser(b *testing.B, newDB func(testing.TB) Database) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		tokens[i] = uuid.NewString()
+		tokens[i] = uuid.New()
 		if _, err := a.CreateSession(ctx, adapter.Session{SessionToken: tokens[i], UserID: u.ID, Expires: time.Now().Add(time.Hour)}); err != nil {
 			b.Fatal(err)
 		}
