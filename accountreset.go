@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authgo/authgo/internal/emailaddr"
+
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/password"
 )
@@ -179,7 +181,7 @@ func (a *Auth) beginMailRequest(rq *request, typed string) (mailRequest, error) 
 // typedAddress is the stored form of a typed address, or the refusal.
 func (a *Auth) typedAddress(typed string) (string, error) {
 	addr, err := a.accounts.o.NormalizeIdentifier(typed)
-	if err != nil || len(addr) > maxEmailBytes {
+	if err != nil || len(addr) > emailaddr.MaxBytes {
 		return "", badInput("invalid_email", "Enter one email address.", map[string]string{"email": "Enter one email address, like ada@example.com."})
 	}
 	return addr, nil
@@ -199,7 +201,7 @@ func (a *Auth) beginTokenUse(rq *request) (*attempt, error) {
 // token that is malformed, used, expired or another user's; no_account
 // when the user is gone.
 func (a *Auth) tokenUser(ctx context.Context, purpose, uid, bound, tok string) (*User, error) {
-	if !validLinkToken(tok) || uid == "" || len(uid) > 255 || len(bound) > maxEmailBytes {
+	if !validLinkToken(tok) || uid == "" || len(uid) > 255 || len(bound) > emailaddr.MaxBytes {
 		return nil, errBadLink
 	}
 	row, err := a.useToken(ctx, purpose+":"+uid, purposeToken(purpose, bound, tok, a.tokenSecret()))

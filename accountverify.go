@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authgo/authgo/internal/emailaddr"
+
 	"github.com/authgo/authgo/email"
 )
 
@@ -99,7 +101,7 @@ func (a *Auth) useVerification(w http.ResponseWriter, rq *request) (string, erro
 		return b.Email, nil
 	}
 	tok, addr := rq.form.get("token"), rq.form.get("email")
-	if !validLinkToken(tok) || addr == "" || len(addr) > maxEmailBytes {
+	if !validLinkToken(tok) || addr == "" || len(addr) > emailaddr.MaxBytes {
 		return "", errBadLink
 	}
 	att, err := a.beginTokenUse(rq)

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authgo/authgo/internal/emailaddr"
+
 	"github.com/authgo/authgo/email"
 	"github.com/authgo/authgo/internal/cookie"
 	"github.com/authgo/authgo/internal/uuid"
@@ -42,7 +44,7 @@ func (a *Auth) sendSignInMail(w http.ResponseWriter, rq *request, p EmailProvide
 	ctx := rq.r.Context()
 	o := a.email.opts[p.ID()]
 	identifier, err := o.NormalizeIdentifier(typed)
-	if err != nil || len(identifier) > maxEmailBytes {
+	if err != nil || len(identifier) > emailaddr.MaxBytes {
 		a.log.InfoContext(ctx, "authgo: email sign-in refused an address that is not one plain address", "provider", p.ID(), "client_ip", ipString(a.clientIP(rq.r)))
 		return "", errNotOneAddress()
 	}

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/authgo/authgo/internal/emailaddr"
+
 	"github.com/authgo/authgo/password"
 	"github.com/authgo/authgo/ratelimit"
 )
@@ -184,7 +186,7 @@ func busy(err error) bool { return errors.Is(err, password.ErrBusy) }
 // "Ada@Example.com ", "ＡＤＡ@example.com" and "ada@example.com" share one
 // budget.
 func normalizeIdentifier(s string) string {
-	s = foldIdentifier(s)
+	s = emailaddr.Fold(s)
 	if len(s) > 320 {
 		s = s[:320]
 	}

@@ -11,10 +11,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// maxEmailBytes is the longest address email.Normalize accepts: RFC 5321's
-// path limit, less the angle brackets.
-const maxEmailBytes = 254
-
 // inputRulesOf returns the input rules of p, defaults filled.
 func inputRulesOf(p CredentialsProvider) input.Rules {
 	var in input.Rules
@@ -22,12 +18,6 @@ func inputRulesOf(p CredentialsProvider) input.Rules {
 		in = r.InputRules()
 	}
 	return in.WithDefaults()
-}
-
-// foldIdentifier folds a sign-in identifier as email.Normalize folds an
-// address before its checks: NFKC, then trimmed and lower-cased.
-func foldIdentifier(s string) string {
-	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
 }
 
 // providerEmail returns the canonical form of an email address an identity

@@ -7,12 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/authgo/authgo/internal/emailaddr"
 )
-
-// maxAddressBytes is the longest address Normalize accepts: RFC 5321's
-// path limit, less the angle brackets.
-const maxAddressBytes = 254
 
 // ErrInvalidAddress is returned by NormalizeIdentifier for input that is
 // not one plain address.
@@ -35,8 +31,8 @@ var ErrInvalidAddress = errors.New("email: invalid email address")
 // identifier and, unless the provider's input rules say otherwise,
 // credentials fields of type email before Authorize receives them.
 func Normalize(s string) (address string, ok bool) {
-	s = fold(s)
-	if s == "" || len(s) > maxAddressBytes || !utf8.ValidString(s) || strings.ContainsAny(s, "\"(),:;<>[\\]") {
+	s = emailaddr.Fold(s)
+	if s == "" || len(s) > emailaddr.MaxBytes || !utf8.ValidString(s) || strings.ContainsAny(s, "\"(),:;<>[\\]") {
 		return s, false
 	}
 	for _, r := range s {
@@ -66,7 +62,7 @@ func Normalize(s string) (address string, ok bool) {
 // address the result is the one Auth.js stores, so both find the same
 // user.
 func NormalizeIdentifier(s string) (string, error) {
-	f := fold(s)
+	f := emailaddr.Fold(s)
 	if f == "" || strings.Count(f, "@") != 1 || strings.ContainsAny(f, "\",") {
 		return "", ErrInvalidAddress
 	}
@@ -75,12 +71,4 @@ func NormalizeIdentifier(s string) (string, error) {
 		return "", ErrInvalidAddress
 	}
 	return e, nil
-}
-
-// fold is the one folding of emails and sign-in identifiers: NFKC, then
-// trimmed and lower-cased. authgo's rate limits key identifiers by the
-// same folding (its normalizeIdentifier), so that an address and the
-// forms Normalize folds into it share one budget.
-func fold(s string) string {
-	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
 }
