@@ -144,12 +144,7 @@ func (a *Adapter) sideCreateUser(ctx context.Context, tx queryer, u adapter.User
 	if badKey(u.ID, u.Email) {
 		return nil, errBadKey
 	}
-	var verified any
-	if u.EmailVerified != nil {
-		verified = a.d.timeArg(*u.EmailVerified)
-		t := u.EmailVerified.UTC()
-		u.EmailVerified = &t
-	}
+	verified := a.verifiedArg(&u)
 	args := a.updatedAt(str(u.Name), str(u.Email), verified, str(u.Image))
 	switch {
 	case !a.schema.IntegerIDs:
@@ -204,10 +199,7 @@ func (a *Adapter) sideUpdateUser(ctx context.Context, u adapter.User) (bool, err
 			return err
 		}
 		found = true
-		var verified any
-		if u.EmailVerified != nil {
-			verified = a.d.timeArg(*u.EmailVerified)
-		}
+		verified := a.verifiedArg(&u)
 		args := append(a.updatedAt(str(u.Name), str(u.Email), verified, str(u.Image)), u.ID)
 		if _, err := tx.ExecContext(ctx, a.q.updateUser, args...); err != nil {
 			return err

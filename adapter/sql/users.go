@@ -52,12 +52,7 @@ func (a *Adapter) createUser(ctx context.Context, db execer, u adapter.User) (*a
 	if badKey(u.ID, u.Email) {
 		return nil, errBadKey
 	}
-	var verified any
-	if u.EmailVerified != nil {
-		verified = a.d.timeArg(*u.EmailVerified)
-		t := u.EmailVerified.UTC()
-		u.EmailVerified = &t
-	}
+	verified := a.verifiedArg(&u)
 	_, err := db.ExecContext(ctx, a.q.createUser, u.ID, str(u.Name), str(u.Email), verified, str(u.Image), str(u.Role))
 	if err != nil {
 		return nil, err
@@ -122,10 +117,7 @@ func (a *Adapter) UpdateUser(ctx context.Context, u adapter.User) (*adapter.User
 		}
 		return a.getUser(ctx, "UpdateUser", a.q.getUser, u.ID)
 	}
-	var verified any
-	if u.EmailVerified != nil {
-		verified = a.d.timeArg(*u.EmailVerified)
-	}
+	verified := a.verifiedArg(&u)
 	args := []any{str(u.Name), str(u.Email), verified, str(u.Image), str(u.Role), u.ID}
 	if a.d.returning() {
 		return a.getUser(ctx, "UpdateUser", a.q.updateUser, args...)
@@ -157,4 +149,15 @@ func (a *Adapter) DeleteUser(ctx context.Context, id string) error {
 		return nil
 	})
 	return a.fail(ctx, "DeleteUser", err)
+}
+
+// verifiedArg is the emailVerified column's argument for u (nil when it
+// is unset), and puts u's time in UTC, as the row holds it.
+func (a *Adapter) verifiedArg(u *adapter.User) any {
+	if u.EmailVerified == nil {
+		return nil
+	}
+	t := u.EmailVerified.UTC()
+	u.EmailVerified = &t
+	return a.d.timeArg(t)
 }
