@@ -22,14 +22,7 @@ func TestBrowserEmailSignIn(t *testing.T) {
 	base := app.srv.URL
 	ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
 	defer cancel()
-	where := func() string {
-		t.Helper()
-		u, err := chromedp.Run(ctx, chromedp.Location())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
+	where := func() string { t.Helper(); return browserLocation(t, ctx) }
 	body := func() string {
 		t.Helper()
 		b, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))

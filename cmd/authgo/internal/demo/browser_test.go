@@ -19,6 +19,16 @@ import (
 	"github.com/authgo/authgo/internal/testenv"
 )
 
+// browserLocation is the URL the browser of ctx is at.
+func browserLocation(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	u, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // startChromium starts headless Chromium for the test (skipped without
 // one, failed under CI) and returns the context of its first tab. The
 // browser ends with the test.
