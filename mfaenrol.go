@@ -269,7 +269,7 @@ func (a *Auth) confirmTOTP(rq *request, u *User, code string, pendingAt int64) (
 // proveForChange checks that the user of s may change the factor: code
 // is right (spent), or s began less than FreshAuthMaxAge ago.
 func (a *Auth) proveForChange(rq *request, s *Session, code string) error {
-	if code == "" && !s.AuthTime.IsZero() && a.now().Sub(s.AuthTime) < a.twoFactor.cfg.FreshAuthMaxAge {
+	if code == "" && a.signedInWithin(s, a.twoFactor.cfg.FreshAuthMaxAge) {
 		return nil
 	}
 	_, err := a.checkCode(rq, "change", s.User.ID, code, 0)

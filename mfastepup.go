@@ -82,7 +82,7 @@ func (a *Auth) stepUpGuard(pass func(http.ResponseWriter, *http.Request, *Sessio
 
 // checkFresh passes a session younger than maxAge, else answers w.
 func (a *Auth) checkFresh(w http.ResponseWriter, r *http.Request, s *Session, maxAge time.Duration) bool {
-	if !s.AuthTime.IsZero() && a.now().Sub(s.AuthTime) < maxAge {
+	if a.signedInWithin(s, maxAge) {
 		return true
 	}
 	a.log.InfoContext(r.Context(), "authgo: fresh sign-in required", "path", r.URL.Path, "max_age", maxAge.String())

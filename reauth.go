@@ -25,14 +25,24 @@ func (a *Auth) reauthMaxAge() time.Duration {
 	return account.DefaultReauthMaxAge
 }
 
-// signedInRecently reports whether the session of r is userID's and began
-// less than reauthMaxAge ago. Only a failing store is an error.
+// signedInWithin reports whether s began (Session.AuthTime) less than
+// maxAge ago: the one freshness check of RequireFreshAuth, the second
+// factor's changes and the changes of sign-in methods.
+func (a *Auth) signedInWithin(s *Session, maxAge time.Duration) bool {
+	return s != nil && !s.AuthTime.IsZero() && a.now().Sub(s.AuthTime) < maxAge
+}
+
+// recentSignIn reports whether s is userID's session and began less than
+// reauthMaxAge ago.
+func (a *Auth) recentSignIn(s *Session, userID string) bool {
+	return s != nil && s.User != nil && s.User.ID == userID && a.signedInWithin(s, a.reauthMaxAge())
+}
+
+// signedInRecently is recentSignIn for the session of r. Only a failing
+// store is an error.
 func (a *Auth) signedInRecently(r *http.Request, userID string) (bool, error) {
 	s, err := a.PeekSession(r)
-	if err != nil || s == nil || s.User == nil {
-		return false, err
-	}
-	return s.User.ID == userID && !s.AuthTime.IsZero() && a.now().Sub(s.AuthTime) < a.reauthMaxAge(), nil
+	return err == nil && a.recentSignIn(s, userID), err
 }
 
 // errReauthRequired refuses a change of the sign-in methods to a session

@@ -93,22 +93,7 @@ func (a *Auth) handleWebAuthnOptions(w http.ResponseWriter, rq *request) {
 		payload.Action = "authenticate"
 		c, err = p.BeginAuthentication(ctx, relyingParty(rq))
 	case action == "register" && current != nil:
-		var need bool
-		if need, err = a.passkeyNeedsFactor(ctx, rq, current); need {
-			// Step up first (two-factor/challenge), then register.
-			writeJSON(w, http.StatusForbidden, map[string]any{"error": "FactorRequired", "methods": []string{amr.MultiFactor}})
-			return
-		}
-		if err != nil {
-			a.fail(w, rq, err)
-			return
-		}
-		if recent, err := a.signedInRecently(rq.r, current.ID); err != nil {
-			a.fail(w, rq, err)
-			return
-		} else if !recent {
-			// A copied session cookie must not add a passkey of its own.
-			a.reauthJSON(w)
+		if !a.mayAddPasskey(ctx, w, rq, current) {
 			return
 		}
 		payload.UserID = current.ID

@@ -2,6 +2,7 @@ package authgo
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/authgo/authgo/amr"
 )
@@ -13,7 +14,8 @@ import (
 // begun before the factor was turned on, or held by a thief — would trade
 // itself for a credential that passes the second factor and every
 // RequireFactor guard.
-func (a *Auth) passkeyNeedsFactor(ctx context.Context, rq *request, u *User) (bool, error) {
+// s is the session of the request (PeekSession).
+func (a *Auth) passkeyNeedsFactor(ctx context.Context, s *Session, u *User) (bool, error) {
 	if a.twoFactor == nil {
 		return false, nil
 	}
@@ -24,9 +26,30 @@ func (a *Auth) passkeyNeedsFactor(ctx context.Context, rq *request, u *User) (bo
 	if rec == nil || rec.TOTPSecret == "" {
 		return false, nil
 	}
-	s, err := a.PeekSession(rq.r)
-	if err != nil {
-		return false, err
-	}
 	return s == nil || !hasMethod(s, amr.MultiFactor), nil
+}
+
+// mayAddPasskey reports whether the signed-in user u may register a
+// passkey now: with the second factor proved when u has one
+// (passkeyNeedsFactor), and signed in within reauthMaxAge, so a copied
+// session cookie cannot add a passkey of its own. Otherwise it has
+// answered w: 403 FactorRequired (step up first, then register), 403
+// ReauthRequired, or the store's failure.
+func (a *Auth) mayAddPasskey(ctx context.Context, w http.ResponseWriter, rq *request, u *User) bool {
+	s, err := a.PeekSession(rq.r)
+	need := false
+	if err == nil {
+		need, err = a.passkeyNeedsFactor(ctx, s, u)
+	}
+	switch {
+	case err != nil:
+		a.fail(w, rq, err)
+	case need:
+		writeJSON(w, http.StatusForbidden, map[string]any{"error": "FactorRequired", "methods": []string{amr.MultiFactor}})
+	case !a.recentSignIn(s, u.ID):
+		a.reauthJSON(w)
+	default:
+		return true
+	}
+	return false
 }
