@@ -85,5 +85,9 @@ func TestWaitTimerEndsWithTheClient(t *testing.T) {
 	cancel()
 	done := make(chan struct{})
 	go func() { waitTimer(ctx, time.Hour); close(done) }()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(time.Minute): // a liveness bound, not a timing: the wait is an hour
+		t.Fatal("a held answer kept waiting after its client went away")
+	}
 }
